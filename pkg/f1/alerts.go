@@ -54,6 +54,18 @@ type alertState struct {
 	brakeLevel     int // 0 ok, 1 medium, 2 high
 	lastTs         [numSlots]int64
 	fired          [numSlots]bool
+	firedRank      [numSlots]uint8 // severity rank of the last alert fired in the slot
+}
+
+// severityRank orders severities so that an escalation can pass a cooldown.
+func severityRank(sev string) uint8 {
+	switch sev {
+	case SeverityHigh:
+		return 3
+	case SeverityMedium:
+		return 2
+	}
+	return 1
 }
 
 func newAlertState() alertState { return alertState{overspeedArmed: true} }
@@ -64,16 +76,20 @@ func newAlertState() alertState { return alertState{overspeedArmed: true} }
 func DRSOpen(code int) bool { return code >= 10 }
 
 // raise appends an alert unless the kind's cooldown for this driver has not
-// passed. DRS alerts have no cooldown.
+// passed. DRS alerts have no cooldown, and an escalation (a higher severity
+// than the last alert of the kind, such as brake temperature going from
+// medium to high) is never held back by it.
 func (a *Analyzer) raise(s *driverState, out []Alert, kind, anomaly string, ts int64, severity string,
 	value float64, msg string) []Alert {
 	slot := alertSlot(kind, anomaly)
 	st := &s.alert
-	if slot != slotDRS && st.fired[slot] && ts-st.lastTs[slot] < a.rules.CooldownMs && ts >= st.lastTs[slot] {
+	rank := severityRank(severity)
+	if slot != slotDRS && st.fired[slot] && rank <= st.firedRank[slot] &&
+		ts-st.lastTs[slot] < a.rules.CooldownMs && ts >= st.lastTs[slot] {
 		a.suppressed++
 		return out
 	}
-	st.fired[slot], st.lastTs[slot] = true, ts
+	st.fired[slot], st.lastTs[slot], st.firedRank[slot] = true, ts, rank
 	return append(out, Alert{Ts: ts, RaceID: s.raceID, Driver: s.driver, Severity: severity,
 		Kind: kind, Value: value, Message: msg})
 }

@@ -200,3 +200,23 @@ func TestRulesValidate(t *testing.T) {
 		t.Fatalf("zero rules sanitized to %+v", got)
 	}
 }
+
+// TestBrakeEscalationPassesCooldown: a high brake alert seconds after a
+// medium one is an escalation, so the kind's cooldown must not swallow it.
+func TestBrakeEscalationPassesCooldown(t *testing.T) {
+	a := NewAnalyzer(DefaultRules())
+	var alerts []Alert
+	for _, s := range []struct {
+		ts int64
+		c  float64
+	}{{1000, 610}, {2000, 700}, {3000, 850}, {3500, 900}} {
+		x := Telemetry{Ts: s.ts, RaceID: "r", Driver: "VER", BrakeTempC: s.c}
+		_, alerts = a.Observe(&x, alerts)
+	}
+	if got, want := kinds(alerts), []string{"brake_temp/medium", "brake_temp/high"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("alerts %v, want %v", got, want)
+	}
+	if alerts[1].Ts != 3000 {
+		t.Fatalf("high alert at %d, want 3000", alerts[1].Ts)
+	}
+}

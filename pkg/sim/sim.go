@@ -1,0 +1,303 @@
+// Package sim is Pitwall's race simulator. It is pure and deterministic: the
+// same Config (seed included) gives the same events, it imports only pkg/f1,
+// and it runs in virtual time — it never sleeps; the caller paces it by the
+// events' timestamps.
+//
+// A race is a stream of events in timestamp order: car telemetry at RateHz
+// per car, timing (positions), race control, the alerts that f1.Analyzer
+// raises on every telemetry sample, and truth events that say what was
+// injected (wheel spin windows, gear anomalies, hot brakes) so that
+// detection can be scored.
+package sim
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/pitwall-f1/pitwall/pkg/f1"
+)
+
+// DefaultStartMs is the virtual time of lights out when Config.StartMs is 0:
+// 2024-09-01 13:03 UTC, the start of the real 2024 Italian Grand Prix.
+const DefaultStartMs int64 = 1725195780000
+
+// Config says what race to run.
+type Config struct {
+	RaceID  string
+	Circuit f1.Circuit
+	Laps    int         // 0: the circuit's race distance
+	Drivers []f1.Driver // empty: the full 2024 grid
+	Seed    uint64
+	RateHz  float64 // telemetry samples per car per second; 0: 4
+	StartMs int64   // lights out, ms since the epoch; 0: DefaultStartMs
+	Rules   f1.Rules
+	// SpinPerLap and AnomalyPerLap are the chances that a car gets an
+	// injected wheel spin or gear anomaly in one lap (0: 0.03 and 0.01;
+	// negative: never). HotBrakesPerRace is the chance a car has a brake
+	// cooling problem at some point (0: 0.15; negative: never).
+	SpinPerLap, AnomalyPerLap, HotBrakesPerRace float64
+	// NoIncidents turns off safety cars, virtual safety cars and flags.
+	NoIncidents bool
+}
+
+// Kind says which record an Event carries.
+type Kind uint8
+
+// Event kinds.
+const (
+	KindTelemetry Kind = iota + 1
+	KindPosition
+	KindRaceControl
+	KindAlert
+	KindTruth
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindTelemetry:
+		return "telemetry"
+	case KindPosition:
+		return "position"
+	case KindRaceControl:
+		return "race_control"
+	case KindAlert:
+		return "alert"
+	case KindTruth:
+		return "truth"
+	}
+	return fmt.Sprintf("kind(%d)", uint8(k))
+}
+
+// Event is one output of the simulator. Exactly one of the pointers, the one
+// named by Kind, is set; it points into the simulator's buffers and is valid
+// until the next call of Next. Ts is when the event happens (virtual ms), and
+// never decreases from one event to the next. An alert's own Ts is the
+// onset of its condition and may be a sample or two earlier.
+type Event struct {
+	Kind        Kind
+	Ts          int64
+	Telemetry   *f1.Telemetry
+	Position    *f1.Position
+	RaceControl *f1.RaceControl
+	Alert       *f1.Alert
+	Truth       *Truth
+}
+
+// Truth is an injected condition, written with --truth as a JSON line.
+type Truth struct {
+	RaceID  string  `json:"race_id"`
+	Driver  string  `json:"driver"`
+	Kind    string  `json:"kind"`              // f1.KindWheelSpin, f1.KindGearAnomaly or f1.KindBrakeTemp
+	Anomaly string  `json:"anomaly,omitempty"` // for gear anomalies: f1.AnomalyGearMismatch, ...
+	StartTs int64   `json:"start_ts"`
+	EndTs   int64   `json:"end_ts"`
+	Lap     int     `json:"lap"`
+	Samples int     `json:"samples"`
+	Value   float64 `json:"value"` // peak slip %, the reported gear, peak rpm or peak °C
+}
+
+// Status is a summary of the race so far, for progress lines.
+type Status struct {
+	Lap, TotalLaps int
+	Leader         string
+	Finished       bool
+	VirtualMs      int64 // ms since lights out
+}
+
+// qitem is a queued event: its kind, time and index into the typed buffer.
+type qitem struct {
+	kind Kind
+	ts   int64
+	idx  int32
+}
+
+// Sim is one race. Call Next until it reports false. Not safe for
+// concurrent use.
+type Sim struct {
+	cfg     Config
+	circ    f1.Circuit
+	prof    f1.SpeedProfile
+	rng     *rand.Rand
+	laps    int
+	tickMs  float64
+	cars    []*car
+	order   []*car // race order, leader first
+	an      *f1.Analyzer
+	alertsB []f1.Alert
+
+	tick      int64
+	startMs   int64
+	started   bool
+	done      bool
+	leaderLap int // laps completed by the leader
+	chequered bool
+	finishers int
+	bestLapS  float64
+	pitHalfM  float64 // pit lane length on each side of the line
+	brakeHeat float64 // brake heating coefficient (calibrateBrakes)
+	inc       incidents
+
+	firstCross []int64 // ts at which the leader completed lap i (index i-1)
+
+	q     []qitem
+	qpos  int
+	tel   []f1.Telemetry
+	pos   []f1.Position
+	rc    []f1.RaceControl
+	alert []f1.Alert
+	truth []Truth
+}
+
+// New builds a race. It fails for a bad config: no circuit, too few laps, a
+// bad rate.
+func New(cfg Config) (*Sim, error) {
+	if cfg.Circuit.LengthM <= 0 || len(cfg.Circuit.Corners) == 0 {
+		return nil, fmt.Errorf("sim: no circuit given (use f1.CircuitByName)")
+	}
+	if cfg.Laps == 0 {
+		cfg.Laps = cfg.Circuit.Laps
+	}
+	if cfg.Laps < 1 || cfg.Laps > 200 {
+		return nil, fmt.Errorf("sim: laps must be between 1 and 200, got %d", cfg.Laps)
+	}
+	if cfg.RateHz == 0 {
+		cfg.RateHz = 4
+	}
+	if cfg.RateHz < 0.5 || cfg.RateHz > 50 {
+		return nil, fmt.Errorf("sim: rate must be between 0.5 and 50 Hz, got %v", cfg.RateHz)
+	}
+	if len(cfg.Drivers) == 0 {
+		cfg.Drivers = f1.Grid()
+	}
+	if cfg.StartMs == 0 {
+		cfg.StartMs = DefaultStartMs
+	}
+	if cfg.RaceID == "" {
+		cfg.RaceID = fmt.Sprintf("%s-%d", cfg.Circuit.Key, cfg.Seed)
+	}
+	if cfg.Rules.OverspeedKph == 0 {
+		cfg.Rules = f1.DefaultRules()
+	}
+	defaultProb(&cfg.SpinPerLap, 0.03)
+	defaultProb(&cfg.AnomalyPerLap, 0.01)
+	defaultProb(&cfg.HotBrakesPerRace, 0.15)
+
+	s := &Sim{
+		cfg:     cfg,
+		circ:    cfg.Circuit,
+		prof:    cfg.Circuit.SpeedProfile(),
+		rng:     rand.New(rand.NewPCG(cfg.Seed, 0x7069_7477_616c_6c)),
+		laps:    cfg.Laps,
+		tickMs:  1000 / cfg.RateHz,
+		an:      f1.NewAnalyzer(cfg.Rules),
+		startMs: cfg.StartMs,
+	}
+	s.setupCars()
+	s.pitHalfM = s.pitLaneHalf()
+	s.calibrateBrakes()
+	if !cfg.NoIncidents {
+		s.planIncidents()
+	}
+	return s, nil
+}
+
+func defaultProb(p *float64, def float64) {
+	switch {
+	case *p == 0:
+		*p = def
+	case *p < 0:
+		*p = 0
+	}
+}
+
+// Config returns the race's config with defaults filled in.
+func (s *Sim) Config() Config { return s.cfg }
+
+// TotalLaps is the race distance in laps.
+func (s *Sim) TotalLaps() int { return s.laps }
+
+// Status summarises the race so far.
+func (s *Sim) Status() Status {
+	st := Status{TotalLaps: s.laps, Finished: s.done}
+	if len(s.order) > 0 {
+		l := s.order[0]
+		st.Leader = l.drv.Code
+		st.Lap = min(l.completed+1, s.laps)
+	}
+	st.VirtualMs = int64(float64(s.tick) * s.tickMs)
+	return st
+}
+
+// Next returns the next event, or false when the race is over (every car
+// has taken the chequered flag).
+func (s *Sim) Next() (Event, bool) {
+	for s.qpos >= len(s.q) {
+		if s.done {
+			return Event{}, false
+		}
+		s.resetQueue()
+		if !s.started {
+			s.start()
+		} else {
+			s.step()
+		}
+	}
+	it := s.q[s.qpos]
+	s.qpos++
+	ev := Event{Kind: it.kind, Ts: it.ts}
+	switch it.kind {
+	case KindTelemetry:
+		ev.Telemetry = &s.tel[it.idx]
+	case KindPosition:
+		ev.Position = &s.pos[it.idx]
+	case KindRaceControl:
+		ev.RaceControl = &s.rc[it.idx]
+	case KindAlert:
+		ev.Alert = &s.alert[it.idx]
+	case KindTruth:
+		ev.Truth = &s.truth[it.idx]
+	}
+	return ev, true
+}
+
+// Aborted builds the ABORTED race-control record for a race stopped at ts.
+func (s *Sim) Aborted(ts int64, reason string) f1.RaceControl {
+	st := s.Status()
+	msg := "Race aborted"
+	if reason != "" {
+		msg += ": " + reason
+	}
+	return f1.RaceControl{Ts: ts, RaceID: s.cfg.RaceID, Type: f1.EventAborted, Lap: st.Lap, TotalLaps: s.laps, Message: msg}
+}
+
+func (s *Sim) resetQueue() {
+	s.q, s.qpos = s.q[:0], 0
+	s.tel, s.pos, s.rc, s.alert, s.truth = s.tel[:0], s.pos[:0], s.rc[:0], s.alert[:0], s.truth[:0]
+}
+
+func (s *Sim) emitTel(t f1.Telemetry) {
+	s.tel = append(s.tel, t)
+	s.q = append(s.q, qitem{KindTelemetry, t.Ts, int32(len(s.tel) - 1)})
+}
+
+func (s *Sim) emitPos(p f1.Position) {
+	s.pos = append(s.pos, p)
+	s.q = append(s.q, qitem{KindPosition, p.Ts, int32(len(s.pos) - 1)})
+}
+
+func (s *Sim) emitRC(ts int64, typ, driver string, lap int, msg string) {
+	s.rc = append(s.rc, f1.RaceControl{Ts: ts, RaceID: s.cfg.RaceID, Type: typ, Driver: driver, Lap: lap, TotalLaps: s.laps, Message: msg})
+	s.q = append(s.q, qitem{KindRaceControl, ts, int32(len(s.rc) - 1)})
+}
+
+// emitAlert queues an alert at the time of the sample that raised it.
+func (s *Sim) emitAlert(at int64, a f1.Alert) {
+	s.alert = append(s.alert, a)
+	s.q = append(s.q, qitem{KindAlert, at, int32(len(s.alert) - 1)})
+}
+
+func (s *Sim) emitTruth(at int64, t Truth) {
+	t.RaceID = s.cfg.RaceID
+	s.truth = append(s.truth, t)
+	s.q = append(s.q, qitem{KindTruth, at, int32(len(s.truth) - 1)})
+}

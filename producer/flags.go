@@ -1,0 +1,208 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/pitwall-f1/pitwall/pkg/f1"
+)
+
+// errHelp: --help was asked for and printed.
+var errHelp = errors.New("help shown")
+
+// cmdFlags is a subcommand's flag set with its help text.
+type cmdFlags struct {
+	*flag.FlagSet
+	usage, examples string
+	secret          map[string]bool // flags whose values are never shown
+	positional      []string
+}
+
+// Args are the arguments that are not flags; flags may come after them.
+func (f *cmdFlags) Args() []string { return f.positional }
+
+// NArg is len(Args()).
+func (f *cmdFlags) NArg() int { return len(f.positional) }
+
+func newFlags(name, usage, examples string) *cmdFlags {
+	fs := flag.NewFlagSet("producer "+name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return &cmdFlags{FlagSet: fs, usage: usage, examples: examples, secret: map[string]bool{}}
+}
+
+// envName is the environment variable of a flag: PITWALL_ and the flag's
+// name in upper case with dashes as underscores.
+func envName(flagName string) string {
+	return "PITWALL_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// parse applies PITWALL_* variables from env, then the command line, which
+// wins. --help prints the usage to stdout and returns errHelp; a bad flag
+// prints the error and usage to stderr and returns errUsage.
+func (f *cmdFlags) parse(args, env []string, stdout, stderr io.Writer) error {
+	vars := map[string]string{}
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(k, "PITWALL_") {
+			vars[k] = v
+		}
+	}
+	var envErr error
+	f.VisitAll(func(fl *flag.Flag) {
+		if v, ok := vars[envName(fl.Name)]; ok && envErr == nil {
+			if err := f.Set(fl.Name, v); err != nil {
+				envErr = fmt.Errorf("invalid value in %s: %v", envName(fl.Name), err)
+			}
+		}
+	})
+	if envErr != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", f.Name(), envErr)
+		return errUsage
+	}
+	rest := args
+	for {
+		if err := f.Parse(rest); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				f.printUsage(stdout)
+				return errHelp
+			}
+			fmt.Fprintf(stderr, "%s: %v\n\n", f.Name(), err)
+			f.printUsage(stderr)
+			return errUsage
+		}
+		left := f.FlagSet.Args()
+		if len(left) == 0 {
+			return nil
+		}
+		if used := len(rest) - len(left); used > 0 && rest[used-1] == "--" {
+			f.positional = append(f.positional, left...)
+			return nil
+		}
+		f.positional = append(f.positional, left[0])
+		rest = left[1:]
+	}
+}
+
+func (f *cmdFlags) printUsage(w io.Writer) {
+	fmt.Fprintf(w, "Usage: %s\n\n%s\n", f.usage, strings.TrimSpace(f.examples))
+	fmt.Fprintln(w, "\nFlags (each can also be set by the environment variable shown):")
+	var all []*flag.Flag
+	f.VisitAll(func(fl *flag.Flag) { all = append(all, fl) })
+	sort.Slice(all, func(i, j int) bool { return all[i].Name < all[j].Name })
+	for _, fl := range all {
+		def := ""
+		if fl.DefValue != "" && fl.DefValue != "false" && !f.secret[fl.Name] {
+			def = fmt.Sprintf(" (default %q)", fl.DefValue)
+		}
+		fmt.Fprintf(w, "  --%s\n      %s%s [%s]\n", fl.Name, fl.Usage, def, envName(fl.Name))
+	}
+}
+
+// kafkaConfig is how to reach Kafka and the Schema Registry, and the topic
+// names. It mirrors the datasource settings of DESIGN.md.
+type kafkaConfig struct {
+	brokers, clientID                     string
+	registry, registryUser, registryPass  string
+	format, compression                   string
+	saslMechanism, saslUser, saslPass     string
+	tls, tlsSkipVerify                    bool
+	tlsServerName, tlsCA, tlsCert, tlsKey string
+	topics                                topicNames
+	connectTimeout                        time.Duration
+	embedded                              bool
+	linger                                time.Duration
+	maxBuffered                           int
+}
+
+// topicNames are the five topics by role.
+type topicNames struct {
+	Telemetry, Positions, RaceControl, Alerts, Commands string
+}
+
+func (t topicNames) all() []string {
+	return []string{t.Telemetry, t.Positions, t.RaceControl, t.Alerts, t.Commands}
+}
+
+// partitionsFor is the DESIGN.md partition count of the topic playing role.
+func partitionsFor(role string) int32 {
+	for _, s := range f1.Topics() {
+		if s.Name == role {
+			return s.Partitions
+		}
+	}
+	return 1
+}
+
+func addKafkaFlags(f *cmdFlags) *kafkaConfig {
+	c := &kafkaConfig{}
+	f.StringVar(&c.brokers, "brokers", "127.0.0.1:9092", "Kafka bootstrap servers, comma separated")
+	f.StringVar(&c.clientID, "client-id", "pitwall-producer", "Kafka client id")
+	f.StringVar(&c.registry, "registry", "", "Schema Registry URL, e.g. http://127.0.0.1:8081 (needed for --format avro)")
+	f.StringVar(&c.registryUser, "registry-username", "", "Schema Registry basic-auth user")
+	f.StringVar(&c.registryPass, "registry-password", "", "Schema Registry basic-auth password")
+	f.StringVar(&c.format, "format", "json", "record format: json or avro (Confluent wire format)")
+	f.StringVar(&c.compression, "compression", "lz4", "batch compression: none, gzip, snappy, lz4 or zstd")
+	f.StringVar(&c.saslMechanism, "sasl-mechanism", "", "SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (empty: none)")
+	f.StringVar(&c.saslUser, "sasl-username", "", "SASL user")
+	f.StringVar(&c.saslPass, "sasl-password", "", "SASL password")
+	f.BoolVar(&c.tls, "tls", false, "connect to Kafka with TLS")
+	f.BoolVar(&c.tlsSkipVerify, "tls-skip-verify", false, "do not verify the broker's certificate (testing only)")
+	f.StringVar(&c.tlsServerName, "tls-server-name", "", "expected server name in the broker's certificate")
+	f.StringVar(&c.tlsCA, "tls-ca-cert", "", "CA certificate: a PEM file, or the PEM itself")
+	f.StringVar(&c.tlsCert, "tls-client-cert", "", "client certificate for mutual TLS: a PEM file, or the PEM itself")
+	f.StringVar(&c.tlsKey, "tls-client-key", "", "client key for mutual TLS: a PEM file, or the PEM itself")
+	f.DurationVar(&c.connectTimeout, "connect-timeout", 10*time.Second, "give up reaching the broker or registry after this long")
+	f.BoolVar(&c.embedded, "embedded", false, "also run the development broker (on the first --brokers address) and registry in-process")
+	f.DurationVar(&c.linger, "linger", 10*time.Millisecond, "how long the producer waits to fill a batch")
+	f.IntVar(&c.maxBuffered, "max-buffered", 200000, "records buffered before producing blocks")
+	f.StringVar(&c.topics.Telemetry, "topic-telemetry", f1.TopicTelemetry, "telemetry topic")
+	f.StringVar(&c.topics.Positions, "topic-positions", f1.TopicPositions, "timing topic")
+	f.StringVar(&c.topics.RaceControl, "topic-race-control", f1.TopicRaceControl, "race control topic")
+	f.StringVar(&c.topics.Alerts, "topic-alerts", f1.TopicAlerts, "alerts topic")
+	f.StringVar(&c.topics.Commands, "topic-commands", f1.TopicRaceCommands, "race commands topic (serve)")
+	f.secret["sasl-password"] = true
+	f.secret["registry-password"] = true
+	f.secret["tls-client-key"] = true
+	return c
+}
+
+// check validates the settings that need no network.
+func (c *kafkaConfig) check() error {
+	switch c.format {
+	case "json", "avro":
+	default:
+		return fmt.Errorf("unknown --format %q: want json or avro", c.format)
+	}
+	if c.format == "avro" && c.registry == "" && !c.embedded {
+		return fmt.Errorf("--format avro needs --registry (the Schema Registry URL, e.g. http://127.0.0.1:8081)")
+	}
+	if len(c.brokerList()) == 0 {
+		return fmt.Errorf("--brokers is empty: give host:port[,host:port...]")
+	}
+	if _, err := saslMechanism(c); err != nil {
+		return err
+	}
+	if _, err := compressionCodec(c.compression); err != nil {
+		return err
+	}
+	for _, t := range c.topics.all() {
+		if strings.TrimSpace(t) == "" {
+			return fmt.Errorf("topic names must not be empty")
+		}
+	}
+	return nil
+}
+
+func (c *kafkaConfig) brokerList() []string {
+	var out []string
+	for _, b := range strings.Split(c.brokers, ",") {
+		if b = strings.TrimSpace(b); b != "" {
+			out = append(out, b)
+		}
+	}
+	return out
+}

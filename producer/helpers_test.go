@@ -1,0 +1,217 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hamba/avro/v2"
+	"github.com/pitwall-f1/pitwall/pkg/codec"
+	"github.com/pitwall-f1/pitwall/pkg/f1"
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/sr"
+	"github.com/twmb/franz-go/pkg/sr/srfake"
+)
+
+// syncBuf is a goroutine-safe output buffer.
+type syncBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuf) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// newBroker starts an in-process kfake broker with no topics.
+func newBroker(t testing.TB) string {
+	t.Helper()
+	c, err := kfake.NewCluster(kfake.Ports(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return c.ListenAddrs()[0]
+}
+
+func newRegistry(t testing.TB, opts ...srfake.Option) *srfake.Registry {
+	t.Helper()
+	r := srfake.New(opts...)
+	t.Cleanup(r.Close)
+	return r
+}
+
+// cli runs the program with args and returns its exit code and output.
+func cli(t testing.TB, ctx context.Context, env []string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb syncBuf
+	code := run(ctx, args, env, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// closedPort is a loopback address nobody listens on.
+func closedPort(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+// consumed is one record read back.
+type consumed struct {
+	key, value []byte
+	ts         time.Time
+	partition  int32
+}
+
+// consumeAll reads every record of topic, up to its end offsets.
+func consumeAll(t testing.TB, addr, topic string) []consumed {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(addr), kgo.ConsumeTopics(topic), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ends, err := kadm.NewClient(cl).ListEndOffsets(ctx, topic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := int64(0)
+	ends.Each(func(o kadm.ListedOffset) { want += o.Offset })
+	var out []consumed
+	for int64(len(out)) < want {
+		fs := cl.PollFetches(ctx)
+		if err := ctx.Err(); err != nil {
+			t.Fatalf("read %d of %d records of %s: %v", len(out), want, topic, err)
+		}
+		fs.EachError(func(_ string, _ int32, err error) { t.Fatalf("fetching %s: %v", topic, err) })
+		fs.EachRecord(func(r *kgo.Record) {
+			out = append(out, consumed{key: r.Key, value: r.Value, ts: r.Timestamp, partition: r.Partition})
+		})
+	}
+	return out
+}
+
+// decoder decodes values of one topic, JSON or Avro (schema by id from the registry).
+type decoder struct {
+	t       testing.TB
+	reg     *sr.Client
+	schemas map[int]avro.Schema
+	ids     map[int]bool
+}
+
+func newDecoder(t testing.TB, registryURL string) *decoder {
+	d := &decoder{t: t, schemas: map[int]avro.Schema{}, ids: map[int]bool{}}
+	if registryURL != "" {
+		cl, err := sr.NewClient(sr.URLs(registryURL))
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.reg = cl
+	}
+	return d
+}
+
+func (d *decoder) decode(v []byte, out any) {
+	d.t.Helper()
+	if !codec.LooksLikeWire(v) {
+		if err := json.Unmarshal(v, out); err != nil {
+			d.t.Fatalf("JSON %s: %v", v, err)
+		}
+		return
+	}
+	if d.reg == nil {
+		d.t.Fatalf("Avro record but no registry")
+	}
+	id, body, err := codec.SplitWire(v)
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	s, ok := d.schemas[id]
+	if !ok {
+		ss, err := d.reg.SchemaByID(context.Background(), id)
+		if err != nil {
+			d.t.Fatalf("schema %d: %v", id, err)
+		}
+		s = avro.MustParse(ss.Schema)
+		d.schemas[id] = s
+	}
+	d.ids[id] = true
+	if err := avro.Unmarshal(s, body, out); err != nil {
+		d.t.Fatalf("Avro body of schema %d: %v", id, err)
+	}
+}
+
+// sharedData finds ../shared/data by walking up from the package dir.
+func sharedData(t testing.TB) string {
+	t.Helper()
+	dir, _ := os.Getwd()
+	for {
+		cand := filepath.Join(dir, "shared", "data")
+		if st, err := os.Stat(cand); err == nil && st.IsDir() {
+			return cand
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skip("shared/data not found above the package dir")
+		}
+		dir = parent
+	}
+}
+
+// decodeTopic reads a whole topic into records of type T, checking that
+// each record's Kafka timestamp is its ts field.
+func decodeTopic[T any](t testing.TB, d *decoder, addr, topic string, tsOf func(*T) int64, keyOf func(*T) string) []T {
+	t.Helper()
+	var out []T
+	for _, c := range consumeAll(t, addr, topic) {
+		var v T
+		d.decode(c.value, &v)
+		if tsOf(&v) != c.ts.UnixMilli() {
+			t.Fatalf("%s: record timestamp %d, ts field %d", topic, c.ts.UnixMilli(), tsOf(&v))
+		}
+		if string(c.key) != keyOf(&v) {
+			t.Fatalf("%s: key %q, want %q", topic, c.key, keyOf(&v))
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+var (
+	telTs  = func(x *f1.Telemetry) int64 { return x.Ts }
+	telKey = func(x *f1.Telemetry) string { return x.Driver }
+	posTs  = func(x *f1.Position) int64 { return x.Ts }
+	posKey = func(x *f1.Position) string { return x.Driver }
+	rcTs   = func(x *f1.RaceControl) int64 { return x.Ts }
+	rcKey  = func(x *f1.RaceControl) string { return x.RaceID }
+	alTs   = func(x *f1.Alert) int64 { return x.Ts }
+	alKey  = func(x *f1.Alert) string { return x.Severity }
+	cmdTs  = func(x *f1.RaceCommand) int64 { return x.Ts }
+	cmdKey = func(x *f1.RaceCommand) string { return x.RaceID }
+)
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,210 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/sasl"
+	"github.com/twmb/franz-go/pkg/sasl/plain"
+	"github.com/twmb/franz-go/pkg/sasl/scram"
+)
+
+func saslMechanism(c *kafkaConfig) (sasl.Mechanism, error) {
+	switch strings.ToUpper(strings.TrimSpace(c.saslMechanism)) {
+	case "":
+		return nil, nil
+	case "PLAIN":
+		return plain.Auth{User: c.saslUser, Pass: c.saslPass}.AsMechanism(), nil
+	case "SCRAM-SHA-256":
+		return scram.Auth{User: c.saslUser, Pass: c.saslPass}.AsSha256Mechanism(), nil
+	case "SCRAM-SHA-512":
+		return scram.Auth{User: c.saslUser, Pass: c.saslPass}.AsSha512Mechanism(), nil
+	}
+	return nil, fmt.Errorf("unknown --sasl-mechanism %q: want PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512", c.saslMechanism)
+}
+
+func compressionCodec(name string) (kgo.CompressionCodec, error) {
+	switch strings.ToLower(name) {
+	case "", "none":
+		return kgo.NoCompression(), nil
+	case "gzip":
+		return kgo.GzipCompression(), nil
+	case "snappy":
+		return kgo.SnappyCompression(), nil
+	case "lz4":
+		return kgo.Lz4Compression(), nil
+	case "zstd":
+		return kgo.ZstdCompression(), nil
+	}
+	return kgo.CompressionCodec{}, fmt.Errorf("unknown --compression %q: want none, gzip, snappy, lz4 or zstd", name)
+}
+
+// pemValue reads a PEM flag: inline PEM, or the path of a PEM file.
+func pemValue(flagName, v string) ([]byte, error) {
+	if strings.Contains(v, "-----BEGIN") {
+		return []byte(v), nil
+	}
+	b, err := os.ReadFile(v)
+	if err != nil {
+		return nil, fmt.Errorf("--%s: %w", flagName, err)
+	}
+	return b, nil
+}
+
+// tlsConfig builds the TLS settings, or nil when TLS is off.
+func (c *kafkaConfig) tlsConfig() (*tls.Config, error) {
+	if !c.tls && c.tlsCA == "" && c.tlsCert == "" {
+		return nil, nil
+	}
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: c.tlsSkipVerify, ServerName: c.tlsServerName} //nolint:gosec // opt-in flag
+	if c.tlsCA != "" {
+		ca, err := pemValue("tls-ca-cert", c.tlsCA)
+		if err != nil {
+			return nil, err
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(ca) {
+			return nil, errors.New("--tls-ca-cert: no PEM certificate found")
+		}
+		cfg.RootCAs = pool
+	}
+	if c.tlsCert != "" || c.tlsKey != "" {
+		if c.tlsCert == "" || c.tlsKey == "" {
+			return nil, errors.New("mutual TLS needs both --tls-client-cert and --tls-client-key")
+		}
+		certPEM, err := pemValue("tls-client-cert", c.tlsCert)
+		if err != nil {
+			return nil, err
+		}
+		keyPEM, err := pemValue("tls-client-key", c.tlsKey)
+		if err != nil {
+			return nil, err
+		}
+		pair, err := tls.X509KeyPair(certPEM, keyPEM)
+		if err != nil {
+			return nil, fmt.Errorf("--tls-client-cert/--tls-client-key: not a matching certificate and key: %w", err)
+		}
+		cfg.Certificates = []tls.Certificate{pair}
+	}
+	return cfg, nil
+}
+
+// clientOpts are the franz-go options for these settings. Producing is
+// asynchronous with lingering batches; a record that cannot be delivered
+// within the delivery timeout fails instead of being retried forever.
+func (c *kafkaConfig) clientOpts(extra ...kgo.Opt) ([]kgo.Opt, error) {
+	comp, err := compressionCodec(c.compression)
+	if err != nil {
+		return nil, err
+	}
+	opts := []kgo.Opt{
+		kgo.SeedBrokers(c.brokerList()...),
+		kgo.ClientID(c.clientID),
+		kgo.ProducerBatchCompression(comp),
+		kgo.ProducerLinger(c.linger),
+		kgo.MaxBufferedRecords(max(1000, c.maxBuffered)),
+		// Not RecordDeliveryTimeout: franz-go measures it from each record's
+		// timestamp, and replayed or simulated records carry their own. A
+		// stall is caught by the sink's watchdog instead.
+		kgo.RecordRetries(20),
+		kgo.DialTimeout(min(5*time.Second, c.connectTimeout)),
+	}
+	mech, err := saslMechanism(c)
+	if err != nil {
+		return nil, err
+	}
+	if mech != nil {
+		opts = append(opts, kgo.SASL(mech))
+	}
+	tc, err := c.tlsConfig()
+	if err != nil {
+		return nil, err
+	}
+	if tc != nil {
+		opts = append(opts, kgo.DialTLSConfig(tc))
+	}
+	return append(opts, extra...), nil
+}
+
+// connect builds a client and checks, within --connect-timeout, that a
+// broker answers. franz-go would otherwise retry forever.
+func (c *kafkaConfig) connect(ctx context.Context, extra ...kgo.Opt) (*kgo.Client, error) {
+	opts, err := c.clientOpts(extra...)
+	if err != nil {
+		return nil, err
+	}
+	cl, err := kgo.NewClient(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("kafka client for %s: %w", c.brokers, err)
+	}
+	pctx, cancel := context.WithTimeout(ctx, c.connectTimeout)
+	defer cancel()
+	if err := cl.Ping(pctx); err != nil {
+		cl.Close()
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("cannot reach the Kafka broker at %s within %s (%v): %s", c.brokers, c.connectTimeout, unwrapDeadline(err), c.connectHint(err))
+	}
+	return cl, nil
+}
+
+// connectHint says what to check after a failed connection.
+func (c *kafkaConfig) connectHint(err error) string {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "certificate") || strings.Contains(msg, "tls:"):
+		return "check --tls-ca-cert, --tls-server-name and the client certificate"
+	case c.saslMechanism != "" && (errors.Is(err, io.EOF) || strings.Contains(msg, "SASL") || strings.Contains(msg, "closed")):
+		return fmt.Sprintf("the broker refused the connection: check --sasl-mechanism (%s), --sasl-username (%s) and --sasl-password", c.saslMechanism, c.saslUser)
+	case strings.Contains(msg, "SASL"):
+		return "the broker seems to require SASL: set --sasl-mechanism, --sasl-username and --sasl-password"
+	}
+	return "is Kafka running there? For a local one run `producer dev`, or add --embedded"
+}
+
+func unwrapDeadline(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return errors.New("no answer")
+	}
+	return err
+}
+
+// ensureTopics creates the missing topics among names with the DESIGN.md
+// partition counts (by role) and the broker's default replication.
+func ensureTopics(ctx context.Context, cl *kgo.Client, t topicNames, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	adm := kadm.NewClient(cl)
+	roles := map[string]string{
+		t.Telemetry: "f1-telemetry", t.Positions: "f1-positions", t.RaceControl: "f1-race-control",
+		t.Alerts: "f1-alerts", t.Commands: "f1-race-commands",
+	}
+	details, err := adm.ListTopics(ctx, t.all()...)
+	if err != nil {
+		return fmt.Errorf("listing topics: %w", err)
+	}
+	for _, name := range t.all() {
+		if d, ok := details[name]; ok && d.Err == nil {
+			continue
+		}
+		resp, err := adm.CreateTopic(ctx, partitionsFor(roles[name]), -1, nil, name)
+		if err == nil {
+			err = resp.Err
+		}
+		if err != nil && !errors.Is(err, kerr.TopicAlreadyExists) {
+			return fmt.Errorf("creating topic %s with %d partitions: %w", name, partitionsFor(roles[name]), err)
+		}
+	}
+	return nil
+}

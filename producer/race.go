@@ -1,0 +1,298 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pitwall-f1/pitwall/pkg/f1"
+	"github.com/pitwall-f1/pitwall/pkg/sim"
+)
+
+const raceExamples = `Simulates a Formula 1 race and produces it to Kafka: telemetry, timing,
+race control, and the alerts of pkg/f1's rules.
+
+Examples:
+  producer race                                        # Monza, full grid, real time
+  producer race --circuit spa --laps 10 --speed 10     # 10 laps of Spa at 10x
+  producer race --drivers VER,NOR,LEC --seed 7         # three cars, reproducible
+  producer race --format avro --registry http://127.0.0.1:8081
+  producer race --embedded --speed max --truth truth.jsonl   # self-contained, as fast as possible
+  PITWALL_BROKERS=kafka:9092 producer race --circuit monaco`
+
+// raceSpec is what to race, parsed and checked.
+type raceSpec struct {
+	cfg   sim.Config
+	speed float64 // 0: as fast as possible
+	truth string  // file for injected events, "" none
+}
+
+// parseSpeed reads --speed: a factor > 0, or "max".
+func parseSpeed(s string) (float64, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "max" || s == "0" {
+		return 0, nil
+	}
+	f, err := strconv.ParseFloat(strings.TrimSuffix(s, "x"), 64)
+	if err != nil || f <= 0 || f > 1e6 {
+		return 0, fmt.Errorf("bad --speed %q: want a factor such as 1 or 10, or max", s)
+	}
+	return f, nil
+}
+
+// newRaceSpec checks a race's settings and fills in the sim config.
+func newRaceSpec(circuit string, laps int, drivers, speed string, rate float64, seed uint64, raceID string) (raceSpec, error) {
+	var sp raceSpec
+	c, err := f1.CircuitByName(circuit)
+	if err != nil {
+		return sp, err
+	}
+	ds, err := f1.ParseDrivers(drivers)
+	if err != nil {
+		return sp, err
+	}
+	if laps < 0 || laps > 200 {
+		return sp, fmt.Errorf("bad --laps %d: want 1 to 200, or 0 for the circuit's %d", laps, c.Laps)
+	}
+	if rate < 0.5 || rate > 50 {
+		return sp, fmt.Errorf("bad --rate %v: want 0.5 to 50 samples per second per car", rate)
+	}
+	if sp.speed, err = parseSpeed(speed); err != nil {
+		return sp, err
+	}
+	if raceID == "" {
+		raceID = fmt.Sprintf("%s-%d-%d", c.Key, seed, time.Now().Unix())
+	}
+	sp.cfg = sim.Config{RaceID: raceID, Circuit: c, Laps: laps, Drivers: ds, Seed: seed, RateHz: rate}
+	return sp, nil
+}
+
+func runRace(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
+	f := newFlags("race", "producer race [flags]", raceExamples)
+	kc := addKafkaFlags(f)
+	circuit := f.String("circuit", "monza", "circuit: "+strings.Join(f1.KnownCircuits(), ", "))
+	laps := f.Int("laps", 0, "race distance in laps (0: the circuit's real distance)")
+	drivers := f.String("drivers", "all", "driver codes, comma separated, or all")
+	speed := f.String("speed", "1", "time factor: 1 is real time, 10 is ten times faster, max is as fast as possible")
+	rate := f.Float64("rate", 4, "telemetry samples per second per car")
+	seed := f.Uint64("seed", 1, "random seed: the same seed gives the same race")
+	raceID := f.String("race-id", "", "race id in every record (default <circuit>-<seed>-<unix time>)")
+	truth := f.String("truth", "", "write the injected wheel spins, gear anomalies and hot brakes to this file (JSON lines)")
+	if err := f.parse(args, env, stdout, stderr); err != nil {
+		return err
+	}
+	if f.NArg() > 0 {
+		fmt.Fprintf(stderr, "producer race: unexpected arguments %q\n", f.Args())
+		return errUsage
+	}
+	sp, err := newRaceSpec(*circuit, *laps, *drivers, *speed, *rate, *seed, *raceID)
+	if err != nil {
+		return err
+	}
+	sp.truth = *truth
+	if err := kc.check(); err != nil {
+		return err
+	}
+	truthW, closeTruth, err := openTruth(sp.truth)
+	if err != nil {
+		return err
+	}
+	defer closeTruth()
+	if kc.embedded {
+		e, err := kc.useEmbedded("")
+		if err != nil {
+			return err
+		}
+		defer e.Close()
+		fmt.Fprintf(stderr, "embedded broker on %s (in-process, development only)\n", kc.brokers)
+	}
+	snk, closeSink, err := openSink(ctx, kc)
+	if err != nil {
+		return err
+	}
+	defer closeSink()
+	_, err = driveRace(ctx, snk, sp, truthW, stdout, stderr)
+	if err == nil {
+		err = truthW.Flush()
+	}
+	return err
+}
+
+// openSink connects, creates missing topics, registers schemas (Avro) and
+// returns a sink with its close function.
+func openSink(ctx context.Context, kc *kafkaConfig) (*sink, func(), error) {
+	cl, err := kc.connect(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := ensureTopics(ctx, cl, kc.topics, kc.connectTimeout); err != nil {
+		cl.Close()
+		return nil, nil, err
+	}
+	var ids schemaIDs
+	if kc.format == "avro" {
+		if ids, err = registerSchemas(ctx, kc); err != nil {
+			cl.Close()
+			return nil, nil, err
+		}
+	}
+	snk := newSink(cl, kc, ids)
+	return snk, func() { snk.close(); cl.Close() }, nil
+}
+
+// truthWriter writes truth events as JSON lines.
+type truthWriter struct {
+	w   *bufio.Writer
+	enc *json.Encoder
+}
+
+func (t *truthWriter) write(tr *sim.Truth) error {
+	if t.w == nil {
+		return nil
+	}
+	return t.enc.Encode(tr)
+}
+
+func (t *truthWriter) Flush() error {
+	if t.w == nil {
+		return nil
+	}
+	if err := t.w.Flush(); err != nil {
+		return fmt.Errorf("writing --truth file: %w", err)
+	}
+	return nil
+}
+
+func openTruth(path string) (*truthWriter, func(), error) {
+	if path == "" {
+		return &truthWriter{}, func() {}, nil
+	}
+	fh, err := os.Create(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("cannot write the --truth file: %w", err)
+	}
+	w := bufio.NewWriter(fh)
+	return &truthWriter{w: w, enc: json.NewEncoder(w)}, func() { _ = w.Flush(); _ = fh.Close() }, nil
+}
+
+// driveRace runs one race into the sink, paced by its speed. Timestamps are
+// wall-clock: the race starts now (at speed 1 or faster, virtual time is
+// compressed by the factor so records stay "live"); as fast as possible, it
+// is placed so that it ends about now. On cancellation it publishes ABORTED,
+// flushes and reports aborted = true with no error.
+func driveRace(ctx context.Context, snk *sink, sp raceSpec, truth *truthWriter, stdout, stderr io.Writer) (aborted bool, err error) {
+	now := time.Now().UnixMilli()
+	cfg := sp.cfg
+	laps := cfg.Laps
+	if laps == 0 {
+		laps = cfg.Circuit.Laps
+	}
+	cfg.StartMs = now
+	if sp.speed == 0 {
+		cfg.StartMs = now - int64(float64(laps)*cfg.Circuit.TypicalLapS*1030)
+	}
+	s, err := sim.New(cfg)
+	if err != nil {
+		return false, err
+	}
+	start := cfg.StartMs
+	mapTs := func(ts int64) int64 { return ts }
+	if sp.speed > 0 && sp.speed != 1 {
+		mapTs = func(ts int64) int64 { return start + int64(float64(ts-start)/sp.speed) }
+	}
+	prog := newProgress(snk, stderr, "race "+cfg.RaceID)
+	defer prog.stop()
+	wallStart := time.Now()
+	var lastTs, paced int64
+	var n int
+	for {
+		if ctx.Err() != nil {
+			aborted = true
+			break
+		}
+		ev, ok := s.Next()
+		if !ok {
+			break
+		}
+		ts := mapTs(ev.Ts)
+		lastTs = ts
+		if sp.speed > 0 && ts-paced >= 5 {
+			paced = ts
+			if !sleepUntil(ctx, wallStart.Add(time.Duration(ts-start)*time.Millisecond)) {
+				aborted = true
+				break
+			}
+		}
+		if err := sendEvent(snk, truth, ev, mapTs); err != nil {
+			return false, err
+		}
+		if n++; n&1023 == 0 {
+			prog.set(s.Status())
+		}
+	}
+	prog.set(s.Status())
+	if aborted {
+		ab := s.Aborted(max(lastTs, start), "stopped by the user")
+		if err := snk.raceControl(&ab); err != nil {
+			return true, err
+		}
+	}
+	if err := snk.flush(30 * time.Second); err != nil {
+		return aborted, err
+	}
+	prog.stop()
+	el := time.Since(wallStart)
+	state := "finished"
+	if aborted {
+		state = "aborted (ABORTED published)"
+	}
+	fmt.Fprintf(stdout, "race %s %s in %s: %s; %.0f records/s\n", cfg.RaceID, state, el.Round(time.Millisecond),
+		snk.summary(), float64(snk.sent.Load())/el.Seconds())
+	return aborted, nil
+}
+
+// sendEvent produces one simulator event (truth goes to the truth file).
+func sendEvent(snk *sink, truth *truthWriter, ev sim.Event, mapTs func(int64) int64) error {
+	switch ev.Kind {
+	case sim.KindTelemetry:
+		ev.Telemetry.Ts = mapTs(ev.Telemetry.Ts)
+		return snk.telemetry(ev.Telemetry)
+	case sim.KindPosition:
+		ev.Position.Ts = mapTs(ev.Position.Ts)
+		return snk.position(ev.Position)
+	case sim.KindRaceControl:
+		ev.RaceControl.Ts = mapTs(ev.RaceControl.Ts)
+		return snk.raceControl(ev.RaceControl)
+	case sim.KindAlert:
+		ev.Alert.Ts = mapTs(ev.Alert.Ts)
+		return snk.alert(ev.Alert)
+	case sim.KindTruth:
+		ev.Truth.StartTs, ev.Truth.EndTs = mapTs(ev.Truth.StartTs), mapTs(ev.Truth.EndTs)
+		if err := truth.write(ev.Truth); err != nil {
+			return fmt.Errorf("writing --truth file: %w", err)
+		}
+	}
+	return nil
+}
+
+// sleepUntil waits until t or ctx ends; it reports false if ctx ended.
+func sleepUntil(ctx context.Context, t time.Time) bool {
+	d := time.Until(t)
+	if d <= time.Millisecond {
+		return ctx.Err() == nil
+	}
+	tm := time.NewTimer(d)
+	defer tm.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-tm.C:
+		return true
+	}
+}

@@ -1,0 +1,51 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/pitwall-f1/pitwall/pkg/codec"
+	"github.com/twmb/franz-go/pkg/sr"
+)
+
+// schemaIDs are the registered Avro schema ids, by topic role.
+type schemaIDs struct {
+	Telemetry, Positions, RaceControl, Alerts, Commands int
+}
+
+// registerSchemas registers pkg/codec's Avro schemas under "<topic>-value"
+// for every topic and returns their ids. Registering an identical schema
+// again returns the existing id.
+func registerSchemas(ctx context.Context, c *kafkaConfig) (schemaIDs, error) {
+	var ids schemaIDs
+	opts := []sr.ClientOpt{sr.URLs(c.registry), sr.HTTPClient(&http.Client{Timeout: c.connectTimeout})}
+	if c.registryUser != "" || c.registryPass != "" {
+		opts = append(opts, sr.BasicAuth(c.registryUser, c.registryPass))
+	}
+	cl, err := sr.NewClient(opts...)
+	if err != nil {
+		return ids, fmt.Errorf("schema registry client for %s: %w", c.registry, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.connectTimeout+5*time.Second)
+	defer cancel()
+	for _, r := range []struct {
+		topic, schema string
+		id            *int
+	}{
+		{c.topics.Telemetry, codec.TelemetrySchema, &ids.Telemetry},
+		{c.topics.Positions, codec.PositionSchema, &ids.Positions},
+		{c.topics.RaceControl, codec.RaceControlSchema, &ids.RaceControl},
+		{c.topics.Alerts, codec.AlertSchema, &ids.Alerts},
+		{c.topics.Commands, codec.RaceCommandSchema, &ids.Commands},
+	} {
+		ss, err := cl.CreateSchema(ctx, codec.Subject(r.topic), sr.Schema{Schema: r.schema, Type: sr.TypeAvro})
+		if err != nil {
+			return ids, fmt.Errorf("registering the Avro schema of %s under subject %s at %s: %w",
+				r.topic, codec.Subject(r.topic), c.registry, err)
+		}
+		*r.id = ss.ID
+	}
+	return ids, nil
+}

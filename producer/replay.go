@@ -1,0 +1,195 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/pitwall-f1/pitwall/pkg/f1"
+	"github.com/pitwall-f1/pitwall/producer/replay"
+)
+
+const replayExamples = `Replays recorded data into Kafka, several files merged in time order, keeping
+the original spacing between records divided by --speed:
+  - FastF1 telemetry CSV, merged (with a Source column) or car data only -> f1-telemetry
+  - FastF1 laps CSV -> f1-positions (timing) and LAP events on f1-race-control
+  - per-lap summary CSV (driver, lap_number, lap_time, position, ...) -> the same
+  - OpenF1 race_control CSV -> f1-race-control
+  - OpenF1 car_data JSON (array of date, driver_number, speed, rpm, ...) -> f1-telemetry
+A file without a driver column takes its driver from --driver, else from a
+_CODE suffix in its name (telemetry_VER.csv). Timestamps are moved to now
+unless --keep-time. Alerts of pkg/f1's rules are published for telemetry.
+
+Examples:
+  producer replay ../shared/data/monza2024_race/telemetry_VER.csv
+  producer replay --speed 5 ../shared/data/spa2022_race/telemetry_*.csv ../shared/data/spa2022_race/laps_VER_PER.csv
+  producer replay --driver HAM --keep-time car_data.json
+  producer replay --embedded --speed max --format avro ../shared/data/monza2024_race/laps.csv`
+
+type replayOpts struct {
+	speed    float64 // 0: as fast as possible
+	keepTime bool
+	alerts   bool
+	raceID   string
+}
+
+func runReplay(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
+	f := newFlags("replay", "producer replay [flags] FILE...", replayExamples)
+	kc := addKafkaFlags(f)
+	driver := f.String("driver", "", "driver code for files with no driver column and no _CODE in their name")
+	speed := f.String("speed", "1", "time factor: 1 keeps the original spacing, 10 is ten times faster, max is as fast as possible")
+	keep := f.Bool("keep-time", false, "keep the original timestamps instead of moving them to now")
+	raceID := f.String("race-id", "", "race id in every record (default replay-<start time>)")
+	lap := f.Int("lap", 0, "lap number for telemetry files that have none")
+	alerts := f.Bool("alerts", true, "run pkg/f1's rules on the telemetry and publish their alerts")
+	if err := f.parse(args, env, stdout, stderr); err != nil {
+		return err
+	}
+	files := f.Args()
+	if len(files) == 0 {
+		fmt.Fprint(stderr, "producer replay: give at least one file to replay\n\n")
+		f.printUsage(stderr)
+		return errUsage
+	}
+	if *driver != "" {
+		if _, err := f1.ParseDrivers(*driver); err != nil || strings.Contains(*driver, ",") {
+			return fmt.Errorf("--driver: %v", orMsg(err, "give one driver code"))
+		}
+	}
+	sp, err := parseSpeed(*speed)
+	if err != nil {
+		return err
+	}
+	if err := kc.check(); err != nil {
+		return err
+	}
+	ro := replayOpts{speed: sp, keepTime: *keep, alerts: *alerts, raceID: *raceID}
+	if ro.raceID == "" {
+		ro.raceID = "replay-" + time.Now().UTC().Format("20060102-150405")
+	}
+	// Everything is read and checked before anything is sent.
+	items, err := loadReplay(files, replay.Options{Driver: *driver, RaceID: ro.raceID, Lap: *lap}, ro.keepTime)
+	if err != nil {
+		return err
+	}
+	if kc.embedded {
+		e, err := kc.useEmbedded("")
+		if err != nil {
+			return err
+		}
+		defer e.Close()
+	}
+	snk, closeSink, err := openSink(ctx, kc)
+	if err != nil {
+		return err
+	}
+	defer closeSink()
+	return sendReplay(ctx, snk, items, ro, stdout, stderr)
+}
+
+func orMsg(err error, msg string) string {
+	if err != nil {
+		return err.Error()
+	}
+	return msg
+}
+
+// loadReplay parses and merges the files.
+func loadReplay(paths []string, opt replay.Options, keepTime bool) ([]replay.Item, error) {
+	var files []*replay.File
+	for _, p := range paths {
+		f, err := replay.ParseFile(p, opt)
+		if err != nil {
+			return nil, err
+		}
+		if keepTime && !f.Abs {
+			return nil, fmt.Errorf("%s has session times only, no dates: drop --keep-time", p)
+		}
+		files = append(files, f)
+	}
+	items, err := replay.Merge(files)
+	if err != nil {
+		return nil, err
+	}
+	if len(items) == 0 {
+		return nil, fmt.Errorf("nothing to replay: the files have no rows")
+	}
+	return items, nil
+}
+
+// sendReplay produces the items, paced by speed, with the timestamps moved
+// to now (spacing divided by the speed) unless they are kept.
+func sendReplay(ctx context.Context, snk *sink, items []replay.Item, ro replayOpts, stdout, stderr io.Writer) error {
+	t0 := items[0].Ts
+	wallStart := time.Now()
+	factor := ro.speed
+	if factor == 0 {
+		factor = 1 // as fast as possible: timestamps keep the original spacing
+	}
+	mapTs := func(ts int64) int64 {
+		if ro.keepTime {
+			return ts
+		}
+		return wallStart.UnixMilli() + int64(float64(ts-t0)/factor)
+	}
+	an := f1.NewAnalyzer(f1.DefaultRules())
+	var alertBuf []f1.Alert
+	prog := newProgress(snk, stderr, "replay "+ro.raceID)
+	defer prog.stop()
+	aborted := false
+	var lastTs int64
+	for i := range items {
+		it := &items[i]
+		if ro.speed > 0 {
+			due := wallStart.Add(time.Duration(float64(it.Ts-t0)/ro.speed) * time.Millisecond)
+			if !sleepUntil(ctx, due) {
+				aborted = true
+				break
+			}
+		} else if ctx.Err() != nil {
+			aborted = true
+			break
+		}
+		it.SetTs(mapTs(it.Ts))
+		lastTs = it.Ts
+		var err error
+		switch it.Kind {
+		case replay.KindTelemetry:
+			if err = snk.telemetry(&it.Tel); err == nil && ro.alerts {
+				_, alertBuf = an.Observe(&it.Tel, alertBuf[:0])
+				for j := range alertBuf {
+					if err = snk.alert(&alertBuf[j]); err != nil {
+						break
+					}
+				}
+			}
+		case replay.KindPosition:
+			err = snk.position(&it.Pos)
+		case replay.KindRaceControl:
+			err = snk.raceControl(&it.RC)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if aborted {
+		ab := f1.RaceControl{Ts: max(lastTs, mapTs(t0)), RaceID: ro.raceID, Type: f1.EventAborted, Message: "Replay aborted: stopped by the user"}
+		if err := snk.raceControl(&ab); err != nil {
+			return err
+		}
+	}
+	if err := snk.flush(30 * time.Second); err != nil {
+		return err
+	}
+	prog.stop()
+	el := time.Since(wallStart)
+	state := "finished"
+	if aborted {
+		state = "aborted (ABORTED published)"
+	}
+	fmt.Fprintf(stdout, "replay %s %s in %s: %s; %.0f records/s\n", ro.raceID, state, el.Round(time.Millisecond),
+		snk.summary(), float64(snk.sent.Load())/el.Seconds())
+	return nil
+}

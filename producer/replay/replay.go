@@ -1,0 +1,163 @@
+// Package replay reads recorded Formula 1 data into Pitwall's records:
+//
+//   - FastF1 telemetry CSV: merged (Lap.get_telemetry(), with a Source
+//     column) or car data only (Lap.get_car_data());
+//   - FastF1 laps CSV (session.laps) → timing (f1-positions) and LAP events;
+//   - a per-lap summary CSV (driver, lap_number, lap_time, position, ...),
+//     as built from FastF1 laps by the AiLab-F1 project;
+//   - OpenF1 race_control CSV → race control events;
+//   - OpenF1 car_data JSON (an array of samples).
+//
+// Each parser checks the columns, reports malformed rows by line number and
+// never guesses a driver: it comes from a column, from Options.Driver or
+// from a _CODE suffix of the file name (telemetry_VER.csv).
+package replay
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/pitwall-f1/pitwall/pkg/f1"
+)
+
+// Kind says which record an Item holds.
+type Kind uint8
+
+// Item kinds.
+const (
+	KindTelemetry Kind = iota + 1
+	KindPosition
+	KindRaceControl
+)
+
+// Item is one replayed record. Ts is its time in ms: since the epoch when
+// the file has dates (File.Abs), else since the session start.
+type Item struct {
+	Kind Kind
+	Ts   int64
+	Tel  f1.Telemetry
+	Pos  f1.Position
+	RC   f1.RaceControl
+}
+
+// Format names a recognised file format.
+type Format string
+
+// Formats.
+const (
+	FastF1Telemetry   Format = "FastF1 telemetry CSV"
+	FastF1Laps        Format = "FastF1 laps CSV"
+	LapSummary        Format = "per-lap summary CSV"
+	OpenF1RaceControl Format = "OpenF1 race_control CSV"
+	OpenF1CarData     Format = "OpenF1 car_data JSON"
+)
+
+// File is a parsed file.
+type File struct {
+	Name   string
+	Format Format
+	Abs    bool // timestamps are dates, not session times
+	Items  []Item
+}
+
+// Options say what the files do not.
+type Options struct {
+	Driver string // driver code for files without a driver column or _CODE name
+	RaceID string // race id written into every record
+	Lap    int    // lap number for telemetry files without one
+}
+
+// ParseFile reads and parses one file, choosing the parser by content: a
+// file starting with '[' is JSON, anything else CSV.
+func ParseFile(path string, opt Options) (*File, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %w", path, err)
+	}
+	return Parse(data, path, opt)
+}
+
+// Parse parses data named name (used for messages and the _CODE suffix).
+func Parse(data []byte, name string, opt Options) (*File, error) {
+	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	if len(trimmed) == 0 {
+		return nil, fmt.Errorf("%s: the file is empty", name)
+	}
+	if trimmed[0] == '[' || trimmed[0] == '{' {
+		return ParseOpenF1JSON(data, name, opt)
+	}
+	return ParseCSV(data, name, opt)
+}
+
+var codeSuffix = regexp.MustCompile(`_([A-Za-z]{3})\.[A-Za-z0-9]+$`)
+
+// driverFor resolves the driver of a file without a driver column.
+func driverFor(name string, opt Options) (f1.Driver, error) {
+	code, from := opt.Driver, "--driver"
+	if code == "" {
+		m := codeSuffix.FindStringSubmatch(filepath.Base(name))
+		if m == nil {
+			return f1.Driver{}, fmt.Errorf("%s: no driver column; give --driver CODE or name the file like telemetry_VER.csv", name)
+		}
+		code, from = m[1], "the file name"
+	}
+	d, ok := f1.DriverByCode(code)
+	if !ok {
+		return f1.Driver{}, fmt.Errorf("%s: unknown driver %q (from %s): known codes are %s", name, code, from, strings.Join(f1.KnownCodes(), ", "))
+	}
+	return d, nil
+}
+
+// driverByNumber finds a 2024 driver (grid or reserve) by car number.
+func driverByNumber(n int) (f1.Driver, bool) {
+	for _, code := range f1.KnownCodes() {
+		if d, _ := f1.DriverByCode(code); d.Number == n {
+			return d, true
+		}
+	}
+	return f1.Driver{}, false
+}
+
+// Merge puts the items of several files in time order (stable: items with
+// equal times keep file order). Files with dates and files with only
+// session times cannot be put on one clock.
+func Merge(files []*File) ([]Item, error) {
+	var abs, rel []string
+	n := 0
+	for _, f := range files {
+		if f.Abs {
+			abs = append(abs, f.Name)
+		} else {
+			rel = append(rel, f.Name)
+		}
+		n += len(f.Items)
+	}
+	if len(abs) > 0 && len(rel) > 0 {
+		return nil, fmt.Errorf("cannot merge files with dates (%s) and files with session times only (%s): replay them separately",
+			strings.Join(abs, ", "), strings.Join(rel, ", "))
+	}
+	out := make([]Item, 0, n)
+	for _, f := range files {
+		out = append(out, f.Items...)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Ts < out[j].Ts })
+	return out, nil
+}
+
+// SetTs sets the time of an item and of its record.
+func (it *Item) SetTs(ts int64) {
+	it.Ts = ts
+	switch it.Kind {
+	case KindTelemetry:
+		it.Tel.Ts = ts
+	case KindPosition:
+		it.Pos.Ts = ts
+	case KindRaceControl:
+		it.RC.Ts = ts
+	}
+}

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pitwall-f1/pitwall/pkg/f1"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/sasl/plain"
+)
+
+func TestSASL(t *testing.T) {
+	for _, mech := range []string{"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"} {
+		t.Run(mech, func(t *testing.T) {
+			c, err := kfake.NewCluster(kfake.Ports(0), kfake.EnableSASL(), kfake.Superuser(mech, "pit", "wall-secret"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			addr := c.ListenAddrs()[0]
+			base := []string{"race", "--brokers", addr, "--speed", "max", "--laps", "1", "--drivers", "VER", "--sasl-mechanism", mech,
+				"--sasl-username", "pit", "--connect-timeout", "3s"}
+			code, out, errOut := cli(t, context.Background(), nil, append(base, "--sasl-password", "wall-secret")...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s %s", code, out, errOut)
+			}
+			errOut = expectFail(t, 1, []string{"cannot reach the Kafka broker at " + addr, "check --sasl-mechanism (" + mech + "), --sasl-username (pit)"}, nil, append(base, "--sasl-password", "not-the-password")...)
+			if strings.Contains(errOut, "not-the-password") {
+				t.Fatal("the SASL password appears in the error")
+			}
+		})
+	}
+	// Sanity: the records are there for an authenticated reader.
+	c, err := kfake.NewCluster(kfake.Ports(0), kfake.EnableSASL(), kfake.Superuser("PLAIN", "a", "b"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if code, o, e := cli(t, context.Background(), []string{"PITWALL_SASL_MECHANISM=PLAIN", "PITWALL_SASL_USERNAME=a", "PITWALL_SASL_PASSWORD=b"},
+		"race", "--brokers", c.ListenAddrs()[0], "--speed", "max", "--laps", "1", "--drivers", "HAM"); code != 0 {
+		t.Fatalf("exit %d: %s %s", code, o, e)
+	}
+	cl, _ := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()[0]), kgo.SASL(plain.Auth{User: "a", Pass: "b"}.AsMechanism()),
+		kgo.ConsumeTopics(f1.TopicTelemetry), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if fs := cl.PollFetches(ctx); fs.NumRecords() == 0 {
+		t.Fatalf("no telemetry readable: %v", fs.Errors())
+	}
+}
+
+// selfSigned makes a CA-less self-signed certificate for 127.0.0.1.
+func selfSigned(t *testing.T) (certPEM, keyPEM []byte, cert tls.Certificate) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "pitwall-test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, DNSNames: []string{"kafka.test"},
+		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IsCA: true, BasicConstraintsValid: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kder, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certPEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	keyPEM = pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder})
+	cert, err = tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return certPEM, keyPEM, cert
+}
+
+func TestTLS(t *testing.T) {
+	certPEM, _, cert := selfSigned(t)
+	c, err := kfake.NewCluster(kfake.Ports(0), kfake.TLS(&tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	addr := c.ListenAddrs()[0]
+	caFile := writeFile(t, t.TempDir(), "ca.pem", string(certPEM))
+	race := []string{"race", "--brokers", addr, "--speed", "max", "--laps", "1", "--drivers", "LEC", "--connect-timeout", "3s"}
+	for name, extra := range map[string][]string{
+		"CA file":        {"--tls", "--tls-ca-cert", caFile},
+		"inline CA":      {"--tls", "--tls-ca-cert", string(certPEM)},
+		"server name":    {"--tls", "--tls-ca-cert", caFile, "--tls-server-name", "kafka.test"},
+		"skip verifying": {"--tls", "--tls-skip-verify"},
+	} {
+		if code, o, e := cli(t, context.Background(), nil, append(race, extra...)...); code != 0 {
+			t.Errorf("%s: exit %d: %s %s", name, code, o, e)
+		}
+	}
+	// Without the CA the certificate is not trusted.
+	expectFail(t, 1, []string{"cannot reach the Kafka broker at " + addr, "certificate", "check --tls-ca-cert"}, nil, append(race, "--tls")...)
+	expectFail(t, 1, []string{"mutual TLS needs both"}, nil, append(race, "--tls", "--tls-client-cert", caFile)...)
+}
