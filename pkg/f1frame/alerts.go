@@ -1,0 +1,284 @@
+package f1frame
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/pitwall-f1/pitwall/pkg/f1"
+)
+
+// alerts is KindAlerts: the alerts f1.Analyzer raises on telemetry (with the
+// query's overspeed threshold) merged with the alerts already on f1-alerts,
+// without duplicates (f1.MergeAlerts: same driver, kind, severity, DRS
+// state and race, within Rules.DedupWindowMs).
+//
+// Default frame (and ViewLogs): the logs frame "alerts" (see logsFrame) with
+// the columns driver, kind, alert_severity (high, medium, low), value,
+// race_id and source (topic or derived). timeEnd is set for wheel spins and
+// gear anomalies, from the event of the same onset. ViewAnnotations: time,
+// timeEnd, title, text, tags (driver, kind, severity).
+//
+// Live: the new alerts since the last push, in the same logs layout
+// (timeEnd is not known yet when an alert is pushed). Duplicates are dropped
+// whichever of the two copies comes first.
+type alerts struct {
+	noInput
+	e       *env
+	an      *f1.Analyzer
+	window  int64
+	buf     []f1.Alert
+	scratch []f1.Event
+	events  []f1.Event // spins and anomalies, for timeEnd
+	derived []f1.Alert
+	stored  []f1.Alert
+	closed  bool
+
+	// Live
+	pending []sourced
+	recent  []sourced // pushed or pending, within 2 windows of the newest
+	newest  int64
+}
+
+// sourced is an alert and where it came from.
+type sourced struct {
+	f1.Alert
+	stored bool
+}
+
+func newAlerts(e *env) impl {
+	an := f1.NewAnalyzer(e.rules)
+	w := an.Rules().DedupWindowMs
+	if w < 0 {
+		w = 0
+	}
+	return &alerts{e: e, an: an, window: w}
+}
+
+func (a *alerts) telemetry(t *f1.Telemetry) {
+	if !a.e.accept(t) {
+		return
+	}
+	if !a.e.opts.Live {
+		_, a.derived = a.an.Observe(t, a.derived)
+		a.collect()
+		return
+	}
+	_, a.buf = a.an.Observe(t, a.buf[:0])
+	a.scratch = a.an.Events(a.scratch[:0])
+	for i := range a.buf {
+		a.offer(sourced{Alert: a.buf[i]})
+	}
+}
+
+func (a *alerts) collect() {
+	a.scratch = a.an.Events(a.scratch[:0])
+	a.events = append(a.events, a.scratch...)
+}
+
+func (a *alerts) alert(al *f1.Alert) {
+	if al.Ts == 0 {
+		a.e.stats.Invalid++
+		return
+	}
+	if al.Driver != "" && !a.e.filter.has(al.Driver) {
+		a.e.stats.Filtered++
+		return
+	}
+	if a.e.opts.Live {
+		a.offer(sourced{Alert: *al, stored: true})
+		return
+	}
+	a.stored = append(a.stored, *al)
+}
+
+// offer queues a Live alert unless it repeats one already queued or pushed:
+// a derived alert repeats any, a stored one only a derived one (the topic's
+// own repeats are what it holds, as in f1.MergeAlerts).
+func (a *alerts) offer(s sourced) {
+	for i := range a.recent {
+		r := &a.recent[i]
+		if (!s.stored || !r.stored) && sameAlert(&r.Alert, &s.Alert, a.window) {
+			return
+		}
+	}
+	a.pending = append(a.pending, s)
+	a.recent = append(a.recent, s)
+	if s.Ts > a.newest {
+		a.newest = s.Ts
+	}
+	// Forget what can no longer match.
+	keep := 0
+	for _, r := range a.recent {
+		if r.Ts >= a.newest-2*a.window {
+			a.recent[keep] = r
+			keep++
+		}
+	}
+	a.recent = a.recent[:keep]
+}
+
+// sameAlert is f1.MergeAlerts' notion of a duplicate.
+func sameAlert(x, y *f1.Alert, window int64) bool {
+	d := x.Ts - y.Ts
+	if d < 0 {
+		d = -d
+	}
+	return d <= window && x.Driver == y.Driver && x.Kind == y.Kind && x.Severity == y.Severity &&
+		drsClass(x) == drsClass(y) && (x.RaceID == "" || y.RaceID == "" || x.RaceID == y.RaceID)
+}
+
+func drsClass(a *f1.Alert) bool { return a.Kind == f1.KindDRS && f1.DRSOpen(int(a.Value)) }
+
+func (a *alerts) frames() data.Frames {
+	defer a.e.syncAnalyzer(a.an)
+	if a.e.opts.Live {
+		f := a.logs(a.pending)
+		a.pending = a.pending[:0]
+		return data.Frames{f}
+	}
+	if !a.closed {
+		a.closed = true
+		a.an.Flush()
+		a.collect()
+	}
+	merged := a.merged()
+	if a.e.opts.View == ViewAnnotations {
+		return data.Frames{annotationFrame(a.rows(merged))}
+	}
+	return data.Frames{a.logs(merged)}
+}
+
+func (a *alerts) flush() *data.Frame {
+	a.e.syncAnalyzer(a.an)
+	if len(a.pending) == 0 {
+		return nil
+	}
+	f := a.logs(a.pending)
+	a.pending = a.pending[:0]
+	return f
+}
+
+// merged is f1.MergeAlerts of the stored and derived alerts, each marked
+// with where it came from.
+func (a *alerts) merged() []sourced {
+	out := f1.MergeAlerts(a.stored, a.derived, a.window)
+	left := make(map[f1.Alert]int, len(a.stored))
+	for _, s := range a.stored {
+		left[s]++
+	}
+	res := make([]sourced, len(out))
+	for i, al := range out {
+		res[i].Alert = al
+		if left[al] > 0 {
+			left[al]--
+			res[i].stored = true
+		}
+	}
+	return res
+}
+
+// endOf finds the end of the spin or anomaly whose onset is al.
+func (a *alerts) endOf(al *f1.Alert) int64 {
+	if al.Kind != f1.KindWheelSpin && al.Kind != f1.KindGearAnomaly {
+		return 0
+	}
+	best, bestD := int64(0), a.window+1
+	for i := range a.events {
+		ev := &a.events[i]
+		if ev.Driver != al.Driver || ev.Kind != al.Kind || (ev.RaceID != al.RaceID && al.RaceID != "") {
+			continue
+		}
+		d := ev.StartTs - al.Ts
+		if d < 0 {
+			d = -d
+		}
+		if d < bestD {
+			best, bestD = ev.EndTs, d
+		}
+	}
+	return best
+}
+
+func (a *alerts) rows(als []sourced) []eventRow {
+	slices.SortStableFunc(als, func(x, y sourced) int { return cmp.Compare(x.Ts, y.Ts) })
+	rows := make([]eventRow, len(als))
+	for i := range als {
+		al := &als[i]
+		src := "derived"
+		if al.stored {
+			src = "topic"
+		}
+		text := al.Message
+		title := alertTitle(&al.Alert)
+		if text == "" {
+			text = title + " (" + strconv.FormatFloat(al.Value, 'f', -1, 64) + ")"
+		}
+		labels := []kv{{"driver", al.Driver}, {"kind", al.Kind}, {"severity", al.Severity}}
+		if al.RaceID != "" {
+			labels = append(labels, kv{"race_id", al.RaceID})
+		}
+		rows[i] = eventRow{
+			start: al.Ts, end: a.endOf(&al.Alert), title: title, text: text,
+			level: alertLevel(al.Severity), tags: []string{al.Driver, al.Kind, al.Severity},
+			labels: append(labels, kv{"source", src}), color: severityColour(al.Severity),
+		}
+	}
+	return rows
+}
+
+// logs is the alerts logs frame.
+func (a *alerts) logs(als []sourced) *data.Frame {
+	rows := a.rows(als)
+	f := logsFrame("alerts", rows)
+	n := len(als)
+	drivers, kinds, sevs, races, srcs := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	vals := make([]float64, n)
+	for i := range als {
+		al := &als[i]
+		drivers[i], kinds[i], sevs[i], races[i], vals[i] = al.Driver, al.Kind, al.Severity, al.RaceID, round3(al.Value)
+		srcs[i] = rows[i].labels[len(rows[i].labels)-1].v
+	}
+	f.Fields = append(f.Fields,
+		data.NewField("driver", nil, drivers),
+		data.NewField("kind", nil, kinds),
+		data.NewField("alert_severity", nil, sevs),
+		data.NewField("value", nil, vals),
+		data.NewField("race_id", nil, races),
+		data.NewField("source", nil, srcs),
+	)
+	return f
+}
+
+// alertTitle is a short title: "VER overspeed", "VER DRS open".
+func alertTitle(a *f1.Alert) string {
+	var what string
+	switch a.Kind {
+	case f1.KindOverspeed:
+		what = "overspeed"
+	case f1.KindDRS:
+		what = "DRS closed"
+		if f1.DRSOpen(int(a.Value)) {
+			what = "DRS open"
+		}
+	case f1.KindBrakeTemp:
+		what = "brake temperature"
+	case f1.KindWheelSpin:
+		what = "wheel spin"
+	case f1.KindGearAnomaly:
+		// The message names the anomaly: "VER over-rev: 12800 rpm ...".
+		if head, _, ok := strings.Cut(a.Message, ":"); ok && a.Driver != "" && strings.HasPrefix(head, a.Driver+" ") && len(head) < 40 {
+			return head
+		}
+		what = "gear anomaly"
+	default:
+		what = a.Kind
+	}
+	if a.Driver == "" {
+		return what
+	}
+	return a.Driver + " " + what
+}

@@ -1,0 +1,105 @@
+package f1frame
+
+import (
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/pitwall-f1/pitwall/pkg/f1"
+)
+
+// averageSpeed is KindAverageSpeed: f1.AvgSpeed, the running mean of
+// speed per driver per race (the earlier lab's Flink job, AVG(speed) GROUP BY
+// driver, race_id).
+//
+// Default frames (time range): one frame per driver and race — time and
+// avg_speed_kph with labels {driver, race_id} — then the table
+// avg_speed_latest: driver, race_id, avg_speed_kph, samples, last (time of
+// the latest sample). ViewSeries or ViewLatest: one of the two.
+//
+// Live: the labels layout (labels "driver=VER,race_id=…", time,
+// avg_speed_kph) with the latest average of each series per push; with
+// ViewLatest, the whole table whenever a sample came in
+// (meta.custom.snapshot).
+type averageSpeed struct {
+	noInput
+	e     *env
+	agg   *f1.AvgSpeed
+	set   *seriesSet
+	dirty bool
+}
+
+func newAverageSpeed(e *env) impl {
+	return &averageSpeed{e: e, agg: f1.NewAvgSpeed(), set: newSeriesSet(e.opts.MaxDataPoints, true)}
+}
+
+func (a *averageSpeed) telemetry(t *f1.Telemetry) {
+	if !a.e.accept(t) {
+		return
+	}
+	avg := a.agg.Add(t)
+	a.dirty = true
+	if a.e.opts.Live && a.e.opts.View == ViewLatest {
+		return
+	}
+	x := a.set.get(t.Driver, t.RaceID)
+	a.set.add(x, point{ts: t.Ts, v: round2(avg)}, a.e.opts.Live)
+}
+
+var kphConfig = data.FieldConfig{Unit: "velocitykmh"}
+
+func (a *averageSpeed) frames() data.Frames {
+	if a.e.opts.Live {
+		if a.e.opts.View == ViewLatest {
+			a.dirty = false
+			return data.Frames{a.latest(true)}
+		}
+		return data.Frames{a.set.liveFrame("avg_speed", "avg_speed_kph", &kphConfig, a.set.initialLive(a.e.stats))}
+	}
+	switch a.e.opts.View {
+	case ViewSeries:
+		return a.set.rangeFrames("avg_speed", "avg_speed_kph", &kphConfig, a.e.stats)
+	case ViewLatest:
+		return data.Frames{a.latest(false)}
+	}
+	return append(a.set.rangeFrames("avg_speed", "avg_speed_kph", &kphConfig, a.e.stats), a.latest(false))
+}
+
+func (a *averageSpeed) flush() *data.Frame {
+	if a.e.opts.View == ViewLatest {
+		if !a.dirty {
+			return nil
+		}
+		a.dirty = false
+		return a.latest(true)
+	}
+	pts := a.set.live.take(a.set, a.e.opts.LateAllowanceMs, 1, keepLast, a.e.stats)
+	if len(pts) == 0 {
+		return nil
+	}
+	return a.set.liveFrame("avg_speed", "avg_speed_kph", &kphConfig, pts)
+}
+
+// latest is the avg_speed_latest table.
+func (a *averageSpeed) latest(snapshot bool) *data.Frame {
+	rows := a.agg.Rows(nil)
+	n := len(rows)
+	drivers, races := make([]string, n), make([]string, n)
+	avgs, last := make([]float64, n), make([]time.Time, n)
+	samples := make([]int64, n)
+	for i, r := range rows {
+		drivers[i], races[i], avgs[i], samples[i], last[i] = r.Driver, r.RaceID, round2(r.AvgSpeedKph), r.Samples, msTime(r.LastTs)
+	}
+	c := kphConfig
+	f := data.NewFrame("avg_speed_latest",
+		data.NewField("driver", nil, drivers),
+		data.NewField("race_id", nil, races),
+		data.NewField("avg_speed_kph", nil, avgs).SetConfig(&c),
+		data.NewField("samples", nil, samples),
+		data.NewField("last", nil, last),
+	)
+	if snapshot {
+		return f.SetMeta(snapshotMeta(nil))
+	}
+	return f.SetMeta(&data.FrameMeta{})
+}

@@ -1,0 +1,217 @@
+package f1frame
+
+import (
+	"math"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/pitwall-f1/pitwall/pkg/f1"
+)
+
+// wheelSpin is KindWheelSpin.
+//
+// Default frames (time range): one frame per driver — time and slip_pct
+// with labels {driver} (and race_id when the range holds several races),
+// unit percent, thresholds at the spin threshold drawn as a dashed line —
+// plus, when there were spins, an annotation frame (meta.dataTopic
+// "annotations") that the time series panel shades. ViewSeries: the series
+// only. ViewEvents: the spins as a table. ViewAnnotations: the spins as an
+// annotation query frame.
+//
+// Live: one frame in Grafana's labels layout (labels "driver=VER", time,
+// slip_pct), every driver on one channel, at most MaxPointsPerFlush points
+// per driver per flush (lowest and highest kept).
+//
+// A point is drawn for each sample where slip is computable (not next to a
+// gear change, not in neutral or at crawling speed).
+type wheelSpin struct {
+	noInput
+	e       *env
+	an      *f1.Analyzer
+	set     *seriesSet
+	alerts  []f1.Alert
+	scratch []f1.Event
+	events  []f1.Event // spins that ended
+	keep    bool       // keep events (not needed by a Live series)
+	closed  bool       // the Analyzer was flushed
+	cfg     *data.FieldConfig
+}
+
+func newWheelSpin(e *env) impl {
+	return &wheelSpin{
+		e: e, an: f1.NewAnalyzer(e.rules), set: newSeriesSet(e.opts.MaxDataPoints, false),
+		keep: !e.opts.Live || e.opts.View == ViewEvents, cfg: slipConfig(e.rules.SpinThresholdPct),
+	}
+}
+
+// accept applies the checks every telemetry-reading kind shares.
+func (e *env) accept(t *f1.Telemetry) bool {
+	if t.Driver == "" || t.Ts == 0 {
+		e.stats.Invalid++
+		return false
+	}
+	if !e.filter.has(t.Driver) {
+		e.stats.Filtered++
+		return false
+	}
+	return true
+}
+
+func (w *wheelSpin) telemetry(t *f1.Telemetry) {
+	if !w.e.accept(t) {
+		return
+	}
+	d, alerts := w.an.Observe(t, w.alerts[:0])
+	w.alerts = alerts[:0]
+	w.collect()
+	if d.SlipValid {
+		x := w.set.get(t.Driver, t.RaceID)
+		w.set.add(x, point{ts: t.Ts, v: round2(d.SlipPct)}, w.e.opts.Live)
+	}
+}
+
+// collect takes the events that ended, keeping the spins.
+func (w *wheelSpin) collect() {
+	w.scratch = w.an.Events(w.scratch[:0])
+	if !w.keep {
+		return
+	}
+	for _, ev := range w.scratch {
+		if ev.Kind == f1.KindWheelSpin {
+			w.events = append(w.events, ev)
+		}
+	}
+}
+
+// syncAnalyzer copies the Analyzer's counters into the stats.
+func (e *env) syncAnalyzer(a *f1.Analyzer) {
+	e.stats.DroppedEvents = a.DroppedEvents()
+	e.stats.SuppressedAlerts = a.SuppressedAlerts()
+}
+
+// closeRuns ends spins still open at the end of a time range.
+func (w *wheelSpin) closeRuns() {
+	if w.closed || w.e.opts.Live {
+		return
+	}
+	w.closed = true
+	w.an.Flush()
+	w.collect()
+}
+
+func (w *wheelSpin) frames() data.Frames {
+	defer w.e.syncAnalyzer(w.an)
+	cfg := w.cfg
+	if w.e.opts.Live {
+		if w.e.opts.View == ViewEvents {
+			return data.Frames{w.flushEvents(true)}
+		}
+		return data.Frames{w.set.liveFrame("wheel_spin", "slip_pct", cfg, w.set.initialLive(w.e.stats))}
+	}
+	w.closeRuns()
+	switch w.e.opts.View {
+	case ViewEvents:
+		return data.Frames{spinEventsFrame(w.events)}
+	case ViewAnnotations:
+		return data.Frames{annotationFrame(eventRows(w.events))}
+	}
+	fs := w.set.rangeFrames("wheel_spin", "slip_pct", cfg, w.e.stats)
+	if w.e.opts.View == ViewDefault && len(w.events) > 0 {
+		fs = append(fs, panelAnnotationFrame(eventRows(w.events)))
+	}
+	return fs
+}
+
+func (w *wheelSpin) flush() *data.Frame {
+	w.e.syncAnalyzer(w.an)
+	if w.e.opts.View == ViewEvents {
+		return w.flushEvents(false)
+	}
+	pts := w.set.live.take(w.set, w.e.opts.LateAllowanceMs, w.e.opts.MaxPointsPerFlush, keepExtremes, w.e.stats)
+	if len(pts) == 0 {
+		return nil
+	}
+	return w.set.liveFrame("wheel_spin", "slip_pct", w.cfg, pts)
+}
+
+// flushEvents sends the spins that ended since the last push (always a
+// frame when initial, for the stream's schema).
+func (w *wheelSpin) flushEvents(initial bool) *data.Frame {
+	if len(w.events) == 0 && !initial {
+		return nil
+	}
+	f := spinEventsFrame(w.events)
+	w.events = w.events[:0]
+	return f
+}
+
+// slipConfig is the slip_pct field's display: percent, one decimal, and the
+// spin threshold as a dashed threshold line.
+func slipConfig(thresholdPct float64) *data.FieldConfig {
+	dec := uint16(1)
+	return &data.FieldConfig{
+		Unit:     "percent",
+		Decimals: &dec,
+		Thresholds: &data.ThresholdsConfig{Mode: data.ThresholdsModeAbsolute, Steps: []data.Threshold{
+			data.NewThreshold(math.Inf(-1), "green", ""),
+			data.NewThreshold(thresholdPct, "red", "spin"),
+		}},
+		Custom: map[string]any{"thresholdsStyle": map[string]any{"mode": "dashed"}},
+	}
+}
+
+// spinEventsFrame is the spins as a table: time, timeEnd, driver, slip_pct
+// (the peak), gear, rpm, speed, message, severity, samples, race_id.
+func spinEventsFrame(evs []f1.Event) *data.Frame {
+	n := len(evs)
+	times, ends := make([]time.Time, n), make([]*time.Time, n)
+	drivers, msgs, sevs, races := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	slips, rpms, speeds := make([]float64, n), make([]float64, n), make([]float64, n)
+	gears, samples := make([]int64, n), make([]int64, n)
+	for i, ev := range evs {
+		times[i], ends[i] = msTime(ev.StartTs), endTime(eventRow{start: ev.StartTs, end: ev.EndTs})
+		drivers[i], msgs[i], sevs[i], races[i] = ev.Driver, ev.Message(), ev.Severity, ev.RaceID
+		slips[i], rpms[i], speeds[i] = round2(ev.Peak), ev.RPM, ev.SpeedKph
+		gears[i], samples[i] = int64(ev.Gear), int64(ev.Samples)
+	}
+	pct := &data.FieldConfig{Unit: "percent"}
+	return data.NewFrame("wheel_spin_events",
+		data.NewField("time", nil, times),
+		data.NewField("timeEnd", nil, ends),
+		data.NewField("driver", nil, drivers),
+		data.NewField("slip_pct", nil, slips).SetConfig(pct),
+		data.NewField("gear", nil, gears),
+		data.NewField("rpm", nil, rpms).SetConfig(&data.FieldConfig{Unit: "rotrpm"}),
+		data.NewField("speed", nil, speeds).SetConfig(&data.FieldConfig{Unit: "velocitykmh"}),
+		data.NewField("message", nil, msgs),
+		data.NewField("severity", nil, sevs),
+		data.NewField("samples", nil, samples),
+		data.NewField("race_id", nil, races),
+	).SetMeta(&data.FrameMeta{})
+}
+
+// eventRows turns spins and gear anomalies into annotation rows: tags are the
+// driver, the kind, the severity (and the anomaly).
+func eventRows(evs []f1.Event) []eventRow {
+	rows := make([]eventRow, len(evs))
+	for i, ev := range evs {
+		tags := []string{ev.Driver, ev.Kind, ev.Severity}
+		labels := []kv{{"driver", ev.Driver}, {"kind", ev.Kind}, {"severity", ev.Severity}}
+		if ev.Anomaly != "" {
+			tags = append(tags, ev.Anomaly)
+			labels = append(labels, kv{"anomaly", ev.Anomaly})
+		}
+		if ev.RaceID != "" {
+			labels = append(labels, kv{"race_id", ev.RaceID})
+		}
+		rows[i] = eventRow{
+			start: ev.StartTs, end: ev.EndTs, title: ev.Title(), text: ev.Message(),
+			level: alertLevel(ev.Severity), tags: tags, labels: labels, color: severityColour(ev.Severity),
+		}
+	}
+	return rows
+}
+
+// round2 rounds to 0.01 (and turns -0 into 0).
+func round2(v float64) float64 { return math.Round(v*100)/100 + 0 }
