@@ -1,0 +1,29 @@
+import path from 'path';
+import { getPluginJson, getPluginJsonPath, hasReadme } from './utils.ts';
+
+const pluginJson = getPluginJson();
+const logoPaths: string[] = Array.from(new Set([pluginJson.info?.logos?.large, pluginJson.info?.logos?.small])).filter(
+  Boolean
+);
+const screenshotPaths: string[] = pluginJson.info?.screenshots?.map((s: { path: string }) => s.path) || [];
+
+export const copyFilePatterns = [
+  // If src/README.md exists use it; otherwise the root README
+  // To `compiler.options.output`
+  { from: hasReadme() ? 'README.md' : '../README.md', to: '.', force: true },
+  // Pitwall: the datasource plugin.json is at the top level; dashboards/ holds the
+  // dashboards it includes.
+  { from: path.relative(path.resolve(process.cwd(), 'src'), getPluginJsonPath()), to: '.' },
+  { from: '../LICENSE', to: '.', noErrorOnMissing: true },
+  { from: '../dashboards/*.json', to: 'dashboards/[name][ext]', noErrorOnMissing: true },
+  // Pitwall: logos of nested plugins (panels/<name>/img/...).
+  { from: 'panels/*/img/**', to: '.', noErrorOnMissing: true },
+  { from: '../CHANGELOG.md', to: '.', force: true },
+  { from: '**/*.json', to: '.' },
+  { from: '**/query_help.md', to: '.', noErrorOnMissing: true },
+  ...logoPaths.map((logoPath) => ({ from: logoPath, to: logoPath })),
+  ...screenshotPaths.map((screenshotPath) => ({
+    from: screenshotPath,
+    to: screenshotPath,
+  })),
+];

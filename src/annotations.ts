@@ -1,0 +1,31 @@
+import { AnnotationQuery, AnnotationSupport } from '@grafana/data';
+
+import { AnnotationQueryEditor } from './components/AnnotationQueryEditor';
+import { ANNOTATION_TYPES, PitwallQuery } from './types';
+
+/**
+ * Annotations from alerts, race-control events, wheel spins and gear anomalies.
+ * The query asks for the annotation view (`view: "annotations"`), which the
+ * backend answers with one frame of time, timeEnd, title, text and tags;
+ * Grafana's standard processing turns its rows into events. Annotations are
+ * always read by time range, never streamed.
+ */
+export const pitwallAnnotations: AnnotationSupport<PitwallQuery> = {
+  QueryEditor: AnnotationQueryEditor,
+  getDefaultQuery: () => ({ queryType: 'alerts', drivers: [] }),
+  prepareQuery: (anno: AnnotationQuery<PitwallQuery>) => {
+    const target = anno.target;
+    if (!target) {
+      return undefined;
+    }
+    const queryType = target.queryType && ANNOTATION_TYPES.includes(target.queryType) ? target.queryType : 'alerts';
+    return {
+      ...target,
+      refId: target.refId || 'Anno',
+      queryType,
+      offset: 'timeRange',
+      stream: false,
+      view: 'annotations',
+    };
+  },
+};

@@ -1,0 +1,118 @@
+import { AnnotationQuery, QueryEditorProps } from '@grafana/data';
+import { InlineField, InlineFieldRow, RadioButtonGroup, Text } from '@grafana/ui';
+import React from 'react';
+
+import type { PitwallDataSource } from '../datasource';
+import {
+  ANNOTATION_TYPES,
+  DEFAULT_OVERSPEED_KPH,
+  DEFAULT_SPIN_THRESHOLD_PCT,
+  DEFAULT_TOPICS,
+  PitwallOptions,
+  PitwallQuery,
+  QueryType,
+  queryTypeInfo,
+} from '../types';
+import { DriversSelect } from './DriversSelect';
+import { NumberInput } from './NumberInput';
+import { TopicSelect } from './TopicSelect';
+
+type Props = QueryEditorProps<PitwallDataSource, PitwallQuery, PitwallOptions> & {
+  annotation?: AnnotationQuery<PitwallQuery>;
+  onAnnotationChange?: (annotation: AnnotationQuery<PitwallQuery>) => void;
+};
+
+const TYPE_OPTIONS = ANNOTATION_TYPES.map((t) => ({
+  value: t,
+  label: queryTypeInfo(t).label,
+  description: queryTypeInfo(t).description,
+}));
+
+const HELP: Record<string, string> = {
+  alerts: 'Each alert becomes an annotation titled by driver and kind, tagged with driver, kind and severity.',
+  raceControl:
+    'Each race event (lights out, flags, safety car, pit stops, fastest laps, finish) becomes an annotation.',
+  wheelSpin: 'Each wheel-spin event becomes an annotation spanning its duration.',
+  gearAnomalies: 'Each gear anomaly (lugging, over-rev, mismatch, skipped upshift) becomes an annotation.',
+};
+
+const LABEL_WIDTH = 14;
+
+/** Annotation query editor: alerts (with the overspeed threshold), race control, wheel spin or gear anomalies. */
+export function AnnotationQueryEditor({ query, datasource, onChange }: Props) {
+  const type: QueryType = query.queryType && ANNOTATION_TYPES.includes(query.queryType) ? query.queryType : 'alerts';
+  const update = (patch: Partial<PitwallQuery>) => onChange({ ...query, queryType: type, ...patch });
+
+  return (
+    <div data-testid="pitwall-annotation-editor">
+      <InlineFieldRow>
+        <InlineField label="Events" labelWidth={LABEL_WIDTH} tooltip="Which events become annotations">
+          <RadioButtonGroup<QueryType>
+            options={TYPE_OPTIONS}
+            value={type}
+            onChange={(queryType) => onChange({ ...query, queryType, topic: '' })}
+          />
+        </InlineField>
+      </InlineFieldRow>
+      <InlineFieldRow>
+        <InlineField
+          label="Topic"
+          labelWidth={LABEL_WIDTH}
+          tooltip={`The topic to read; empty uses the default, ${DEFAULT_TOPICS[type]}`}
+        >
+          <TopicSelect
+            datasource={datasource}
+            id="pitwall-annotation-topic"
+            value={query.topic}
+            placeholder={`default: ${DEFAULT_TOPICS[type]}`}
+            onChange={(topic) => update({ topic })}
+          />
+        </InlineField>
+      </InlineFieldRow>
+      {type !== 'raceControl' && (
+        <InlineFieldRow>
+          <InlineField
+            label="Drivers"
+            labelWidth={LABEL_WIDTH}
+            tooltip="Only these drivers' events (codes or $driver); empty means all"
+          >
+            <DriversSelect
+              datasource={datasource}
+              id="pitwall-annotation-drivers"
+              value={query.drivers}
+              onChange={(drivers) => update({ drivers })}
+            />
+          </InlineField>
+          {type === 'alerts' && (
+            <InlineField label="Overspeed" tooltip="Speeds above this raise an overspeed alert">
+              <NumberInput
+                id="pitwall-annotation-overspeed"
+                value={query.overspeedKph}
+                placeholder={String(DEFAULT_OVERSPEED_KPH)}
+                min={0}
+                suffix="km/h"
+                onCommit={(overspeedKph) => update({ overspeedKph })}
+              />
+            </InlineField>
+          )}
+          {type === 'wheelSpin' && (
+            <InlineField label="Spin threshold" tooltip="Slip above this percentage is a wheel-spin event">
+              <NumberInput
+                id="pitwall-annotation-spin-threshold"
+                value={query.spinThresholdPct}
+                placeholder={String(DEFAULT_SPIN_THRESHOLD_PCT)}
+                min={0}
+                max={100}
+                suffix="%"
+                onCommit={(spinThresholdPct) => update({ spinThresholdPct })}
+              />
+            </InlineField>
+          )}
+        </InlineFieldRow>
+      )}
+      <Text color="secondary" variant="bodySmall">
+        {HELP[type] ?? ''}
+      </Text>
+    </div>
+  );
+}

@@ -1,0 +1,218 @@
+import { DataSourcePluginOptionsEditorProps, SelectableValue } from '@grafana/data';
+import { Field, FieldSet, Input, RadioButtonGroup, SecretInput, SecretTextArea, Switch } from '@grafana/ui';
+import React from 'react';
+
+import { PitwallOptions, PitwallSecureOptions, SaslMechanism, SecureKey } from '../types';
+import { NumberInput } from './NumberInput';
+import { isConfigured, Settings, validate, withJson, withSecret, withSecretReset } from './configUpdates';
+
+export type Props = DataSourcePluginOptionsEditorProps<PitwallOptions, PitwallSecureOptions>;
+
+const WIDTH = 60;
+export const DEFAULT_TIMEOUT_SECONDS = 10;
+
+const SASL_OPTIONS: Array<SelectableValue<SaslMechanism>> = [
+  { value: '', label: 'None', description: 'No SASL authentication' },
+  { value: 'PLAIN', label: 'PLAIN', description: 'Username and password in clear (use with TLS)' },
+  { value: 'SCRAM-SHA-256', label: 'SCRAM-SHA-256', description: 'Salted challenge-response, SHA-256' },
+  { value: 'SCRAM-SHA-512', label: 'SCRAM-SHA-512', description: 'Salted challenge-response, SHA-512' },
+];
+
+/** The datasource settings page: Kafka connection, SASL, TLS and Schema Registry. */
+export function ConfigEditor({ options, onOptionsChange }: Props) {
+  const jsonData = options.jsonData ?? {};
+  const problems = validate(options as Settings);
+  const set = (patch: Partial<PitwallOptions>) => onOptionsChange(withJson(options as Settings, patch));
+
+  const secret = (key: SecureKey) => ({
+    isConfigured: isConfigured(options as Settings, key),
+    value: options.secureJsonData?.[key] ?? '',
+    onReset: () => onOptionsChange(withSecretReset(options as Settings, key)),
+    onChange: (e: React.FormEvent<HTMLInputElement | HTMLTextAreaElement>) =>
+      onOptionsChange(withSecret(options as Settings, key, e.currentTarget.value)),
+  });
+
+  return (
+    <div data-testid="pitwall-config-editor">
+      <FieldSet label="Kafka">
+        <Field
+          label="Bootstrap servers"
+          required
+          description="Comma-separated host:port list of brokers to connect to first, e.g. kafka:9092 or b1:9093,b2:9093"
+          invalid={Boolean(problems.bootstrapServers)}
+          error={problems.bootstrapServers}
+        >
+          <Input
+            id="pitwall-bootstrap-servers"
+            width={WIDTH}
+            value={jsonData.bootstrapServers ?? ''}
+            placeholder="localhost:9092"
+            onChange={(e) => set({ bootstrapServers: e.currentTarget.value })}
+          />
+        </Field>
+        <Field label="Client ID" description="Sent to the brokers with every request; shows in broker logs and quotas">
+          <Input
+            id="pitwall-client-id"
+            width={WIDTH}
+            value={jsonData.clientId ?? ''}
+            placeholder="pitwall-grafana"
+            onChange={(e) => set({ clientId: e.currentTarget.value })}
+          />
+        </Field>
+        <Field
+          label="Timeout"
+          description="Seconds to wait for the brokers and the registry before a query or health check fails"
+          invalid={Boolean(problems.timeoutSeconds)}
+          error={problems.timeoutSeconds}
+        >
+          <NumberInput
+            id="pitwall-timeout"
+            value={jsonData.timeoutSeconds}
+            placeholder={String(DEFAULT_TIMEOUT_SECONDS)}
+            suffix="s"
+            onCommit={(timeoutSeconds) => set({ timeoutSeconds })}
+          />
+        </Field>
+      </FieldSet>
+
+      <FieldSet label="Authentication (SASL)">
+        <Field label="Mechanism" description="The SASL mechanism your brokers expect; None for no authentication">
+          <RadioButtonGroup<SaslMechanism>
+            id="pitwall-sasl-mechanism"
+            options={SASL_OPTIONS}
+            value={jsonData.saslMechanism ?? ''}
+            onChange={(saslMechanism) => set({ saslMechanism })}
+          />
+        </Field>
+        {Boolean(jsonData.saslMechanism) && (
+          <>
+            <Field
+              label="Username"
+              description="The SASL user"
+              invalid={Boolean(problems.saslUsername)}
+              error={problems.saslUsername}
+            >
+              <Input
+                id="pitwall-sasl-username"
+                width={WIDTH}
+                value={jsonData.saslUsername ?? ''}
+                onChange={(e) => set({ saslUsername: e.currentTarget.value })}
+              />
+            </Field>
+            <Field
+              label="Password"
+              description="The SASL password; stored encrypted and never sent back to the browser"
+              invalid={Boolean(problems.saslPassword)}
+              error={problems.saslPassword}
+            >
+              <SecretInput id="pitwall-sasl-password" width={WIDTH} {...secret('saslPassword')} />
+            </Field>
+          </>
+        )}
+      </FieldSet>
+
+      <FieldSet label="TLS">
+        <Field label="Use TLS" description="Encrypt the connection to the brokers">
+          <Switch
+            id="pitwall-tls-enabled"
+            value={Boolean(jsonData.tlsEnabled)}
+            onChange={(e) => set({ tlsEnabled: e.currentTarget.checked })}
+          />
+        </Field>
+        {jsonData.tlsEnabled && (
+          <>
+            <Field
+              label="Skip certificate verification"
+              description="Accept any broker certificate. Insecure: for testing only"
+            >
+              <Switch
+                id="pitwall-tls-skip-verify"
+                value={Boolean(jsonData.tlsSkipVerify)}
+                onChange={(e) => set({ tlsSkipVerify: e.currentTarget.checked })}
+              />
+            </Field>
+            <Field
+              label="Server name"
+              description="The name to verify in the broker certificate (SNI), when it differs from the broker host"
+            >
+              <Input
+                id="pitwall-tls-server-name"
+                width={WIDTH}
+                value={jsonData.tlsServerName ?? ''}
+                onChange={(e) => set({ tlsServerName: e.currentTarget.value })}
+              />
+            </Field>
+            <Field
+              label="CA certificate"
+              description="PEM certificate of the authority that signed the broker certificates; empty uses the system roots"
+            >
+              <SecretTextArea
+                id="pitwall-tls-ca-cert"
+                rows={5}
+                cols={WIDTH}
+                placeholder="-----BEGIN CERTIFICATE-----"
+                {...secret('tlsCACert')}
+              />
+            </Field>
+            <Field label="Client certificate" description="PEM certificate for mutual TLS (with the client key)">
+              <SecretTextArea
+                id="pitwall-tls-client-cert"
+                rows={5}
+                cols={WIDTH}
+                placeholder="-----BEGIN CERTIFICATE-----"
+                {...secret('tlsClientCert')}
+              />
+            </Field>
+            <Field
+              label="Client key"
+              description="PEM private key of the client certificate; stored encrypted"
+              invalid={Boolean(problems.tlsClientKey)}
+              error={problems.tlsClientKey}
+            >
+              <SecretTextArea
+                id="pitwall-tls-client-key"
+                rows={5}
+                cols={WIDTH}
+                placeholder="-----BEGIN PRIVATE KEY-----"
+                {...secret('tlsClientKey')}
+              />
+            </Field>
+          </>
+        )}
+      </FieldSet>
+
+      <FieldSet label="Schema Registry">
+        <Field
+          label="URL"
+          description="Confluent-compatible Schema Registry for Avro records, e.g. http://schema-registry:8081; empty for JSON only"
+          invalid={Boolean(problems.schemaRegistryUrl)}
+          error={problems.schemaRegistryUrl}
+        >
+          <Input
+            id="pitwall-registry-url"
+            width={WIDTH}
+            value={jsonData.schemaRegistryUrl ?? ''}
+            placeholder="http://localhost:8081"
+            onChange={(e) => set({ schemaRegistryUrl: e.currentTarget.value })}
+          />
+        </Field>
+        <Field
+          label="Username"
+          description="Basic-auth user for the registry, if it needs one"
+          invalid={Boolean(problems.schemaRegistryUsername)}
+          error={problems.schemaRegistryUsername}
+        >
+          <Input
+            id="pitwall-registry-username"
+            width={WIDTH}
+            value={jsonData.schemaRegistryUsername ?? ''}
+            onChange={(e) => set({ schemaRegistryUsername: e.currentTarget.value })}
+          />
+        </Field>
+        <Field label="Password" description="Basic-auth password for the registry; stored encrypted">
+          <SecretInput id="pitwall-registry-password" width={WIDTH} {...secret('schemaRegistryPassword')} />
+        </Field>
+      </FieldSet>
+    </div>
+  );
+}

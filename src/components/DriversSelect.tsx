@@ -1,0 +1,66 @@
+import { ComboboxOption, Icon, MultiCombobox, Stack, Tooltip } from '@grafana/ui';
+import React, { useMemo } from 'react';
+
+import type { PitwallDataSource } from '../datasource';
+import { useResource } from './useResource';
+import { variableOptions } from './variableOptions';
+
+interface Props {
+  datasource: PitwallDataSource;
+  value?: string[];
+  onChange: (drivers: string[]) => void;
+  id: string;
+  width?: number;
+}
+
+/** Normalises a typed driver: codes upper-case, variables as written. */
+export function normaliseDriver(v: string): string {
+  const t = v.trim();
+  return t.startsWith('$') ? t : t.toUpperCase();
+}
+
+/** Drivers from the backend's `drivers` resource plus template variables; empty means all. */
+export function DriversSelect({ datasource, value = [], onChange, id, width = 40 }: Props) {
+  const drivers = useResource(() => datasource.getDrivers(), `${datasource.uid}/drivers`);
+
+  const options = useMemo(() => {
+    const out: Array<ComboboxOption<string>> = (drivers.value ?? []).map((d) => ({
+      value: d.code,
+      label: d.code,
+      description: [d.name, d.team].filter(Boolean).join(' · ') || undefined,
+    }));
+    for (const v of value) {
+      if (!out.some((o) => o.value === v)) {
+        out.push({ value: v, label: v });
+      }
+    }
+    return [...out, ...variableOptions().filter((o) => !out.some((x) => x.value === o.value))];
+  }, [drivers.value, value]);
+
+  return (
+    <Stack direction="row" gap={0.5} alignItems="center">
+      <MultiCombobox<string>
+        id={id}
+        width={width}
+        options={options}
+        value={value}
+        loading={drivers.loading}
+        createCustomValue
+        customValueDescription="Use this driver code"
+        isClearable
+        placeholder="All drivers"
+        onChange={(items) => {
+          const codes = items.map((i) => normaliseDriver(i.value)).filter(Boolean);
+          onChange(codes.filter((c, i) => codes.indexOf(c) === i));
+        }}
+      />
+      {drivers.error && (
+        <Tooltip content={`Could not list drivers: ${drivers.error}`}>
+          <span role="img" aria-label={`Could not list drivers: ${drivers.error}`}>
+            <Icon name="exclamation-triangle" />
+          </span>
+        </Tooltip>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,227 @@
+import {
+  ComboboxOption,
+  InlineField,
+  InlineFieldRow,
+  InlineSwitch,
+  Input,
+  MultiCombobox,
+  RadioButtonGroup,
+} from '@grafana/ui';
+import React, { useState } from 'react';
+
+import type { PitwallDataSource } from '../datasource';
+import {
+  DEFAULT_OVERSPEED_KPH,
+  DEFAULT_SPIN_THRESHOLD_PCT,
+  PitwallQuery,
+  QueryTypeEditorFields,
+  QueryView,
+  RAW_COLUMN_OPTIONS,
+  RawColumn,
+  TELEMETRY_FIELDS,
+  VIEW_OPTIONS,
+} from '../types';
+import { DriversSelect } from './DriversSelect';
+import { NumberInput } from './NumberInput';
+import { variableOptions } from './variableOptions';
+
+export const LABEL_WIDTH = 14;
+
+/** The default Live flush interval of the backend (pkg/plugin DefaultFlush). */
+export const DEFAULT_FLUSH_MS = 100;
+
+interface Props {
+  datasource: PitwallDataSource;
+  query: PitwallQuery;
+  show: QueryTypeEditorFields;
+  update: (patch: Partial<PitwallQuery>) => void;
+}
+
+/** A text input that commits on blur or Enter. */
+function TextInput(props: { id: string; value?: string; placeholder?: string; onCommit: (v: string) => void }) {
+  const [text, setText] = useState(props.value ?? '');
+  const [shown, setShown] = useState(props.value);
+  if (shown !== props.value) {
+    setShown(props.value);
+    setText(props.value ?? '');
+  }
+  const commit = () => text.trim() !== (props.value ?? '') && props.onCommit(text.trim());
+  return (
+    <Input
+      id={props.id}
+      width={24}
+      value={text}
+      placeholder={props.placeholder}
+      onChange={(e) => setText(e.currentTarget.value)}
+      onBlur={commit}
+      onKeyDown={(e) => e.key === 'Enter' && commit()}
+    />
+  );
+}
+
+/** The options below the source: drivers, fields, raw columns, view, thresholds, limit and streaming. */
+export function QueryOptions({ datasource, query: q, show, update }: Props) {
+  const type = q.queryType ?? 'telemetry';
+  const fieldOptions: Array<ComboboxOption<string>> = [
+    ...(type === 'telemetry' ? TELEMETRY_FIELDS : []).map((f) => ({ value: f, label: f })),
+    ...(q.fields ?? [])
+      .filter((f) => type !== 'telemetry' || !TELEMETRY_FIELDS.includes(f))
+      .map((f) => ({ value: f, label: f })),
+    ...variableOptions(),
+  ];
+
+  return (
+    <>
+      {(show.drivers || show.fields) && (
+        <InlineFieldRow>
+          {show.drivers && (
+            <InlineField
+              label="Drivers"
+              labelWidth={LABEL_WIDTH}
+              tooltip="Driver codes (e.g. VER) or template variables such as $driver; empty means all drivers"
+            >
+              <DriversSelect
+                datasource={datasource}
+                id="pitwall-drivers"
+                value={q.drivers}
+                onChange={(drivers) => update({ drivers })}
+              />
+            </InlineField>
+          )}
+          {show.fields && (
+            <InlineField
+              label="Fields"
+              labelWidth={show.drivers ? undefined : LABEL_WIDTH}
+              tooltip="Which fields to return (nested fields as a.b); empty means all"
+            >
+              <MultiCombobox<string>
+                id="pitwall-fields"
+                width={40}
+                options={fieldOptions}
+                value={q.fields ?? []}
+                createCustomValue
+                customValueDescription="Use this field name"
+                isClearable
+                placeholder="All fields"
+                onChange={(items) => update({ fields: items.map((v) => v.value.trim()).filter(Boolean) })}
+              />
+            </InlineField>
+          )}
+        </InlineFieldRow>
+      )}
+
+      {(show.columns || show.timeField) && (
+        <InlineFieldRow>
+          <InlineField
+            label="Kafka columns"
+            labelWidth={LABEL_WIDTH}
+            tooltip="Add the record's key, partition, offset or Kafka timestamp as columns"
+          >
+            <MultiCombobox<RawColumn>
+              id="pitwall-raw-columns"
+              width={40}
+              options={RAW_COLUMN_OPTIONS}
+              value={q.columns ?? []}
+              isClearable
+              placeholder="None"
+              onChange={(items) => update({ columns: items.map((v) => v.value) })}
+            />
+          </InlineField>
+          <InlineField
+            label="Time field"
+            tooltip="The payload field that holds each record's time (e.g. ts); empty uses the Kafka timestamp"
+          >
+            <TextInput
+              id="pitwall-time-field"
+              value={q.timeField}
+              placeholder="Kafka timestamp"
+              onCommit={(timeField) => update({ timeField })}
+            />
+          </InlineField>
+        </InlineFieldRow>
+      )}
+
+      {(show.view || show.spinThreshold || show.overspeed) && (
+        <InlineFieldRow>
+          {show.view && (
+            <InlineField label="Show" labelWidth={LABEL_WIDTH} tooltip="Which frames the query returns">
+              <RadioButtonGroup<QueryView>
+                options={VIEW_OPTIONS[type] ?? []}
+                value={q.view ?? ''}
+                onChange={(view) => update({ view })}
+              />
+            </InlineField>
+          )}
+          {show.spinThreshold && (
+            <InlineField
+              label="Spin threshold"
+              tooltip="Slip above this percentage, for two samples at full throttle, is a wheel-spin event"
+            >
+              <NumberInput
+                id="pitwall-spin-threshold"
+                value={q.spinThresholdPct}
+                placeholder={String(DEFAULT_SPIN_THRESHOLD_PCT)}
+                min={0}
+                max={100}
+                suffix="%"
+                onCommit={(spinThresholdPct) => update({ spinThresholdPct })}
+              />
+            </InlineField>
+          )}
+          {show.overspeed && (
+            <InlineField
+              label="Overspeed"
+              labelWidth={LABEL_WIDTH}
+              tooltip="Speeds above this raise an overspeed alert"
+            >
+              <NumberInput
+                id="pitwall-overspeed"
+                value={q.overspeedKph}
+                placeholder={String(DEFAULT_OVERSPEED_KPH)}
+                min={0}
+                suffix="km/h"
+                onCommit={(overspeedKph) => update({ overspeedKph })}
+              />
+            </InlineField>
+          )}
+        </InlineFieldRow>
+      )}
+
+      <InlineFieldRow>
+        <InlineField
+          label="Stream"
+          labelWidth={LABEL_WIDTH}
+          tooltip="Keep the panel live through Grafana Live after loading the time range"
+        >
+          <InlineSwitch
+            id="pitwall-stream"
+            value={Boolean(q.stream)}
+            onChange={(e) => update({ stream: e.currentTarget.checked })}
+          />
+        </InlineField>
+        {q.stream && (
+          <InlineField label="Flush every" tooltip="How often new records are sent to the browser (10 to 10000 ms)">
+            <NumberInput
+              id="pitwall-flush"
+              value={q.flushMs}
+              placeholder={String(DEFAULT_FLUSH_MS)}
+              min={10}
+              max={10000}
+              suffix="ms"
+              onCommit={(flushMs) => update({ flushMs })}
+            />
+          </InlineField>
+        )}
+        <InlineField label="Max records" tooltip="The most records one query reads; empty uses the backend's limit">
+          <NumberInput
+            id="pitwall-limit"
+            value={q.limit}
+            placeholder="default"
+            min={1}
+            onCommit={(limit) => update({ limit })}
+          />
+        </InlineField>
+      </InlineFieldRow>
+    </>
+  );
+}

@@ -1,0 +1,83 @@
+import { DataSourceSettings } from '@grafana/data';
+
+import { PitwallOptions, PitwallSecureOptions, SecureKey } from '../types';
+
+export type Settings = DataSourceSettings<PitwallOptions, PitwallSecureOptions>;
+
+/** Returns settings with some jsonData keys changed. */
+export function withJson(options: Settings, patch: Partial<PitwallOptions>): Settings {
+  return { ...options, jsonData: { ...options.jsonData, ...patch } };
+}
+
+/** Returns settings with a new value for one secret (sent once, then stored encrypted). */
+export function withSecret(options: Settings, key: SecureKey, value: string): Settings {
+  return { ...options, secureJsonData: { ...options.secureJsonData, [key]: value } };
+}
+
+/**
+ * Returns settings with one secret reset: Grafana forgets the stored value when
+ * the key is sent empty and marked as not configured.
+ */
+export function withSecretReset(options: Settings, key: SecureKey): Settings {
+  return {
+    ...options,
+    secureJsonFields: { ...options.secureJsonFields, [key]: false },
+    secureJsonData: { ...options.secureJsonData, [key]: '' },
+  };
+}
+
+/** True when a secret is stored in Grafana (its value is never sent back to the browser). */
+export function isConfigured(options: Settings, key: SecureKey): boolean {
+  return Boolean(options.secureJsonFields?.[key]);
+}
+
+/** True when a secret is stored or was just entered. */
+function hasSecret(options: Settings, key: SecureKey): boolean {
+  return isConfigured(options, key) || Boolean(options.secureJsonData?.[key]);
+}
+
+export type Problems = Partial<Record<keyof PitwallOptions | SecureKey, string>>;
+
+/**
+ * Problems a user can fix before saving, by settings key; the backend checks
+ * the same when it creates the instance (pkg/plugin/settings.go).
+ */
+export function validate(options: Settings): Problems {
+  const jsonData = options.jsonData ?? {};
+  const problems: Problems = {};
+  const brokers = (jsonData.bootstrapServers ?? '')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+  if (brokers.length === 0) {
+    problems.bootstrapServers = 'At least one broker is needed, as host:port';
+  } else {
+    const bad = brokers.filter((b) => !/^[^\s:/]+:\d{1,5}$/.test(b) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(b));
+    if (bad.length) {
+      problems.bootstrapServers = `Not host:port: ${bad.join(', ')}`;
+    }
+  }
+  if (jsonData.saslMechanism) {
+    if (!jsonData.saslUsername) {
+      problems.saslUsername = `${jsonData.saslMechanism} needs a username`;
+    }
+    if (!hasSecret(options, 'saslPassword')) {
+      problems.saslPassword = `${jsonData.saslMechanism} needs a password`;
+    }
+  }
+  if (jsonData.tlsEnabled && hasSecret(options, 'tlsClientCert') !== hasSecret(options, 'tlsClientKey')) {
+    problems.tlsClientKey = 'Mutual TLS needs both the client certificate and its key';
+  }
+  const url = jsonData.schemaRegistryUrl?.trim();
+  if (url && !/^https?:\/\/[^\s/]+/.test(url)) {
+    problems.schemaRegistryUrl = 'The registry URL starts with http:// or https://';
+  }
+  if (hasSecret(options, 'schemaRegistryPassword') && !jsonData.schemaRegistryUsername) {
+    problems.schemaRegistryUsername = 'A registry password needs a username';
+  }
+  const t = jsonData.timeoutSeconds;
+  if (t !== undefined && (!Number.isInteger(t) || t < 1 || t > 300)) {
+    problems.timeoutSeconds = 'The timeout is a whole number of seconds from 1 to 300';
+  }
+  return problems;
+}

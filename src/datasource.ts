@@ -1,0 +1,123 @@
+import {
+  CoreApp,
+  DataFrame,
+  DataQueryRequest,
+  DataQueryResponse,
+  DataSourceInstanceSettings,
+  ScopedVars,
+} from '@grafana/data';
+import { DataSourceWithBackend, getTemplateSrv, TemplateSrv } from '@grafana/runtime';
+import { Observable, map } from 'rxjs';
+
+import { pitwallAnnotations } from './annotations';
+import { DriverInfo, parseDrivers, parsePartitions, parseTopics, TopicInfo } from './resources';
+import { pitwallStreamOptionsProvider } from './streaming';
+import { expandList } from './templating';
+import { DEFAULT_QUERY, PitwallOptions, PitwallQuery, QueryType, RaceStartBody, queryTypeInfo } from './types';
+import { PitwallVariableSupport } from './variables';
+
+/** Query types whose rows are events or records, shown in Explore's logs view. */
+export const LOGS_TYPES: QueryType[] = ['alerts', 'raceControl', 'raw'];
+
+/** Pitwall's datasource: every query runs in the Go backend (QueryData and Live streams). */
+export class PitwallDataSource extends DataSourceWithBackend<PitwallQuery, PitwallOptions> {
+  constructor(
+    instanceSettings: DataSourceInstanceSettings<PitwallOptions>,
+    private readonly templateSrv: TemplateSrv = getTemplateSrv()
+  ) {
+    super(instanceSettings);
+    this.annotations = pitwallAnnotations;
+    this.variables = new PitwallVariableSupport(this);
+    this.streamOptionsProvider = pitwallStreamOptionsProvider;
+  }
+
+  getDefaultQuery(_app: CoreApp): Partial<PitwallQuery> {
+    return DEFAULT_QUERY;
+  }
+
+  /** A raw query without a topic cannot run; hidden queries don't run either. */
+  filterQuery(query: PitwallQuery): boolean {
+    if (query.hide) {
+      return false;
+    }
+    if ((query.queryType ?? DEFAULT_QUERY.queryType) === 'raw') {
+      return Boolean(query.topic && query.topic.trim() !== '');
+    }
+    return true;
+  }
+
+  /** Expands template variables in the topic, the drivers (multi-value → list) and the fields. */
+  applyTemplateVariables(query: PitwallQuery, scopedVars: ScopedVars): PitwallQuery {
+    const out: PitwallQuery = { ...query };
+    if (query.topic) {
+      out.topic = this.templateSrv.replace(query.topic, scopedVars);
+    }
+    if (query.drivers) {
+      out.drivers = expandList(query.drivers, scopedVars, this.templateSrv);
+    }
+    if (query.fields) {
+      out.fields = expandList(query.fields, scopedVars, this.templateSrv);
+    }
+    return out;
+  }
+
+  /** Runs queries in the backend; in Explore, event-like query types prefer the logs view. */
+  query(request: DataQueryRequest<PitwallQuery>): Observable<DataQueryResponse> {
+    const response = super.query(request);
+    if (request.app !== CoreApp.Explore) {
+      return response;
+    }
+    const logsRefIds = new Set(
+      request.targets.filter((t) => t.queryType && LOGS_TYPES.includes(t.queryType)).map((t) => t.refId)
+    );
+    return response.pipe(
+      map((rsp) => {
+        (rsp.data as DataFrame[]).forEach((frame) => {
+          if (frame.refId && logsRefIds.has(frame.refId) && !frame.meta?.preferredVisualisationType) {
+            // Mutated in place: streaming frames are class instances that must stay so.
+            frame.meta = { ...frame.meta, preferredVisualisationType: 'logs' };
+          }
+        });
+        return rsp;
+      })
+    );
+  }
+
+  getQueryDisplayText(query: PitwallQuery): string {
+    const parts = [queryTypeInfo(query.queryType).label];
+    if (query.topic) {
+      parts.push(query.topic);
+    }
+    if (query.drivers?.length) {
+      parts.push(query.drivers.join(','));
+    }
+    if (query.stream) {
+      parts.push('(live)');
+    }
+    return parts.join(' · ');
+  }
+
+  async getTopics(): Promise<TopicInfo[]> {
+    return parseTopics(await this.getResource('topics'));
+  }
+
+  async getPartitions(topic: string): Promise<number[]> {
+    return parsePartitions(await this.getResource(`topics/${encodeURIComponent(topic)}/partitions`));
+  }
+
+  async getDrivers(): Promise<DriverInfo[]> {
+    return parseDrivers(await this.getResource('drivers'));
+  }
+
+  startRace(body: RaceStartBody): Promise<unknown> {
+    return this.postResource('race/start', body, { showErrorAlert: false });
+  }
+
+  stopRace(): Promise<unknown> {
+    return this.postResource('race/stop', {}, { showErrorAlert: false });
+  }
+
+  raceStatus(): Promise<unknown> {
+    return this.getResource('race/status', undefined, { showErrorAlert: false });
+  }
+}

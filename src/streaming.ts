@@ -1,0 +1,39 @@
+import { DataFrame } from '@grafana/data';
+import { StreamingFrameAction, StreamingFrameOptions, StreamOptionsProvider } from '@grafana/runtime';
+
+import { PitwallQuery, QueryType } from './types';
+
+/** Query types whose stream sends whole snapshots: each frame replaces the previous one. */
+const SNAPSHOT_TYPES: QueryType[] = ['leaderboard'];
+
+/** The most rows one snapshot may hold (a grid is ~20; leave room for a race frame or odd grids). */
+const SNAPSHOT_MAX_ROWS = 1000;
+
+/** Rows kept by an appending stream when the request sets no max data points (as Grafana's default). */
+const DEFAULT_MAX_LENGTH = 500;
+
+function isSnapshotFrame(frame: DataFrame): boolean {
+  const custom = frame.meta?.custom as Record<string, unknown> | undefined;
+  return custom?.snapshot === true;
+}
+
+/**
+ * Leaderboard streams replace (each message is the whole order); every other
+ * stream appends within the panel's max data points and time window, like
+ * Grafana's standard provider (which @grafana/runtime does not export).
+ */
+export const pitwallStreamOptionsProvider: StreamOptionsProvider<PitwallQuery> = (request, frame) => {
+  const target = request.targets.find((t) => t.refId === frame.refId);
+  if ((target?.queryType && SNAPSHOT_TYPES.includes(target.queryType)) || isSnapshotFrame(frame)) {
+    return { action: StreamingFrameAction.Replace, maxLength: SNAPSHOT_MAX_ROWS };
+  }
+  const opts: Partial<StreamingFrameOptions> = {
+    action: StreamingFrameAction.Append,
+    maxLength: request.maxDataPoints ?? DEFAULT_MAX_LENGTH,
+  };
+  if (request.rangeRaw?.to === 'now') {
+    // Keep just the visible window of a "last N minutes" range.
+    opts.maxDelta = request.range.to.valueOf() - request.range.from.valueOf();
+  }
+  return opts;
+};
