@@ -1,0 +1,378 @@
+package codec
+
+import (
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"math"
+	"math/big"
+	"sort"
+	"strconv"
+)
+
+// avroReader runs a compiled program over one Avro body.
+type avroReader struct {
+	buf    []byte
+	pos    int
+	names  *Names
+	lim    Limits
+	rec    *Record
+	ids    []int32 // program slot -> name id (-1: name table full)
+	prefix []byte
+	budget int
+	arena  []byte // text made while decoding (base64, decimals); reset per record
+}
+
+var errAvroBudget = errors.New("record expands beyond the decoding budget (corrupt block counts?)")
+
+func (a *avroReader) decode(p *avroProgram, ids []int32, body []byte, rec *Record) error {
+	a.buf, a.pos, a.rec, a.ids = body, 0, rec, ids
+	a.prefix = a.prefix[:0]
+	a.arena = a.arena[:0]
+	a.budget = 8*len(body) + 4*len(p.names) + 1024
+	err := a.run(p.root, false, false, 0)
+	a.buf, a.rec = nil, nil
+	if err != nil {
+		return decErr(ErrAvroInvalid, nil, "Avro body of schema id %d: %v at byte %d of %d", p.writerID, err, a.pos, len(body))
+	}
+	return nil
+}
+
+var errTruncated = errors.New("truncated")
+
+func (a *avroReader) long() (int64, error) {
+	var u uint64
+	for shift := uint(0); shift < 64; shift += 7 {
+		if a.pos >= len(a.buf) {
+			return 0, errTruncated
+		}
+		b := a.buf[a.pos]
+		a.pos++
+		u |= uint64(b&0x7f) << shift
+		if b < 0x80 {
+			return int64(u>>1) ^ -int64(u&1), nil
+		}
+	}
+	return 0, errors.New("varint longer than 10 bytes")
+}
+
+func (a *avroReader) take(n int64) ([]byte, error) {
+	if n < 0 {
+		return nil, errors.New("negative length")
+	}
+	if n > int64(len(a.buf)-a.pos) {
+		return nil, errTruncated
+	}
+	b := a.buf[a.pos : a.pos+int(n) : a.pos+int(n)]
+	a.pos += int(n)
+	return b, nil
+}
+
+// put emits f under op's name unless emission is off.
+func (a *avroReader) put(op *avroOp, dyn, drop bool, f Field) {
+	if !op.emit || drop {
+		return
+	}
+	if dyn {
+		emitField(a.rec, a.names, a.lim, a.prefix, f)
+		return
+	}
+	id := a.ids[op.slot]
+	if id < 0 || len(a.rec.Fields) >= a.lim.MaxFields {
+		if a.rec.Warning == nil {
+			a.rec.Warning = decErr(ErrTooManyFields, nil, "field or name limit reached; some fields were dropped")
+		}
+		return
+	}
+	f.ID = id
+	a.rec.add(f)
+}
+
+// enterDynamic makes the prefix hold op's full name when switching from
+// static names to names built from the data.
+func (a *avroReader) enterDynamic(op *avroOp, dyn bool) {
+	if !dyn {
+		a.prefix = append(a.prefix[:0], op.full...)
+	}
+}
+
+func (a *avroReader) child(base int, name []byte) {
+	a.prefix = a.prefix[:base]
+	if base > 0 {
+		a.prefix = append(a.prefix, '.')
+	}
+	a.prefix = append(a.prefix, name...)
+}
+
+func (a *avroReader) childStr(base int, name string) {
+	a.prefix = a.prefix[:base]
+	if base > 0 {
+		a.prefix = append(a.prefix, '.')
+	}
+	a.prefix = append(a.prefix, name...)
+}
+
+func (a *avroReader) run(op *avroOp, dyn, drop bool, depth int) error {
+	if a.budget--; a.budget < 0 {
+		return errAvroBudget
+	}
+	switch op.kind {
+	case opNull:
+		a.put(op, dyn, drop, Field{Kind: KindNull})
+	case opBool:
+		b, err := a.take(1)
+		if err != nil {
+			return err
+		}
+		a.put(op, dyn, drop, Field{Kind: KindBool, Bool: b[0] != 0})
+	case opInt:
+		v, err := a.long()
+		if err != nil {
+			return err
+		}
+		n := float64(v)
+		if op.conv == convMicrosToMillis {
+			n /= 1000
+		}
+		if op.decimal > 0 {
+			n /= math.Pow10(op.decimal - 1)
+		}
+		a.put(op, dyn, drop, Field{Kind: KindNumber, Num: n})
+	case opFloat:
+		b, err := a.take(4)
+		if err != nil {
+			return err
+		}
+		a.put(op, dyn, drop, Field{Kind: KindNumber, Num: float64(math.Float32frombits(binary.LittleEndian.Uint32(b)))})
+	case opDouble:
+		b, err := a.take(8)
+		if err != nil {
+			return err
+		}
+		a.put(op, dyn, drop, Field{Kind: KindNumber, Num: math.Float64frombits(binary.LittleEndian.Uint64(b))})
+	case opString, opBytes, opFixed:
+		return a.bytesOp(op, dyn, drop)
+	case opEnum:
+		i, err := a.long()
+		if err != nil {
+			return err
+		}
+		if i < 0 || i >= int64(len(op.symbols)) {
+			return errors.New("enum index out of range")
+		}
+		a.put(op, dyn, drop, Field{Kind: KindString, Bytes: op.symbols[i]})
+	case opUnion:
+		i, err := a.long()
+		if err != nil {
+			return err
+		}
+		if i < 0 || i >= int64(len(op.branches)) {
+			return errors.New("union branch out of range")
+		}
+		return a.run(op.branches[i], dyn, drop, depth)
+	case opRecord:
+		if depth >= a.lim.MaxDepth && !drop {
+			drop = true
+			if a.rec.Warning == nil {
+				a.rec.Warning = decErr(ErrTooManyFields, nil, "nesting deeper than %d levels was dropped", a.lim.MaxDepth)
+			}
+		}
+		base := len(a.prefix)
+		for _, f := range op.fields {
+			if dyn {
+				a.childStr(base, f.name)
+			}
+			if err := a.run(f, dyn, drop, depth+1); err != nil {
+				return err
+			}
+		}
+		a.prefix = a.prefix[:base]
+	case opArray, opMap:
+		return a.blocks(op, dyn, drop, depth)
+	case opDefault:
+		if op.emit && !drop {
+			a.putDefault(op, dyn, op.def)
+		}
+	case opRef:
+		a.enterDynamic(op, dyn)
+		return a.run(op.target, true, drop, depth+1)
+	}
+	return nil
+}
+
+func (a *avroReader) bytesOp(op *avroOp, dyn, drop bool) error {
+	var b []byte
+	var err error
+	if op.kind == opFixed {
+		b, err = a.take(int64(op.size))
+	} else {
+		var n int64
+		if n, err = a.long(); err == nil {
+			b, err = a.take(n)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	switch {
+	case op.decimal > 0:
+		a.put(op, dyn, drop, Field{Kind: KindNumber, Num: decimalValue(b, op.decimal-1)})
+	case op.kind == opString:
+		a.put(op, dyn, drop, Field{Kind: KindString, Bytes: b})
+	default:
+		if !op.emit || drop {
+			return nil
+		}
+		start := len(a.arena)
+		a.arena = base64.StdEncoding.AppendEncode(a.arena, b)
+		a.put(op, dyn, drop, Field{Kind: KindString, Bytes: a.arena[start:len(a.arena):len(a.arena)]})
+	}
+	return nil
+}
+
+// blocks decodes array items or map entries, named by index or key.
+func (a *avroReader) blocks(op *avroOp, dyn, drop bool, depth int) error {
+	saved := len(a.prefix)
+	a.enterDynamic(op, dyn)
+	base := len(a.prefix)
+	var idx int64
+	var num [20]byte
+	for {
+		count, err := a.long()
+		if err != nil {
+			return err
+		}
+		if count == 0 {
+			break
+		}
+		if count < 0 {
+			count = -count
+			if _, err := a.long(); err != nil { // block size in bytes
+				return err
+			}
+		}
+		for ; count > 0; count-- {
+			if a.budget--; a.budget < 0 {
+				return errAvroBudget
+			}
+			if op.kind == opMap {
+				n, err := a.long()
+				if err != nil {
+					return err
+				}
+				key, err := a.take(n)
+				if err != nil {
+					return err
+				}
+				a.child(base, key)
+			} else {
+				a.child(base, strconv.AppendInt(num[:0], idx, 10))
+			}
+			idx++
+			if err := a.run(op.items, true, drop, depth+1); err != nil {
+				return err
+			}
+		}
+	}
+	if dyn {
+		a.prefix = a.prefix[:saved]
+	} else {
+		a.prefix = a.prefix[:0]
+	}
+	return nil
+}
+
+// putDefault emits a reader default (a JSON-like value from the schema).
+func (a *avroReader) putDefault(op *avroOp, dyn bool, v any) {
+	switch v := v.(type) {
+	case map[string]any:
+		saved := len(a.prefix)
+		a.enterDynamic(op, dyn)
+		a.defaultTree(v)
+		if dyn {
+			a.prefix = a.prefix[:saved]
+		} else {
+			a.prefix = a.prefix[:0]
+		}
+	case []any:
+		saved := len(a.prefix)
+		a.enterDynamic(op, dyn)
+		a.defaultTree(v)
+		if dyn {
+			a.prefix = a.prefix[:saved]
+		} else {
+			a.prefix = a.prefix[:0]
+		}
+	default:
+		a.put(op, dyn, false, scalarField(v))
+	}
+}
+
+func (a *avroReader) defaultTree(v any) {
+	base := len(a.prefix)
+	switch v := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			a.childStr(base, k)
+			a.defaultTree(v[k])
+		}
+	case []any:
+		for i, item := range v {
+			a.child(base, strconv.AppendInt(nil, int64(i), 10))
+			a.defaultTree(item)
+		}
+	default:
+		emitField(a.rec, a.names, a.lim, a.prefix, scalarField(v))
+	}
+	a.prefix = a.prefix[:base]
+}
+
+func scalarField(v any) Field {
+	switch v := v.(type) {
+	case bool:
+		return Field{Kind: KindBool, Bool: v}
+	case string:
+		return Field{Kind: KindString, Bytes: []byte(v)}
+	case []byte:
+		return Field{Kind: KindString, Bytes: v}
+	case float64:
+		return Field{Kind: KindNumber, Num: v}
+	case float32:
+		return Field{Kind: KindNumber, Num: float64(v)}
+	case int:
+		return Field{Kind: KindNumber, Num: float64(v)}
+	case int32:
+		return Field{Kind: KindNumber, Num: float64(v)}
+	case int64:
+		return Field{Kind: KindNumber, Num: float64(v)}
+	}
+	return Field{Kind: KindNull}
+}
+
+// decimalValue reads a big-endian two's-complement unscaled integer.
+func decimalValue(b []byte, scale int) float64 {
+	if len(b) == 0 {
+		return 0
+	}
+	if len(b) <= 8 {
+		var v int64
+		if b[0]&0x80 != 0 {
+			v = -1
+		}
+		for _, c := range b {
+			v = v<<8 | int64(c)
+		}
+		return float64(v) / math.Pow10(scale)
+	}
+	n := new(big.Int).SetBytes(b)
+	if b[0]&0x80 != 0 {
+		n.Sub(n, new(big.Int).Lsh(big.NewInt(1), uint(len(b)*8)))
+	}
+	f, _ := new(big.Float).SetInt(n).Float64()
+	return f / math.Pow10(scale)
+}

@@ -1,0 +1,153 @@
+package codec
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kind is the type of one decoded value.
+type Kind uint8
+
+// Value kinds. Every number (JSON number, Avro int/long/float/double) is a
+// KindNumber held as float64, so columns built from them stay one type.
+const (
+	KindNull Kind = iota
+	KindNumber
+	KindString
+	KindBool
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindNumber:
+		return "number"
+	case KindString:
+		return "string"
+	case KindBool:
+		return "bool"
+	}
+	return "null"
+}
+
+// Field is one flattened value of a record. ID is the name's id in the
+// decoder's Names. Bytes (for KindString) may point into the decoder's or the
+// record's memory: it is only valid until the next Decode call, so copy it
+// (or intern it) to keep it.
+type Field struct {
+	ID    int32
+	Kind  Kind
+	Bool  bool
+	Num   float64
+	Bytes []byte
+}
+
+// Record is one decoded Kafka value: its flattened fields in payload order.
+// A Record is reused across Decode calls.
+type Record struct {
+	Fields []Field
+	// SchemaID is the Avro writer schema id (0 for JSON).
+	SchemaID int
+	// Warning is set when the record decoded but something was cut
+	// (too many fields, a name limit); the fields that fit are kept.
+	Warning *DecodeError
+}
+
+// Reset empties r for reuse.
+func (r *Record) Reset() {
+	r.Fields = r.Fields[:0]
+	r.SchemaID = 0
+	r.Warning = nil
+}
+
+func (r *Record) add(f Field) { r.Fields = append(r.Fields, f) }
+
+// Lookup returns the field with name id, if the record has it.
+func (r *Record) Lookup(id int32) (Field, bool) {
+	for i := range r.Fields {
+		if r.Fields[i].ID == id {
+			return r.Fields[i], true
+		}
+	}
+	return Field{}, false
+}
+
+// Limits bound what one record may expand to.
+type Limits struct {
+	MaxValueBytes int // larger values are refused (ErrTooLarge)
+	MaxDepth      int // deeper JSON/Avro nesting is kept as one JSON string
+	MaxFields     int // fields per record; the rest are dropped with a warning
+	MaxNames      int // distinct field names per decoder
+}
+
+// DefaultLimits are the limits used when a Limits field is zero.
+var DefaultLimits = Limits{
+	MaxValueBytes: 4 << 20,
+	MaxDepth:      16,
+	MaxFields:     1000,
+	MaxNames:      10000,
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxValueBytes <= 0 {
+		l.MaxValueBytes = DefaultLimits.MaxValueBytes
+	}
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = DefaultLimits.MaxDepth
+	}
+	if l.MaxFields <= 0 {
+		l.MaxFields = DefaultLimits.MaxFields
+	}
+	if l.MaxNames <= 0 {
+		l.MaxNames = DefaultLimits.MaxNames
+	}
+	return l
+}
+
+// ErrKind names a class of decode failure. The values are metric label
+// values and appear in frame notices, so they are stable.
+type ErrKind string
+
+// Decode failure kinds.
+const (
+	ErrEmpty               ErrKind = "empty"                // empty or tombstone value
+	ErrTooLarge            ErrKind = "too_large"            // value above MaxValueBytes
+	ErrInvalidJSON         ErrKind = "invalid_json"         // not parseable JSON
+	ErrNoHeader            ErrKind = "no_wire_header"       // avro format without the Confluent header
+	ErrUnknownSchema       ErrKind = "unknown_schema"       // schema id not in the registry
+	ErrRegistryUnavailable ErrKind = "registry_unavailable" // registry unreachable and id not cached
+	ErrNoRegistry          ErrKind = "no_registry"          // Avro record but no registry configured
+	ErrBadSchema           ErrKind = "bad_schema"           // schema not Avro or not parseable
+	ErrAvroInvalid         ErrKind = "avro_invalid"         // truncated or corrupt Avro body
+	ErrTooManyFields       ErrKind = "too_many_fields"      // fields beyond MaxFields/MaxNames dropped
+	ErrTypeMismatch        ErrKind = "type_mismatch"        // a field changed type (counted by frame builders)
+)
+
+// DecodeError is a failure to decode one record. It never carries the
+// record's bytes, only a short description.
+type DecodeError struct {
+	Kind ErrKind
+	Msg  string
+	Err  error
+}
+
+func (e *DecodeError) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %s: %v", e.Kind, e.Msg, e.Err)
+	}
+	return fmt.Sprintf("%s: %s", e.Kind, e.Msg)
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+func decErr(kind ErrKind, err error, format string, args ...any) *DecodeError {
+	return &DecodeError{Kind: kind, Msg: fmt.Sprintf(format, args...), Err: err}
+}
+
+// KindOf returns the ErrKind of err, or "other".
+func KindOf(err error) ErrKind {
+	var de *DecodeError
+	if errors.As(err, &de) {
+		return de.Kind
+	}
+	return "other"
+}

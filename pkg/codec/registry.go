@@ -1,0 +1,304 @@
+package codec
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/hamba/avro/v2"
+	"github.com/twmb/franz-go/pkg/sr"
+)
+
+// RegistryConfig says how to reach a Confluent-compatible Schema Registry.
+type RegistryConfig struct {
+	URL      string
+	Username string
+	Password string // never printed; only sent as HTTP basic auth
+	Timeout  time.Duration
+	TLS      *tls.Config // nil: system defaults
+}
+
+// Registry fetches Avro schemas by id (the id in each record) and the
+// subject's latest version (the reader schema), caching both: schemas by id
+// forever (ids are immutable), the latest version for ReaderTTL. Compiled
+// decoders are cached per (writer id, reader id). Failed look-ups are retried
+// no more often than RetryAfter, so a registry outage costs one timeout per
+// unseen id per RetryAfter, not one per record. Safe for concurrent use.
+type Registry struct {
+	cl      *sr.Client
+	url     string
+	timeout time.Duration
+
+	ReaderTTL  time.Duration
+	RetryAfter time.Duration
+	now        func() time.Time
+
+	mu      sync.Mutex
+	writers map[int]*writerEntry
+	readers map[string]*readerEntry
+	progs   map[[2]int]*avroProgram
+}
+
+type writerEntry struct {
+	schema avro.Schema
+	err    error
+	until  time.Time // for err: when to try again
+}
+
+type readerEntry struct {
+	id      int // 0: the subject has no schema; decode with the writer alone
+	schema  avro.Schema
+	fetched time.Time
+	retry   time.Time
+}
+
+// maxCachedIDs bounds the schema-id cache before failed look-ups are dropped.
+const maxCachedIDs = 4096
+
+// NewRegistry checks cfg and returns a client. It does not connect.
+func NewRegistry(cfg RegistryConfig) (*Registry, error) {
+	u, err := url.Parse(cfg.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("schemaRegistryUrl %q is not an http(s) URL", RedactURL(cfg.URL))
+	}
+	if u.User != nil {
+		return nil, errors.New("schemaRegistryUrl must not hold credentials; use schemaRegistryUsername and schemaRegistryPassword")
+	}
+	timeout := cfg.Timeout
+	if timeout <= 0 {
+		timeout = 10 * time.Second
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	if cfg.TLS != nil {
+		tr.TLSClientConfig = cfg.TLS
+	}
+	opts := []sr.ClientOpt{
+		sr.URLs(cfg.URL),
+		sr.HTTPClient(&http.Client{Timeout: timeout, Transport: tr}),
+		sr.UserAgent("pitwall-kafka-datasource"),
+	}
+	if cfg.Username != "" || cfg.Password != "" {
+		opts = append(opts, sr.BasicAuth(cfg.Username, cfg.Password))
+	}
+	cl, err := sr.NewClient(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("schema registry client: %w", err)
+	}
+	return &Registry{
+		cl: cl, url: cfg.URL, timeout: timeout,
+		ReaderTTL: time.Minute, RetryAfter: 2 * time.Second, now: time.Now,
+		writers: map[int]*writerEntry{},
+		readers: map[string]*readerEntry{},
+		progs:   map[[2]int]*avroProgram{},
+	}, nil
+}
+
+// URL is the registry address (it never holds credentials).
+func (r *Registry) URL() string { return r.url }
+
+// Check asks the registry for its subjects and returns how many there are,
+// or an error that says what to fix.
+func (r *Registry) Check(ctx context.Context) (int, error) {
+	ctx, cancel := context.WithTimeout(ctx, r.timeout)
+	defer cancel()
+	subjects, err := r.cl.Subjects(ctx)
+	if err != nil {
+		return 0, r.explain(err, "listing subjects")
+	}
+	return len(subjects), nil
+}
+
+// explain turns a registry client error into one that names the problem.
+func (r *Registry) explain(err error, doing string) error {
+	var re *sr.ResponseError
+	if errors.As(err, &re) {
+		switch re.StatusCode {
+		case http.StatusUnauthorized, http.StatusForbidden:
+			return fmt.Errorf("Schema Registry at %s answered HTTP %d %s while %s: check schemaRegistryUsername and schemaRegistryPassword",
+				r.url, re.StatusCode, http.StatusText(re.StatusCode), doing)
+		default:
+			return fmt.Errorf("Schema Registry at %s answered HTTP %d %s while %s: %s",
+				r.url, re.StatusCode, http.StatusText(re.StatusCode), doing, clip(re.Error(), 200))
+		}
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("Schema Registry at %s did not answer within %s while %s", r.url, r.timeout, doing)
+	}
+	return fmt.Errorf("cannot reach Schema Registry at %s while %s: %w", r.url, doing, err)
+}
+
+func clip(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
+
+func statusOf(err error) int {
+	var re *sr.ResponseError
+	if errors.As(err, &re) {
+		return re.StatusCode
+	}
+	return 0
+}
+
+// program returns the compiled decoder for writer id, resolved against the
+// latest schema of subject when there is one.
+func (r *Registry) program(ctx context.Context, id int, subject string) (*avroProgram, error) {
+	w, err := r.writer(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	rid, rs := r.reader(ctx, subject)
+	if rid == id {
+		rid, rs = 0, nil // reading with the writer schema itself
+	}
+	key := [2]int{id, rid}
+	r.mu.Lock()
+	p := r.progs[key]
+	r.mu.Unlock()
+	if p != nil {
+		return p, nil
+	}
+	p, err = compileAvro(w, rs)
+	if err != nil && rs != nil {
+		// The latest schema cannot read this one: show it as written.
+		rid = 0
+		p, err = compileAvro(w, nil)
+	}
+	if err != nil {
+		return nil, decErr(ErrBadSchema, err, "schema id %d cannot be decoded", id)
+	}
+	p.writerID, p.readerID = id, rid
+	r.mu.Lock()
+	r.progs[key] = p
+	r.mu.Unlock()
+	return p, nil
+}
+
+func (r *Registry) writer(ctx context.Context, id int) (avro.Schema, error) {
+	now := r.now()
+	r.mu.Lock()
+	e := r.writers[id]
+	r.mu.Unlock()
+	if e != nil && (e.err == nil || now.Before(e.until)) {
+		return e.schema, e.err
+	}
+	e = &writerEntry{}
+	fctx, cancel := context.WithTimeout(ctx, r.timeout)
+	s, err := r.cl.SchemaByID(fctx, id)
+	cancel()
+	switch {
+	case err != nil && statusOf(err) == http.StatusNotFound:
+		e.err = decErr(ErrUnknownSchema, nil, "schema id %d is not in the Schema Registry at %s", id, r.url)
+		e.until = now.Add(10 * r.RetryAfter)
+	case err != nil:
+		e.err = decErr(ErrRegistryUnavailable, r.explain(err, fmt.Sprintf("fetching schema id %d", id)), "schema id %d not cached", id)
+		e.until = now.Add(r.RetryAfter)
+	default:
+		e.schema, err = r.parse(ctx, s, 0)
+		if err != nil {
+			e.err = decErr(ErrBadSchema, err, "schema id %d", id)
+			e.until = now.Add(10 * r.RetryAfter)
+		}
+	}
+	if e.err != nil && ctx.Err() != nil {
+		return nil, e.err // our caller gave up: don't remember that as a failure
+	}
+	r.mu.Lock()
+	if e.err != nil && len(r.writers) > maxCachedIDs {
+		// Garbage ids must not grow the cache without bound: forget failures.
+		for k, old := range r.writers {
+			if old.err != nil {
+				delete(r.writers, k)
+			}
+		}
+	}
+	r.writers[id] = e
+	r.mu.Unlock()
+	return e.schema, e.err
+}
+
+// reader returns the latest schema of subject, or id 0 when there is none
+// (or the registry cannot say and nothing is cached).
+func (r *Registry) reader(ctx context.Context, subject string) (int, avro.Schema) {
+	now := r.now()
+	r.mu.Lock()
+	e := r.readers[subject]
+	r.mu.Unlock()
+	if e != nil && (now.Sub(e.fetched) < r.ReaderTTL || now.Before(e.retry)) {
+		return e.id, e.schema
+	}
+	fctx, cancel := context.WithTimeout(ctx, r.timeout)
+	ss, err := r.cl.SchemaByVersion(fctx, subject, -1)
+	cancel()
+	next := &readerEntry{fetched: now}
+	switch {
+	case err != nil && statusOf(err) == http.StatusNotFound:
+		// No such subject: records are read with their own schema.
+	case err != nil:
+		if e == nil {
+			e = &readerEntry{}
+		}
+		next = &readerEntry{id: e.id, schema: e.schema, fetched: e.fetched, retry: now.Add(r.RetryAfter)}
+	case ss.Type != sr.TypeAvro:
+	default:
+		if s, perr := r.parse(ctx, ss.Schema, 0); perr == nil {
+			next.id, next.schema = ss.ID, s
+		}
+	}
+	r.mu.Lock()
+	r.readers[subject] = next
+	r.mu.Unlock()
+	return next.id, next.schema
+}
+
+// parse parses an Avro schema and, first, the schemas it references.
+func (r *Registry) parse(ctx context.Context, s sr.Schema, depth int) (avro.Schema, error) {
+	if s.Type != sr.TypeAvro {
+		return nil, fmt.Errorf("schema type is %s, not AVRO", s.Type)
+	}
+	cache := &avro.SchemaCache{}
+	if err := r.addRefs(ctx, s.References, cache, depth); err != nil {
+		return nil, err
+	}
+	return avro.ParseWithCache(s.Schema, "", cache)
+}
+
+func (r *Registry) addRefs(ctx context.Context, refs []sr.SchemaReference, cache *avro.SchemaCache, depth int) error {
+	if depth > 8 && len(refs) > 0 {
+		return errors.New("schema references nest more than 8 deep")
+	}
+	for _, ref := range refs {
+		fctx, cancel := context.WithTimeout(ctx, r.timeout)
+		ss, err := r.cl.SchemaByVersion(fctx, ref.Subject, ref.Version)
+		cancel()
+		if err != nil {
+			return r.explain(err, fmt.Sprintf("fetching referenced schema %s version %d", ref.Subject, ref.Version))
+		}
+		if err := r.addRefs(ctx, ss.References, cache, depth+1); err != nil {
+			return err
+		}
+		if _, err := avro.ParseWithCache(ss.Schema.Schema, "", cache); err != nil {
+			return fmt.Errorf("referenced schema %s: %w", ref.Subject, err)
+		}
+	}
+	return nil
+}
+
+// RedactURL returns u without any user:password part.
+func RedactURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	if p.User != nil {
+		p.User = url.User("redacted")
+	}
+	return p.String()
+}

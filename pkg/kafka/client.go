@@ -1,0 +1,185 @@
+// Package kafka is Pitwall's Kafka transport, built on franz-go. It reads
+// partitions directly (no consumer group, no commits): a time-range query
+// reads each partition between two offsets, and a live stream consumes from
+// given offsets and reports the next offset per partition so that it can be
+// resumed exactly.
+//
+// One Client belongs to one datasource instance. It holds one franz-go client
+// for metadata and offset look-ups; each range read and each stream gets its
+// own short-lived consumer client made from the same settings (franz-go binds
+// the partitions to consume to a client), and Close closes them all.
+package kafka
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/sasl/plain"
+	"github.com/twmb/franz-go/pkg/sasl/scram"
+)
+
+// SASL mechanisms of the datasource settings.
+const (
+	SASLNone        = ""
+	SASLPlain       = "PLAIN"
+	SASLScramSHA256 = "SCRAM-SHA-256"
+	SASLScramSHA512 = "SCRAM-SHA-512"
+)
+
+// Config is what the transport needs from the datasource settings.
+type Config struct {
+	Brokers       []string
+	ClientID      string
+	SASLMechanism string
+	SASLUsername  string
+	SASLPassword  string      `json:"-"` // only handed to franz-go's SASL mechanism; never printed
+	TLS           *tls.Config // nil: plaintext
+	Timeout       time.Duration
+	// FetchMaxBytes bounds one fetch response (default 4 MiB). A consumer
+	// buffers at most one fetch per broker while its records are not polled,
+	// which is what bounds a slow stream's memory.
+	FetchMaxBytes int32
+	Logger        kgo.Logger // optional
+}
+
+// String describes c without its password.
+func (c Config) String() string {
+	return fmt.Sprintf("kafka{brokers=%s clientId=%q sasl=%q user=%q tls=%v}",
+		strings.Join(c.Brokers, ","), c.ClientID, c.SASLMechanism, c.SASLUsername, c.TLS != nil)
+}
+
+// GoString is String, so %#v cannot print the password either.
+func (c Config) GoString() string { return c.String() }
+
+// Client is the transport of one datasource instance.
+type Client struct {
+	cfg  Config
+	base []kgo.Opt
+	cl   *kgo.Client
+	adm  *kadm.Client
+	dial *dialLog
+
+	mu        sync.Mutex
+	closed    bool
+	consumers map[*kgo.Client]struct{}
+}
+
+// New checks cfg and builds the client. It does not connect: the first
+// request does.
+func New(cfg Config) (*Client, error) {
+	if len(cfg.Brokers) == 0 {
+		return nil, errors.New("no bootstrap servers")
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 10 * time.Second
+	}
+	if cfg.FetchMaxBytes <= 0 {
+		cfg.FetchMaxBytes = 4 << 20
+	}
+	dl := &dialLog{}
+	base := []kgo.Opt{
+		kgo.SeedBrokers(cfg.Brokers...),
+		kgo.DialTimeout(cfg.Timeout),
+		kgo.RequestTimeoutOverhead(cfg.Timeout),
+		kgo.RetryTimeout(cfg.Timeout),
+		kgo.MetadataMinAge(time.Second),
+		kgo.WithHooks(dl),
+	}
+	if cfg.ClientID != "" {
+		base = append(base, kgo.ClientID(cfg.ClientID))
+	}
+	if cfg.TLS != nil {
+		base = append(base, kgo.DialTLSConfig(cfg.TLS))
+	}
+	if cfg.Logger != nil {
+		base = append(base, kgo.WithLogger(cfg.Logger))
+	}
+	switch cfg.SASLMechanism {
+	case SASLNone:
+	case SASLPlain:
+		base = append(base, kgo.SASL(plain.Auth{User: cfg.SASLUsername, Pass: cfg.SASLPassword}.AsMechanism()))
+	case SASLScramSHA256:
+		base = append(base, kgo.SASL(scram.Auth{User: cfg.SASLUsername, Pass: cfg.SASLPassword}.AsSha256Mechanism()))
+	case SASLScramSHA512:
+		base = append(base, kgo.SASL(scram.Auth{User: cfg.SASLUsername, Pass: cfg.SASLPassword}.AsSha512Mechanism()))
+	default:
+		return nil, fmt.Errorf("SASL mechanism %q is not one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512", cfg.SASLMechanism)
+	}
+	cl, err := kgo.NewClient(base...)
+	if err != nil {
+		return nil, fmt.Errorf("kafka client: %w", err)
+	}
+	return &Client{cfg: cfg, base: base, cl: cl, adm: kadm.NewClient(cl), dial: dl, consumers: map[*kgo.Client]struct{}{}}, nil
+}
+
+// Config returns the client's settings.
+func (c *Client) Config() Config { return c.cfg }
+
+// Close closes the client and every consumer still open.
+func (c *Client) Close() {
+	c.mu.Lock()
+	c.closed = true
+	cons := c.consumers
+	c.consumers = map[*kgo.Client]struct{}{}
+	c.mu.Unlock()
+	for cl := range cons {
+		cl.Close()
+	}
+	c.cl.Close()
+}
+
+// newConsumer makes a consumer client for the given partitions, tracked so
+// Close can close it.
+func (c *Client) newConsumer(start map[string]map[int32]int64, extra ...kgo.Opt) (*kgo.Client, error) {
+	offs := make(map[string]map[int32]kgo.Offset, len(start))
+	for t, ps := range start {
+		offs[t] = make(map[int32]kgo.Offset, len(ps))
+		for p, o := range ps {
+			offs[t][p] = kgo.NewOffset().At(o)
+		}
+	}
+	opts := append([]kgo.Opt{}, c.base...)
+	opts = append(opts,
+		kgo.ConsumePartitions(offs),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
+		kgo.FetchMaxBytes(c.cfg.FetchMaxBytes),
+		kgo.FetchMaxPartitionBytes(c.cfg.FetchMaxBytes),
+		kgo.FetchMaxWait(500*time.Millisecond),
+		kgo.KeepControlRecords(),
+	)
+	opts = append(opts, extra...)
+	cl, err := kgo.NewClient(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("kafka consumer: %w", err)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		cl.Close()
+		return nil, errors.New("kafka client is closed")
+	}
+	c.consumers[cl] = struct{}{}
+	return cl, nil
+}
+
+func (c *Client) release(cl *kgo.Client) {
+	c.mu.Lock()
+	delete(c.consumers, cl)
+	c.mu.Unlock()
+	cl.Close()
+}
+
+// Ping checks that a broker answers, within ctx.
+func (c *Client) Ping(ctx context.Context) error {
+	if err := c.cl.Ping(ctx); err != nil {
+		return c.Explain(err)
+	}
+	return nil
+}

@@ -1,0 +1,126 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
+)
+
+// Topic is one topic of the cluster.
+type Topic struct {
+	Name       string `json:"name"`
+	Partitions int    `json:"partitions"`
+	Internal   bool   `json:"internal,omitempty"`
+}
+
+// Partition is one partition with its current offset bounds.
+type Partition struct {
+	Partition   int32 `json:"partition"`
+	StartOffset int64 `json:"startOffset"`
+	EndOffset   int64 `json:"endOffset"`
+}
+
+// ErrUnknownTopic is wrapped by look-ups of a topic the cluster lacks.
+var ErrUnknownTopic = errors.New("unknown topic")
+
+// Topics lists the cluster's topics (internal ones included, flagged),
+// sorted by name.
+func (c *Client) Topics(ctx context.Context) ([]Topic, error) {
+	tds, err := c.adm.ListTopicsWithInternal(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("listing topics: %w", c.Explain(err))
+	}
+	out := make([]Topic, 0, len(tds))
+	for _, td := range tds {
+		if td.Err != nil {
+			continue
+		}
+		out = append(out, Topic{Name: td.Topic, Partitions: len(td.Partitions), Internal: td.IsInternal})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// PartitionIDs lists the partitions of topic, sorted.
+func (c *Client) PartitionIDs(ctx context.Context, topic string) ([]int32, error) {
+	tds, err := c.adm.ListTopicsWithInternal(ctx, topic)
+	if err != nil {
+		return nil, fmt.Errorf("describing topic %s: %w", topic, c.Explain(err))
+	}
+	td, ok := tds[topic]
+	if !ok || errors.Is(td.Err, kerr.UnknownTopicOrPartition) {
+		return nil, fmt.Errorf("topic %q: %w", topic, ErrUnknownTopic)
+	}
+	if td.Err != nil {
+		return nil, fmt.Errorf("describing topic %s: %w", topic, c.Explain(td.Err))
+	}
+	ids := make([]int32, 0, len(td.Partitions))
+	for p := range td.Partitions {
+		ids = append(ids, p)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	return ids, nil
+}
+
+// Partitions lists the partitions of topic with their start and end offsets.
+func (c *Client) Partitions(ctx context.Context, topic string) ([]Partition, error) {
+	start, err := c.StartOffsets(ctx, topic)
+	if err != nil {
+		return nil, err
+	}
+	end, err := c.EndOffsets(ctx, topic)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Partition, 0, len(end))
+	for p, e := range end {
+		out = append(out, Partition{Partition: p, StartOffset: start[p], EndOffset: e})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Partition < out[j].Partition })
+	return out, nil
+}
+
+// StartOffsets returns the log start offset of each partition of topic.
+func (c *Client) StartOffsets(ctx context.Context, topic string) (map[int32]int64, error) {
+	l, err := c.adm.ListStartOffsets(ctx, topic)
+	return c.offsets(topic, "start offsets", l, err)
+}
+
+// EndOffsets returns the end offset (high watermark: one past the last
+// record) of each partition of topic.
+func (c *Client) EndOffsets(ctx context.Context, topic string) (map[int32]int64, error) {
+	l, err := c.adm.ListEndOffsets(ctx, topic)
+	return c.offsets(topic, "end offsets", l, err)
+}
+
+// OffsetsAfter returns, per partition, the first offset whose record
+// timestamp is at or after ms (the end offset when there is none).
+func (c *Client) OffsetsAfter(ctx context.Context, topic string, ms int64) (map[int32]int64, error) {
+	l, err := c.adm.ListOffsetsAfterMilli(ctx, ms, topic)
+	return c.offsets(topic, fmt.Sprintf("offsets after %d ms", ms), l, err)
+}
+
+func (c *Client) offsets(topic, what string, l kadm.ListedOffsets, err error) (map[int32]int64, error) {
+	if err != nil {
+		return nil, fmt.Errorf("reading %s of %s: %w", what, topic, c.Explain(err))
+	}
+	ps, ok := l[topic]
+	if !ok {
+		return nil, fmt.Errorf("topic %q: %w", topic, ErrUnknownTopic)
+	}
+	out := make(map[int32]int64, len(ps))
+	for p, o := range ps {
+		if o.Err != nil {
+			if errors.Is(o.Err, kerr.UnknownTopicOrPartition) {
+				return nil, fmt.Errorf("topic %q: %w", topic, ErrUnknownTopic)
+			}
+			return nil, fmt.Errorf("reading %s of %s partition %d: %w", what, topic, p, c.Explain(o.Err))
+		}
+		out[p] = o.Offset
+	}
+	return out, nil
+}

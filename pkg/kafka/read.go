@@ -1,0 +1,97 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// Range is a half-open offset range [Start, End) of one partition.
+type Range struct {
+	Start, End int64
+}
+
+// ReadRange reads each partition of topic between its range's offsets and
+// calls fn for every record, in offset order within a partition. It returns
+// when every partition has reached its End, when fn returns an error, or when
+// ctx ends (then with ctx's error, after fn saw everything read so far).
+func (c *Client) ReadRange(ctx context.Context, topic string, ranges map[int32]Range, fn func(*kgo.Record) error) error {
+	start := map[int32]int64{}
+	end := map[int32]int64{}
+	for p, r := range ranges {
+		if r.Start < r.End {
+			start[p], end[p] = r.Start, r.End
+		}
+	}
+	if len(start) == 0 {
+		return nil
+	}
+	cl, err := c.newConsumer(map[string]map[int32]int64{topic: start})
+	if err != nil {
+		return err
+	}
+	defer c.release(cl)
+
+	for len(end) > 0 {
+		fetches := cl.PollRecords(ctx, 10000)
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("reading %s: %w", topic, c.Explain(err))
+		}
+		if err := fetchError(fetches); err != nil {
+			return fmt.Errorf("reading %s: %w", topic, c.Explain(err))
+		}
+		var ferr error
+		fetches.EachPartition(func(fp kgo.FetchTopicPartition) {
+			stop, ok := end[fp.Partition]
+			if !ok || ferr != nil {
+				return
+			}
+			for _, r := range fp.Records {
+				if r.Offset >= stop {
+					break
+				}
+				if !r.Attrs.IsControl() {
+					if ferr = fn(r); ferr != nil {
+						return
+					}
+				}
+			}
+			last := int64(-1)
+			if n := len(fp.Records); n > 0 {
+				last = fp.Records[n-1].Offset
+			}
+			// Done once the last wanted offset is read, or the partition
+			// holds nothing more (records compacted or deleted since the
+			// offsets were listed).
+			if last >= stop-1 || (fp.HighWatermark >= 0 && fp.HighWatermark <= last+1 && fp.HighWatermark < stop && len(fp.Records) > 0) {
+				delete(end, fp.Partition)
+				cl.PauseFetchPartitions(map[string][]int32{topic: {fp.Partition}})
+			}
+		})
+		if ferr != nil {
+			return ferr
+		}
+	}
+	return nil
+}
+
+// fetchError returns the first error of a poll that is not transient.
+func fetchError(fetches kgo.Fetches) error {
+	var out error
+	fetches.EachError(func(t string, p int32, err error) {
+		if out != nil {
+			return
+		}
+		var dl *kgo.ErrDataLoss
+		switch {
+		case errors.As(err, &dl):
+			// The client already reset to a valid offset; keep reading.
+		case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		default:
+			out = fmt.Errorf("partition %d: %w", p, err)
+		}
+	})
+	return out
+}

@@ -1,0 +1,157 @@
+// Package plugin is Pitwall's Grafana backend datasource: QueryData over
+// Kafka offset ranges, Grafana Live streams (RunStream), CheckHealth and
+// resources. Handlers live one per file; query types register themselves
+// (see RegisterQueryType) so the F1 types can be added in their own files.
+package plugin
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/instancemgmt"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/resource/httpadapter"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/pitwall-f1/pitwall/pkg/codec"
+	"github.com/pitwall-f1/pitwall/pkg/kafka"
+)
+
+// PluginID is the datasource plugin id (DESIGN.md).
+const PluginID = "pitwall-kafka-datasource"
+
+var (
+	_ backend.QueryDataHandler      = (*Datasource)(nil)
+	_ backend.CheckHealthHandler    = (*Datasource)(nil)
+	_ backend.StreamHandler         = (*Datasource)(nil)
+	_ backend.CallResourceHandler   = (*Datasource)(nil)
+	_ instancemgmt.InstanceDisposer = (*Datasource)(nil)
+)
+
+// Datasource is one datasource instance: its settings, one Kafka client and
+// (when configured) one Schema Registry client with its schema cache.
+type Datasource struct {
+	uid   string
+	orgID int64
+	name  string
+
+	settings Settings
+	// settingsErr is the validation error of the settings, if any. The
+	// instance still exists so that health and every query can show it.
+	settingsErr error
+
+	kafka    *kafka.Client
+	registry *codec.Registry
+	log      log.Logger
+
+	resources backend.CallResourceHandler
+	resume    *resumeStore
+
+	// Tunables (tests shorten them).
+	aliveEvery time.Duration // ping an idle stream's broker this often
+	lossAfter  time.Duration // a stream fails after its broker is gone this long
+	limits     codec.Limits
+
+	mu      sync.Mutex
+	streams map[string]context.CancelFunc // running streams, cancelled by Dispose
+}
+
+// NewDatasource is the instance factory for datasource.Manage.
+func NewDatasource(ctx context.Context, s backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
+	d := &Datasource{
+		uid:        s.UID,
+		name:       s.Name,
+		orgID:      backend.PluginConfigFromContext(ctx).OrgID,
+		log:        log.DefaultLogger.With("datasource", s.UID),
+		resume:     newResumeStore(),
+		aliveEvery: time.Second,
+		streams:    map[string]context.CancelFunc{},
+	}
+	d.settings, d.settingsErr = LoadSettings(s)
+	d.lossAfter = d.settings.Timeout
+	if d.settingsErr == nil {
+		d.settingsErr = d.connect()
+	}
+	if d.settingsErr != nil {
+		d.log.Warn("datasource settings are invalid", "error", d.settingsErr)
+	}
+	d.resources = httpadapter.New(d.routes())
+	return d, nil
+}
+
+func (d *Datasource) connect() error {
+	kcfg, err := d.settings.kafkaConfig()
+	if err != nil {
+		return err
+	}
+	kcfg.Logger = kafkaLogger{d.log}
+	if d.kafka, err = kafka.New(kcfg); err != nil {
+		return err
+	}
+	if d.settings.SchemaRegistryURL != "" {
+		if d.registry, err = codec.NewRegistry(d.settings.registryConfig()); err != nil {
+			d.kafka.Close()
+			d.kafka = nil
+			return err
+		}
+	}
+	return nil
+}
+
+// ready returns the settings error, if any, so that handlers can refuse to
+// work and say why.
+func (d *Datasource) ready() error {
+	if d.settingsErr != nil {
+		return d.settingsErr
+	}
+	if d.kafka == nil {
+		return fmt.Errorf("datasource %s is not connected", d.uid)
+	}
+	return nil
+}
+
+// Dispose stops the instance's streams and closes its Kafka client. Grafana
+// calls it when the settings change or the datasource is deleted.
+func (d *Datasource) Dispose() {
+	d.mu.Lock()
+	for _, cancel := range d.streams {
+		cancel()
+	}
+	d.streams = nil // no new stream starts on a disposed instance
+	d.mu.Unlock()
+	if d.kafka != nil {
+		d.kafka.Close()
+	}
+}
+
+// CallResource serves the resources (resources.go).
+func (d *Datasource) CallResource(ctx context.Context, req *backend.CallResourceRequest, sender backend.CallResourceResponseSender) error {
+	return d.resources.CallResource(ctx, req, sender)
+}
+
+func (d *Datasource) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /topics", d.handleTopics)
+	mux.HandleFunc("GET /topics/{topic}/partitions", d.handlePartitions)
+	mux.HandleFunc("GET /drivers", d.handleDrivers)
+	return mux
+}
+
+// kafkaLogger passes franz-go's warnings and errors to the plugin log.
+// franz-go never logs SASL passwords.
+type kafkaLogger struct{ l log.Logger }
+
+func (k kafkaLogger) Level() kgo.LogLevel { return kgo.LogLevelWarn }
+
+func (k kafkaLogger) Log(level kgo.LogLevel, msg string, keyvals ...any) {
+	switch level {
+	case kgo.LogLevelError:
+		k.l.Error("kafka: "+msg, keyvals...)
+	default:
+		k.l.Warn("kafka: "+msg, keyvals...)
+	}
+}

@@ -1,0 +1,234 @@
+package plugin
+
+import (
+	"github.com/pitwall-f1/pitwall/pkg/codec"
+	"github.com/pitwall-f1/pitwall/pkg/f1"
+)
+
+// Typed views of decoded records, for the F1 query types: the same record
+// decoded from JSON or Avro fills the same pkg/f1 struct. Each view maps
+// field ids to struct slots once per names table, so filling a struct costs
+// one slice index per field.
+
+var (
+	telemetrySlots = slotNames("ts", "race_id", "driver", "driver_number", "team", "lap", "distance_m", "speed_kph", "rpm",
+		"gear", "throttle_pct", "brake", "drs", "x", "y", "brake_temp_c")
+	positionSlots = slotNames("ts", "race_id", "driver", "position", "lap", "gap_to_leader_s", "interval_s", "last_lap_s",
+		"best_lap_s", "pit_stops", "tyre", "tyre_age_laps", "status")
+	raceControlSlots = slotNames("ts", "race_id", "type", "driver", "lap", "total_laps", "message")
+	alertSlots       = slotNames("ts", "race_id", "driver", "severity", "kind", "value", "message")
+)
+
+func slotNames(names ...string) map[string]int {
+	m := make(map[string]int, len(names))
+	for i, n := range names {
+		m[n] = i
+	}
+	return m
+}
+
+// slotIndex maps a names table's ids to the slots of one struct.
+type slotIndex struct {
+	names *codec.Names
+	slots []int8 // id -> slot, -1: not a field of the struct
+	want  map[string]int
+}
+
+func (s *slotIndex) slot(names *codec.Names, id int32) int {
+	if s.names != names {
+		s.names, s.slots = names, s.slots[:0]
+	}
+	for int(id) >= len(s.slots) {
+		n := int32(len(s.slots))
+		v := int8(-1)
+		if i, ok := s.want[names.Name(n)]; ok {
+			v = int8(i)
+		}
+		s.slots = append(s.slots, v)
+	}
+	return int(s.slots[id])
+}
+
+// F1Reader fills pkg/f1 structs from decoded records. Keep one per
+// pipeline (it caches per names table); it is not safe for concurrent use.
+type F1Reader struct {
+	tel, pos, rc, al slotIndex
+	interns          map[string]string
+}
+
+// NewF1Reader returns a reader.
+func NewF1Reader() *F1Reader {
+	return &F1Reader{tel: slotIndex{want: telemetrySlots}, pos: slotIndex{want: positionSlots},
+		rc: slotIndex{want: raceControlSlots}, al: slotIndex{want: alertSlots}, interns: map[string]string{}}
+}
+
+func num(f codec.Field) float64 {
+	if f.Kind == codec.KindNumber {
+		return f.Num
+	}
+	return 0
+}
+
+// str returns a string field, sharing repeated short values (driver codes,
+// team names, race ids) instead of allocating each time.
+func (fr *F1Reader) str(f codec.Field) string {
+	if f.Kind != codec.KindString {
+		return ""
+	}
+	if len(f.Bytes) > 32 {
+		return string(f.Bytes)
+	}
+	if s, ok := fr.interns[string(f.Bytes)]; ok {
+		return s
+	}
+	s := string(f.Bytes)
+	if len(fr.interns) < 4096 {
+		fr.interns[s] = s
+	}
+	return s
+}
+
+// Telemetry fills t from an f1-telemetry record; false if it has no driver.
+func (fr *F1Reader) Telemetry(r *Rec, t *f1.Telemetry) bool {
+	*t = f1.Telemetry{}
+	for _, f := range r.Fields {
+		switch fr.tel.slot(r.Names, f.ID) {
+		case 0:
+			t.Ts = int64(num(f))
+		case 1:
+			t.RaceID = fr.str(f)
+		case 2:
+			t.Driver = fr.str(f)
+		case 3:
+			t.DriverNumber = int(num(f))
+		case 4:
+			t.Team = fr.str(f)
+		case 5:
+			t.Lap = int(num(f))
+		case 6:
+			t.DistanceM = num(f)
+		case 7:
+			t.SpeedKph = num(f)
+		case 8:
+			t.RPM = num(f)
+		case 9:
+			t.Gear = int(num(f))
+		case 10:
+			t.ThrottlePct = num(f)
+		case 11:
+			t.Brake = num(f)
+		case 12:
+			t.DRS = int(num(f))
+		case 13:
+			t.X = num(f)
+		case 14:
+			t.Y = num(f)
+		case 15:
+			t.BrakeTempC = num(f)
+		}
+	}
+	fillTsDriver(r, &t.Ts, &t.Driver)
+	return t.Driver != ""
+}
+
+// Position fills p from an f1-positions record; false if it has no driver.
+func (fr *F1Reader) Position(r *Rec, p *f1.Position) bool {
+	*p = f1.Position{}
+	for _, f := range r.Fields {
+		switch fr.pos.slot(r.Names, f.ID) {
+		case 0:
+			p.Ts = int64(num(f))
+		case 1:
+			p.RaceID = fr.str(f)
+		case 2:
+			p.Driver = fr.str(f)
+		case 3:
+			p.Position = int(num(f))
+		case 4:
+			p.Lap = int(num(f))
+		case 5:
+			p.GapToLeaderS = num(f)
+		case 6:
+			p.IntervalS = num(f)
+		case 7:
+			p.LastLapS = num(f)
+		case 8:
+			p.BestLapS = num(f)
+		case 9:
+			p.PitStops = int(num(f))
+		case 10:
+			p.Tyre = fr.str(f)
+		case 11:
+			p.TyreAgeLaps = int(num(f))
+		case 12:
+			p.Status = fr.str(f)
+		}
+	}
+	fillTsDriver(r, &p.Ts, &p.Driver)
+	return p.Driver != ""
+}
+
+// RaceControl fills e from an f1-race-control record; false without a type.
+func (fr *F1Reader) RaceControl(r *Rec, e *f1.RaceControl) bool {
+	*e = f1.RaceControl{}
+	for _, f := range r.Fields {
+		switch fr.rc.slot(r.Names, f.ID) {
+		case 0:
+			e.Ts = int64(num(f))
+		case 1:
+			e.RaceID = fr.str(f)
+		case 2:
+			e.Type = fr.str(f)
+		case 3:
+			e.Driver = fr.str(f)
+		case 4:
+			e.Lap = int(num(f))
+		case 5:
+			e.TotalLaps = int(num(f))
+		case 6:
+			e.Message = fr.str(f)
+		}
+	}
+	if e.Ts == 0 {
+		e.Ts = r.Kafka.Timestamp.UnixMilli()
+	}
+	return e.Type != ""
+}
+
+// Alert fills a from an f1-alerts record; false without a kind.
+func (fr *F1Reader) Alert(r *Rec, a *f1.Alert) bool {
+	*a = f1.Alert{}
+	for _, f := range r.Fields {
+		switch fr.al.slot(r.Names, f.ID) {
+		case 0:
+			a.Ts = int64(num(f))
+		case 1:
+			a.RaceID = fr.str(f)
+		case 2:
+			a.Driver = fr.str(f)
+		case 3:
+			a.Severity = fr.str(f)
+		case 4:
+			a.Kind = fr.str(f)
+		case 5:
+			a.Value = num(f)
+		case 6:
+			a.Message = fr.str(f)
+		}
+	}
+	if a.Ts == 0 {
+		a.Ts = r.Kafka.Timestamp.UnixMilli()
+	}
+	return a.Kind != ""
+}
+
+// fillTsDriver falls back to the Kafka timestamp and key (F1 topics are
+// keyed by driver).
+func fillTsDriver(r *Rec, ts *int64, driver *string) {
+	if *ts == 0 {
+		*ts = r.Kafka.Timestamp.UnixMilli()
+	}
+	if *driver == "" && r.Kafka.Key != nil {
+		*driver = string(r.Kafka.Key)
+	}
+}

@@ -1,0 +1,250 @@
+package plugin
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/sr"
+	"github.com/twmb/franz-go/pkg/sr/srfake"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+const testOrg = 1
+
+// testCluster starts an in-process Kafka on 127.0.0.1 with the given topics
+// (name -> partitions).
+func testCluster(t testing.TB, topics map[string]int32, opts ...kfake.Opt) *kfake.Cluster {
+	t.Helper()
+	all := []kfake.Opt{kfake.NumBrokers(1), kfake.Ports(0)}
+	for name, n := range topics {
+		all = append(all, kfake.SeedTopics(n, name))
+	}
+	c, err := kfake.NewCluster(append(all, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return c
+}
+
+type dsOpts struct {
+	json   map[string]any
+	secure map[string]string
+}
+
+// newTestDS makes a datasource instance the way Grafana does.
+func newTestDS(t testing.TB, c *kfake.Cluster, o dsOpts) *Datasource {
+	t.Helper()
+	jd := map[string]any{"timeoutSeconds": 3}
+	if c != nil {
+		jd["bootstrapServers"] = strings.Join(c.ListenAddrs(), ",")
+	}
+	for k, v := range o.json {
+		jd[k] = v
+	}
+	raw, _ := json.Marshal(jd)
+	ctx := backend.WithPluginContext(context.Background(), backend.PluginContext{OrgID: testOrg})
+	inst, err := NewDatasource(ctx, backend.DataSourceInstanceSettings{UID: "pitwall-test", Name: "Pitwall", JSONData: raw, DecryptedSecureJSONData: o.secure})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := inst.(*Datasource)
+	d.aliveEvery = 200 * time.Millisecond
+	t.Cleanup(d.Dispose)
+	return d
+}
+
+// rec is one record to produce.
+type rec struct {
+	partition int32
+	key       string
+	ts        int64 // ms
+	value     []byte
+}
+
+func produce(t testing.TB, c *kfake.Cluster, topic string, recs ...rec) {
+	t.Helper()
+	produceWith(t, c, nil, topic, recs...)
+}
+
+func produceWith(t testing.TB, c *kfake.Cluster, opts []kgo.Opt, topic string, recs ...rec) {
+	t.Helper()
+	p, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(c.ListenAddrs()...), kgo.RecordPartitioner(kgo.ManualPartitioner())}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	krs := make([]*kgo.Record, len(recs))
+	for i, r := range recs {
+		krs[i] = &kgo.Record{Topic: topic, Partition: r.partition, Key: []byte(r.key), Timestamp: time.UnixMilli(r.ts), Value: r.value}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := p.ProduceSync(ctx, krs...).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// queryJSON runs one QueryData query over [from, to] ms.
+func runQuery(t testing.TB, d *Datasource, q map[string]any, from, to int64, maxPoints int64, headers map[string]string) backend.DataResponse {
+	t.Helper()
+	raw, _ := json.Marshal(q)
+	resp, err := d.QueryData(context.Background(), &backend.QueryDataRequest{
+		PluginContext: backend.PluginContext{OrgID: testOrg},
+		Headers:       headers,
+		Queries: []backend.DataQuery{{RefID: "A", JSON: raw, MaxDataPoints: maxPoints, Interval: time.Second,
+			TimeRange: backend.TimeRange{From: time.UnixMilli(from), To: time.UnixMilli(to)}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.Responses["A"]
+}
+
+// column returns the values of a frame's field as strings ("null" for nil).
+func colValues(t testing.TB, f *data.Frame, name string) []string {
+	t.Helper()
+	fld, fi := f.FieldByName(name)
+	if fi < 0 {
+		t.Fatalf("frame %q has no field %q (has %v)", f.Name, name, fieldNames(f))
+	}
+	out := make([]string, fld.Len())
+	for i := range out {
+		v, ok := fld.ConcreteAt(i)
+		if !ok {
+			out[i] = "null"
+			continue
+		}
+		if tm, isTime := v.(time.Time); isTime {
+			out[i] = fmt.Sprint(tm.UnixMilli())
+		} else {
+			out[i] = fmt.Sprint(v)
+		}
+	}
+	return out
+}
+
+func fieldNames(f *data.Frame) []string {
+	var out []string
+	for _, fl := range f.Fields {
+		out = append(out, fl.Name)
+	}
+	return out
+}
+
+// recorder is a StreamPacketSender that keeps every packet.
+type recorder struct {
+	mu      sync.Mutex
+	packets []map[string]json.RawMessage
+	raw     []string
+	notify  chan struct{}
+}
+
+func newRecorder() *recorder { return &recorder{notify: make(chan struct{}, 1024)} }
+
+func (r *recorder) Send(p *backend.StreamPacket) error {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(p.Data, &m); err != nil {
+		return err
+	}
+	r.mu.Lock()
+	r.packets = append(r.packets, m)
+	r.raw = append(r.raw, string(p.Data))
+	r.mu.Unlock()
+	select {
+	case r.notify <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
+func (r *recorder) snapshot() ([]map[string]json.RawMessage, []string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]map[string]json.RawMessage(nil), r.packets...), append([]string(nil), r.raw...)
+}
+
+// rows decodes the data.values of a packet into columns.
+func rows(t testing.TB, p map[string]json.RawMessage) [][]any {
+	t.Helper()
+	var d struct {
+		Values [][]any `json:"values"`
+	}
+	if err := json.Unmarshal(p["data"], &d); err != nil {
+		t.Fatal(err)
+	}
+	return d.Values
+}
+
+// waitFor polls cond until it holds or the deadline passes (a test guard,
+// not a timing assertion).
+func waitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// settleGoroutines waits until the goroutine count is back to at most base.
+func settleGoroutines(t testing.TB, base int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for runtime.NumGoroutine() > base {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<16)
+			n := runtime.Stack(buf, true)
+			t.Fatalf("goroutines: %d > %d at start\n%s", runtime.NumGoroutine(), base, buf[:n])
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// startStream runs RunStream on path in the background. stop cancels it
+// and returns RunStream's error; done closes when RunStream returns.
+func startStream(t testing.TB, d *Datasource, path string, r *recorder) (stop func() error, done <-chan struct{}) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	finished := make(chan struct{})
+	var runErr error
+	go func() {
+		defer close(finished)
+		runErr = d.RunStream(ctx, &backend.RunStreamRequest{PluginContext: backend.PluginContext{OrgID: testOrg}, Path: path}, backend.NewStreamSender(r))
+	}()
+	stop = func() error {
+		cancel()
+		select {
+		case <-finished:
+			return runErr
+		case <-time.After(20 * time.Second):
+			return fmt.Errorf("RunStream did not return after cancel")
+		}
+	}
+	t.Cleanup(func() { _ = stop() })
+	return stop, finished
+}
+
+// seedSchema registers an Avro schema under subject with the given id.
+func seedSchema(fake *srfake.Registry, subject string, id int, schema string) {
+	fake.SeedSchema(subject, id, id, sr.Schema{Schema: schema, Type: sr.TypeAvro})
+}
+
+func basicAuth(user, pass string) string {
+	return base64.StdEncoding.EncodeToString([]byte(user + ":" + pass))
+}

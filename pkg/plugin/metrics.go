@@ -1,0 +1,76 @@
+package plugin
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
+
+	"github.com/pitwall-f1/pitwall/pkg/codec"
+)
+
+// Prometheus metrics, registered with the default registry, which the SDK
+// serves on the plugin's metrics endpoint (Grafana scrapes it at
+// /api/plugins/pitwall-kafka-datasource/metrics). Hot paths count locally and
+// add per batch (per flush or per query), never per record.
+var (
+	metricRecords = promauto.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "pitwall", Name: "records_total",
+		Help: "Kafka records read, by topic and by who read them (query or stream).",
+	}, []string{"topic", "reader"})
+	metricBytes = promauto.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "pitwall", Name: "record_bytes_total",
+		Help: "Bytes of Kafka record values read, by topic.",
+	}, []string{"topic"})
+	metricDecodeErrors = promauto.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "pitwall", Name: "decode_errors_total",
+		Help: "Records that could not be decoded (or were cut), by kind: " + decodeKinds(),
+	}, []string{"kind"})
+	metricFramesSent = promauto.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "pitwall", Name: "stream_frames_sent_total",
+		Help: "Frames sent to Grafana Live, by query type.",
+	}, []string{"query_type"})
+	metricActiveStreams = promauto.NewGauge(prometheus.GaugeOpts{
+		Namespace: "pitwall", Name: "active_streams",
+		Help: "Live streams running (one per channel).",
+	})
+	metricStreamLag = promauto.NewGaugeVec(prometheus.GaugeOpts{
+		Namespace: "pitwall", Name: "stream_lag_records",
+		Help: "Records a stream's partitions hold beyond what it has read, by datasource uid and channel path.",
+	}, []string{"datasource", "path"})
+)
+
+func decodeKinds() string {
+	kinds := []codec.ErrKind{codec.ErrEmpty, codec.ErrTooLarge, codec.ErrInvalidJSON, codec.ErrNoHeader, codec.ErrUnknownSchema,
+		codec.ErrRegistryUnavailable, codec.ErrNoRegistry, codec.ErrBadSchema, codec.ErrAvroInvalid, codec.ErrTooManyFields, codec.ErrTypeMismatch}
+	s := ""
+	for i, k := range kinds {
+		if i > 0 {
+			s += ", "
+		}
+		s += string(k)
+	}
+	return s
+}
+
+// readCounts accumulates what a query or a stream read, to add to the
+// metrics in one go.
+type readCounts struct {
+	records map[string]int
+	bytes   map[string]int
+}
+
+func (c *readCounts) add(topic string, n int) {
+	if c.records == nil {
+		c.records, c.bytes = map[string]int{}, map[string]int{}
+	}
+	c.records[topic]++
+	c.bytes[topic] += n
+}
+
+func (c *readCounts) flush(reader string) {
+	for t, n := range c.records {
+		metricRecords.WithLabelValues(t, reader).Add(float64(n))
+		metricBytes.WithLabelValues(t).Add(float64(c.bytes[t]))
+		delete(c.records, t)
+		delete(c.bytes, t)
+	}
+}

@@ -1,0 +1,119 @@
+package plugin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+	"github.com/grafana/grafana-plugin-sdk-go/live"
+
+	"github.com/pitwall-f1/pitwall/pkg/kafka"
+)
+
+// maxParallelQueries bounds how many queries of one request read at once.
+const maxParallelQueries = 4
+
+// QueryData answers each query over its offset range. A query that fails
+// gets its own error response; the others are unaffected.
+func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
+	resp := backend.NewQueryDataResponse()
+	fromAlert := req.Headers[backend.FromAlertHeaderName] != "" || req.GetHTTPHeader(backend.FromAlertHeaderName) != ""
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, maxParallelQueries)
+	for _, dq := range req.Queries {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(dq backend.DataQuery) {
+			defer func() { <-sem; wg.Done() }()
+			r := d.query(ctx, req.PluginContext, dq, fromAlert)
+			mu.Lock()
+			resp.Responses[dq.RefID] = r
+			mu.Unlock()
+		}(dq)
+	}
+	wg.Wait()
+	return resp, nil
+}
+
+func (d *Datasource) query(ctx context.Context, pctx backend.PluginContext, dq backend.DataQuery, fromAlert bool) (res backend.DataResponse) {
+	defer func() {
+		if p := recover(); p != nil { // a bug in one query type must not take the plugin down
+			d.log.Error("query panicked", "refId", dq.RefID, "panic", p)
+			res = backend.ErrDataResponse(backend.StatusInternal, fmt.Sprintf("query failed: internal error (%v)", p))
+		}
+	}()
+	if err := d.ready(); err != nil {
+		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, err.Error())
+	}
+	q, err := ParseQuery(dq.JSON)
+	if err != nil {
+		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, err.Error())
+	}
+	qt := queryTypes[q.QueryType]
+	// Alerting and annotations need complete frames: no stream for them.
+	stream := q.Stream && !fromAlert
+	env := &Env{Mode: ModeQuery, MaxDataPoints: int(dq.MaxDataPoints), Faults: &Faults{}, RefID: dq.RefID}
+	if stream {
+		env.Mode = ModeStream
+	}
+	if q.Offset == OffsetTimeRange {
+		env.From, env.To = dq.TimeRange.From, dq.TimeRange.To
+	}
+	pipe, err := qt.New(q, env)
+	if err != nil {
+		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, err.Error())
+	}
+	var notices []data.Notice
+	// A stream that starts at the beginning (earliest, lastN) delivers that
+	// history itself; reading it here too would show it twice.
+	if !stream || q.Offset == OffsetTimeRange || q.Offset == OffsetLatest {
+		feeder := d.newFeeder(q, pipe, env.Faults)
+		if notices, err = d.readQuery(ctx, q, qt, env, feeder); err != nil {
+			return queryError(err)
+		}
+	}
+	frames := pipe.Frames(true)
+	if len(frames) == 0 {
+		frames = []*data.Frame{data.NewFrame(q.Topic)}
+	}
+	notices = append(notices, env.Faults.Notices()...)
+	if stream {
+		if path, err := EncodeChannelPath(pctx.OrgID, q); err != nil {
+			notices = append(notices, data.Notice{Severity: data.NoticeSeverityWarning, Text: "no live stream: " + err.Error()})
+		} else {
+			meta(frames[0]).Channel = live.Channel{Scope: live.ScopeDatasource, Namespace: d.uid, Path: path}.String()
+		}
+	}
+	if len(notices) > 0 {
+		meta(frames[0]).Notices = append(meta(frames[0]).Notices, notices...)
+	}
+	for _, f := range frames {
+		f.RefID = dq.RefID
+	}
+	return backend.DataResponse{Frames: frames}
+}
+
+func meta(f *data.Frame) *data.FrameMeta {
+	if f.Meta == nil {
+		f.Meta = &data.FrameMeta{}
+	}
+	return f.Meta
+}
+
+// queryError maps a read error to a response: Kafka faults are the
+// downstream's, a missing topic is the user's.
+func queryError(err error) backend.DataResponse {
+	switch {
+	case errors.Is(err, kafka.ErrUnknownTopic):
+		return backend.ErrDataResponseWithSource(backend.StatusNotFound, backend.ErrorSourceDownstream, err.Error())
+	case errors.Is(err, kafka.ErrAuth):
+		return backend.ErrDataResponseWithSource(backend.StatusUnauthorized, backend.ErrorSourceDownstream, err.Error())
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, kafka.ErrTimeout):
+		return backend.ErrDataResponseWithSource(backend.StatusTimeout, backend.ErrorSourceDownstream, err.Error())
+	}
+	return backend.ErrDataResponseWithSource(backend.StatusBadGateway, backend.ErrorSourceDownstream, err.Error())
+}

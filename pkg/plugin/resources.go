@@ -1,0 +1,172 @@
+package plugin
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/pitwall-f1/pitwall/pkg/codec"
+	"github.com/pitwall-f1/pitwall/pkg/f1"
+	"github.com/pitwall-f1/pitwall/pkg/kafka"
+)
+
+// Resources for the query editor:
+//
+//	GET topics                       [{"name","partitions","internal"}]
+//	GET topics/{topic}/partitions    [{"partition","startOffset","endOffset"}]
+//	GET drivers[?topic=t]            [{"code","number","name","team","colour"}]
+//	                                 the drivers seen in the last records of the
+//	                                 telemetry topic (default f1-telemetry)
+//
+// Errors are {"error": "..."} with a 4xx/5xx status.
+
+// driverSample is how many of the newest records per partition /drivers reads.
+const driverSample = 2000
+
+func (d *Datasource) handleTopics(w http.ResponseWriter, r *http.Request) {
+	if !d.resourceReady(w) {
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), d.settings.Timeout)
+	defer cancel()
+	topics, err := d.kafka.Topics(ctx)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, topics)
+}
+
+func (d *Datasource) handlePartitions(w http.ResponseWriter, r *http.Request) {
+	if !d.resourceReady(w) {
+		return
+	}
+	topic := r.PathValue("topic")
+	if !topicRe.MatchString(topic) {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "not a valid topic name: " + topic})
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), d.settings.Timeout)
+	defer cancel()
+	ps, err := d.kafka.Partitions(ctx, topic)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, ps)
+}
+
+// driverInfo is one entry of GET drivers.
+type driverInfo struct {
+	Code   string `json:"code"`
+	Number int    `json:"number,omitempty"`
+	Name   string `json:"name,omitempty"`
+	Team   string `json:"team,omitempty"`
+	Colour string `json:"colour,omitempty"`
+}
+
+func (d *Datasource) handleDrivers(w http.ResponseWriter, r *http.Request) {
+	if !d.resourceReady(w) {
+		return
+	}
+	topic := r.URL.Query().Get("topic")
+	if topic == "" {
+		topic = f1.TopicTelemetry
+	}
+	if !topicRe.MatchString(topic) {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "not a valid topic name: " + topic})
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), d.settings.Timeout)
+	defer cancel()
+	codes, err := d.driversSeen(ctx, topic)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	out := make([]driverInfo, 0, len(codes))
+	for _, c := range codes {
+		info := driverInfo{Code: c}
+		if drv, ok := f1.DriverByCode(c); ok {
+			info.Number, info.Name, info.Team, info.Colour = drv.Number, drv.Name, drv.Team, f1.TeamOf(drv).Colour
+		}
+		out = append(out, info)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// driversSeen reads the newest records of each partition and collects the
+// driver codes: the record key (telemetry is keyed by driver), else the
+// value's "driver" field.
+func (d *Datasource) driversSeen(ctx context.Context, topic string) ([]string, error) {
+	ends, err := d.kafka.EndOffsets(ctx, topic)
+	if err != nil {
+		return nil, err
+	}
+	starts, err := d.kafka.StartOffsets(ctx, topic)
+	if err != nil {
+		return nil, err
+	}
+	ranges := map[int32]kafka.Range{}
+	for p, e := range ends {
+		ranges[p] = kafka.Range{Start: max(starts[p], e-driverSample), End: e}
+	}
+	dec := codec.NewDecoder(codec.FormatAuto, topic, d.registry, d.limits)
+	var rec codec.Record
+	seen := map[string]bool{}
+	err = d.kafka.ReadRange(ctx, topic, ranges, func(r *kgo.Record) error {
+		code := strings.ToUpper(strings.TrimSpace(string(r.Key)))
+		if code == "" && dec.Decode(ctx, r.Value, &rec) == nil {
+			if id, ok := dec.Names().Lookup("driver"); ok {
+				if f, ok := rec.Lookup(id); ok && f.Kind == codec.KindString {
+					code = strings.ToUpper(string(f.Bytes))
+				}
+			}
+		}
+		if code != "" && driverRe.MatchString(code) {
+			seen[code] = true
+		}
+		return nil
+	})
+	if err != nil && !(errors.Is(err, context.DeadlineExceeded) && len(seen) > 0) {
+		return nil, err
+	}
+	codes := make([]string, 0, len(seen))
+	for c := range seen {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	return codes, nil
+}
+
+func (d *Datasource) resourceReady(w http.ResponseWriter) bool {
+	if err := d.ready(); err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
+		return false
+	}
+	return true
+}
+
+func writeError(w http.ResponseWriter, err error) {
+	status := http.StatusBadGateway
+	switch {
+	case errors.Is(err, kafka.ErrUnknownTopic):
+		status = http.StatusNotFound
+	case errors.Is(err, kafka.ErrAuth):
+		status = http.StatusUnauthorized
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, kafka.ErrTimeout):
+		status = http.StatusGatewayTimeout
+	}
+	writeJSON(w, status, map[string]string{"error": err.Error()})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,251 @@
+package plugin
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/pitwall-f1/pitwall/pkg/codec"
+	"github.com/pitwall-f1/pitwall/pkg/kafka"
+)
+
+const redacted = "[redacted]"
+
+// Secret holds a value from secureJsonData. Every way of printing it (fmt
+// verbs, JSON, slog) shows "[redacted]"; only Reveal returns the value.
+type Secret string
+
+func (s Secret) String() string               { return redacted }
+func (s Secret) GoString() string             { return redacted }
+func (s Secret) Format(f fmt.State, _ rune)   { _, _ = io.WriteString(f, redacted) }
+func (s Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
+func (s Secret) MarshalText() ([]byte, error) { return []byte(redacted), nil }
+func (s Secret) LogValue() slog.Value         { return slog.StringValue(redacted) }
+func (s Secret) Reveal() string               { return string(s) }
+func (s Secret) IsSet() bool                  { return s != "" }
+func (s Secret) describe() string             { return map[bool]string{true: "set", false: "unset"}[s.IsSet()] }
+
+// Settings are one datasource's jsonData and secureJsonData (DESIGN.md).
+type Settings struct {
+	BootstrapServers       []string
+	ClientID               string
+	SASLMechanism          string
+	SASLUsername           string
+	SASLPassword           Secret
+	TLSEnabled             bool
+	TLSSkipVerify          bool
+	TLSServerName          string
+	TLSCACert              Secret
+	TLSClientCert          Secret
+	TLSClientKey           Secret
+	SchemaRegistryURL      string
+	SchemaRegistryUsername string
+	SchemaRegistryPassword Secret
+	Timeout                time.Duration
+}
+
+// String shows the settings with every secret redacted.
+func (s Settings) String() string {
+	return fmt.Sprintf("Settings{bootstrapServers=%s clientId=%q sasl=%q user=%q password=%s tls=%v skipVerify=%v serverName=%q "+
+		"caCert=%s clientCert=%s clientKey=%s registry=%q registryUser=%q registryPassword=%s timeout=%s}",
+		strings.Join(s.BootstrapServers, ","), s.ClientID, s.SASLMechanism, s.SASLUsername, s.SASLPassword.describe(),
+		s.TLSEnabled, s.TLSSkipVerify, s.TLSServerName, s.TLSCACert.describe(), s.TLSClientCert.describe(), s.TLSClientKey.describe(),
+		s.SchemaRegistryURL, s.SchemaRegistryUsername, s.SchemaRegistryPassword.describe(), s.Timeout)
+}
+
+// GoString is String, so %#v shows no secret either.
+func (s Settings) GoString() string { return s.String() }
+
+// LogValue makes slog print the redacted form.
+func (s Settings) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// jsonData as stored by Grafana. Numbers may arrive as strings from
+// provisioning files, hence flexInt.
+type jsonData struct {
+	BootstrapServers       string  `json:"bootstrapServers"`
+	ClientID               string  `json:"clientId"`
+	SASLMechanism          string  `json:"saslMechanism"`
+	SASLUsername           string  `json:"saslUsername"`
+	TLSEnabled             bool    `json:"tlsEnabled"`
+	TLSSkipVerify          bool    `json:"tlsSkipVerify"`
+	TLSServerName          string  `json:"tlsServerName"`
+	SchemaRegistryURL      string  `json:"schemaRegistryUrl"`
+	SchemaRegistryUsername string  `json:"schemaRegistryUsername"`
+	TimeoutSeconds         flexInt `json:"timeoutSeconds"`
+}
+
+type flexInt int
+
+func (f *flexInt) UnmarshalJSON(b []byte) error {
+	s := strings.Trim(string(b), `"`)
+	if s == "" || s == "null" {
+		*f = 0
+		return nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return fmt.Errorf("%s is not a whole number", b)
+	}
+	*f = flexInt(n)
+	return nil
+}
+
+// LoadSettings reads and validates a datasource's settings. Errors name the
+// setting to fix and never hold a secret.
+func LoadSettings(in backend.DataSourceInstanceSettings) (Settings, error) {
+	var jd jsonData
+	if len(in.JSONData) > 0 {
+		if err := json.Unmarshal(in.JSONData, &jd); err != nil {
+			return Settings{}, fmt.Errorf("datasource jsonData is not valid: %v", err)
+		}
+	}
+	sec := in.DecryptedSecureJSONData
+	s := Settings{
+		ClientID:               strings.TrimSpace(jd.ClientID),
+		SASLMechanism:          strings.ToUpper(strings.TrimSpace(jd.SASLMechanism)),
+		SASLUsername:           strings.TrimSpace(jd.SASLUsername),
+		SASLPassword:           Secret(sec["saslPassword"]),
+		TLSEnabled:             jd.TLSEnabled,
+		TLSSkipVerify:          jd.TLSSkipVerify,
+		TLSServerName:          strings.TrimSpace(jd.TLSServerName),
+		TLSCACert:              Secret(sec["tlsCACert"]),
+		TLSClientCert:          Secret(sec["tlsClientCert"]),
+		TLSClientKey:           Secret(sec["tlsClientKey"]),
+		SchemaRegistryURL:      strings.TrimRight(strings.TrimSpace(jd.SchemaRegistryURL), "/"),
+		SchemaRegistryUsername: strings.TrimSpace(jd.SchemaRegistryUsername),
+		SchemaRegistryPassword: Secret(sec["schemaRegistryPassword"]),
+		Timeout:                time.Duration(jd.TimeoutSeconds) * time.Second,
+	}
+	if s.ClientID == "" {
+		s.ClientID = "pitwall"
+	}
+	var problems []string
+	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+
+	for _, b := range strings.Split(jd.BootstrapServers, ",") {
+		if b = strings.TrimSpace(b); b == "" {
+			continue
+		}
+		host, port, err := net.SplitHostPort(b)
+		p, perr := strconv.Atoi(port)
+		if err != nil || host == "" || perr != nil || p < 1 || p > 65535 {
+			bad("bootstrapServers entry %q is not host:port", b)
+			continue
+		}
+		s.BootstrapServers = append(s.BootstrapServers, b)
+	}
+	if len(s.BootstrapServers) == 0 && len(problems) == 0 {
+		bad("bootstrapServers is empty: give the Kafka brokers as host:port, comma separated")
+	}
+	switch s.SASLMechanism {
+	case kafka.SASLNone:
+	case kafka.SASLPlain, kafka.SASLScramSHA256, kafka.SASLScramSHA512:
+		if s.SASLUsername == "" {
+			bad("saslMechanism is %s but saslUsername is empty", s.SASLMechanism)
+		}
+		if !s.SASLPassword.IsSet() {
+			bad("saslMechanism is %s but saslPassword is not set", s.SASLMechanism)
+		}
+	default:
+		bad("saslMechanism %q is not one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 (or empty for none)", jd.SASLMechanism)
+	}
+	switch {
+	case jd.TimeoutSeconds == 0:
+		s.Timeout = 10 * time.Second
+	case jd.TimeoutSeconds < 1 || jd.TimeoutSeconds > 300:
+		bad("timeoutSeconds %d is outside 1..300", jd.TimeoutSeconds)
+	}
+	if s.TLSEnabled {
+		if _, err := s.tlsConfig(); err != nil {
+			bad("%v", err)
+		}
+	}
+	if s.SchemaRegistryURL != "" {
+		if _, err := codec.NewRegistry(s.registryConfig()); err != nil {
+			bad("%v", err)
+		}
+		if s.SchemaRegistryPassword.IsSet() && s.SchemaRegistryUsername == "" {
+			bad("schemaRegistryPassword is set but schemaRegistryUsername is empty")
+		}
+	}
+	if len(problems) > 0 {
+		return s, errors.New("invalid datasource settings: " + strings.Join(problems, "; "))
+	}
+	return s, nil
+}
+
+// tlsConfig builds the TLS settings; nil when TLS is off.
+func (s Settings) tlsConfig() (*tls.Config, error) {
+	if !s.TLSEnabled {
+		return nil, nil
+	}
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: s.TLSServerName, InsecureSkipVerify: s.TLSSkipVerify} //nolint:gosec // user's explicit choice
+	if s.TLSCACert.IsSet() {
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM([]byte(s.TLSCACert.Reveal())) {
+			return nil, errors.New("tlsCACert holds no PEM certificate")
+		}
+		cfg.RootCAs = pool
+	}
+	switch {
+	case s.TLSClientCert.IsSet() && s.TLSClientKey.IsSet():
+		pair, err := tls.X509KeyPair([]byte(s.TLSClientCert.Reveal()), []byte(s.TLSClientKey.Reveal()))
+		if err != nil {
+			return nil, errors.New("tlsClientCert and tlsClientKey are not a valid PEM certificate and matching key")
+		}
+		cfg.Certificates = []tls.Certificate{pair}
+	case s.TLSClientCert.IsSet():
+		return nil, errors.New("tlsClientCert is set but tlsClientKey is not")
+	case s.TLSClientKey.IsSet():
+		return nil, errors.New("tlsClientKey is set but tlsClientCert is not")
+	}
+	return cfg, nil
+}
+
+func (s Settings) kafkaConfig() (kafka.Config, error) {
+	t, err := s.tlsConfig()
+	if err != nil {
+		return kafka.Config{}, err
+	}
+	cfg := kafka.Config{
+		Brokers:       s.BootstrapServers,
+		ClientID:      s.ClientID,
+		SASLMechanism: s.SASLMechanism,
+		SASLUsername:  s.SASLUsername,
+		TLS:           t,
+		Timeout:       s.Timeout,
+	}
+	if s.SASLMechanism != kafka.SASLNone {
+		cfg.SASLPassword = s.SASLPassword.Reveal()
+	}
+	return cfg, nil
+}
+
+func (s Settings) registryConfig() codec.RegistryConfig {
+	var t *tls.Config
+	if s.TLSEnabled && strings.HasPrefix(s.SchemaRegistryURL, "https://") {
+		// The registry shares the CA and client certificate, not the
+		// Kafka server name.
+		if c, err := s.tlsConfig(); err == nil && c != nil {
+			c.ServerName = ""
+			t = c
+		}
+	}
+	return codec.RegistryConfig{
+		URL:      s.SchemaRegistryURL,
+		Username: s.SchemaRegistryUsername,
+		Password: s.SchemaRegistryPassword.Reveal(),
+		Timeout:  s.Timeout,
+		TLS:      t,
+	}
+}

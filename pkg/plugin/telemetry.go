@@ -1,0 +1,145 @@
+package plugin
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/pitwall-f1/pitwall/pkg/codec"
+	"github.com/pitwall-f1/pitwall/pkg/f1"
+)
+
+// telemetry: car samples of f1-telemetry as one time series per driver.
+// Time is the sample's ts (the Kafka timestamp when absent); the series are
+// the numeric fields (speed_kph, rpm, gear, throttle_pct, brake, drs, ...;
+// `fields` picks some), labelled {driver=...}.
+//
+// For QueryData (and alerting) each driver is one frame of the multi-frame
+// time-series format. Live, all drivers share one frame in Grafana Live's
+// labels layout (a leading "labels" column holding "driver=VER"), which
+// Grafana splits into the same per-driver series; QueryData with stream:true
+// returns its history in that layout too so the live rows append to it.
+func init() {
+	RegisterQueryType(QueryType{Name: "telemetry", Code: "tel", DefaultTopic: f1.TopicTelemetry, New: newTelemetryPipeline})
+}
+
+type telemetryPipeline struct {
+	q        *Query
+	env      *Env
+	opt      TableOptions
+	tables   map[string]*Table // per driver (ModeQuery)
+	live     *Table            // all drivers (ModeStream)
+	labels   map[string]string // driver -> "driver=VER"
+	cur      *Rec
+	from, to int64
+	pending  int
+	tsID     idCache
+	driverID idCache
+}
+
+func newTelemetryPipeline(q *Query, env *Env) (Pipeline, error) {
+	p := &telemetryPipeline{q: q, env: env, tables: map[string]*Table{}, labels: map[string]string{},
+		opt: TableOptions{NumbersOnly: true, Skip: []string{"ts"}, Allow: q.Fields}}
+	if env.Mode == ModeStream {
+		o := p.opt
+		o.Labels = true
+		p.live = NewTable(o, env.Faults)
+		p.live.SetWhere(p.where)
+	}
+	if !env.From.IsZero() {
+		p.from, p.to = env.From.UnixNano(), env.To.UnixNano()
+	}
+	return p, nil
+}
+
+func (p *telemetryPipeline) where() string { return where(p.cur.Kafka) }
+
+func (p *telemetryPipeline) Add(r *Rec) {
+	driver := ""
+	if id, ok := p.driverID.id(r.Names, "driver"); ok {
+		if f, ok := r.Lookup(id); ok && f.Kind == codec.KindString {
+			driver = string(f.Bytes)
+		}
+	}
+	if driver == "" {
+		driver = string(r.Kafka.Key)
+	}
+	driver = strings.ToUpper(driver)
+	if driver == "" || !p.q.WantsDriver(driver) {
+		return
+	}
+	p.cur = r
+	ts := r.Kafka.Timestamp.UnixNano()
+	if id, ok := p.tsID.id(r.Names, "ts"); ok {
+		if f, ok := r.Lookup(id); ok {
+			if f.Kind == codec.KindNumber && f.Num > 0 { // ts is epoch ms (DESIGN.md)
+				ts = int64(f.Num) * int64(time.Millisecond)
+			}
+		}
+	}
+	t := p.table(driver)
+	label := p.labels[driver]
+	if label == "" {
+		label = "driver=" + driver
+		p.labels[driver] = label
+	}
+	t.AddRow(ts, label)
+	for _, f := range r.Fields {
+		t.SetField(r.Names, f)
+	}
+	p.pending++
+	if mdp := p.env.MaxDataPoints; mdp > 0 && t.Rows() > 4*mdp+1024 {
+		t.Decimate(mdp, p.from, p.to)
+	}
+}
+
+func (p *telemetryPipeline) table(driver string) *Table {
+	if p.live != nil {
+		return p.live
+	}
+	t := p.tables[driver]
+	if t == nil {
+		t = NewTable(p.opt, p.env.Faults)
+		t.SetWhere(p.where)
+		p.tables[driver] = t
+	}
+	return t
+}
+
+func (p *telemetryPipeline) Pending() int { return p.pending }
+
+func (p *telemetryPipeline) Frames(final bool) []*data.Frame {
+	p.pending = 0
+	if p.live != nil {
+		if p.live.Rows() == 0 && !final {
+			return nil
+		}
+		p.live.SortByTime()
+		if final {
+			p.live.Decimate(p.env.MaxDataPoints, p.from, p.to)
+		}
+		f := p.live.Frame("telemetry", nil)
+		p.live.Reset()
+		return []*data.Frame{f}
+	}
+	drivers := make([]string, 0, len(p.tables))
+	for d := range p.tables {
+		drivers = append(drivers, d)
+	}
+	sort.Strings(drivers)
+	frames := make([]*data.Frame, 0, len(drivers))
+	for _, d := range drivers {
+		t := p.tables[d]
+		t.SortByTime()
+		if final {
+			t.Decimate(p.env.MaxDataPoints, p.from, p.to)
+		}
+		f := t.Frame(d, data.Labels{"driver": d})
+		f.Meta = &data.FrameMeta{Type: data.FrameTypeTimeSeriesMulti, TypeVersion: data.FrameTypeVersion{0, 1}}
+		frames = append(frames, f)
+		t.Reset()
+	}
+	return frames
+}
