@@ -5,9 +5,14 @@
 package main
 
 import (
+	"fmt"
+	"os"
+
 	"github.com/grafana/grafana-plugin-sdk-go/build"
 	"github.com/magefile/mage/mg"
 	"github.com/magefile/mage/sh"
+
+	"github.com/pitwall-f1/pitwall/internal/dist"
 )
 
 func init() {
@@ -36,7 +41,90 @@ func GoTest() error {
 	return sh.RunV("go", "test", "-count=1", "./...")
 }
 
-// Test runs every test: Go tests (and, once the frontend exists, the frontend's).
+// Test runs every test: Go tests, then the frontend's checks.
 func Test() {
-	mg.SerialDeps(GoTest)
+	mg.SerialDeps(GoTest, FrontendTest)
+}
+
+// Frontend builds the frontend into dist/: npm ci on a fresh clone, then npm run build.
+func Frontend() error {
+	return buildFrontend()
+}
+
+// FrontendTest checks the frontend: it builds it (npm ci first on a fresh
+// clone), then runs npm run typecheck, lint and test:ci (Jest).
+func FrontendTest() error {
+	mg.SerialDeps(buildFrontend)
+	for _, script := range []string{"typecheck", "lint", "test:ci"} {
+		if err := sh.RunV("npm", "run", script); err != nil {
+			return fmt.Errorf("frontend check npm run %s: %w", script, err)
+		}
+	}
+	return nil
+}
+
+// Install builds the plugin (frontend and this machine's backend) and copies
+// it into $GF_PATHS_PLUGINS/pitwall-kafka-datasource. Use installTo to give
+// the folder as an argument instead.
+func Install() error { return installPlugin("") }
+
+// InstallTo builds the plugin and copies it into DIR/pitwall-kafka-datasource:
+// go tool mage installTo /var/lib/grafana/plugins
+func InstallTo(dir string) error { return installPlugin(dir) }
+
+func installPlugin(dir string) error {
+	pluginsDir, err := dist.PluginsDir(dir, os.Getenv)
+	if err != nil {
+		return err
+	}
+	mg.SerialDeps(buildFrontend, Backend, Dashboards)
+	if err := dist.Check("dist", []dist.Platform{dist.HostPlatform()}); err != nil {
+		return err
+	}
+	dest, err := dist.Install("dist", pluginsDir)
+	if err != nil {
+		return err
+	}
+	fmt.Print(dist.GrafanaIniHint(dest))
+	return nil
+}
+
+// Package builds the frontend and the backend for every platform, and writes
+// bin/pitwall-kafka-datasource-<version>.zip, which
+// `grafana cli --pluginUrl <zip> plugins install pitwall-kafka-datasource` installs.
+func Package() error {
+	mg.SerialDeps(buildFrontend, build.BuildAll, Dashboards)
+	if err := dist.Check("dist", dist.ReleasePlatforms); err != nil {
+		return err
+	}
+	version, err := dist.Version("dist")
+	if err != nil {
+		return err
+	}
+	zip, sum, err := dist.Zip("dist", "bin", version)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("Wrote %s\nsha256 %s\n", zip, sum)
+	return nil
+}
+
+// Dashboards copies dashboards/*.json into dist/dashboards/, bound to an
+// import input instead of the provisioned uid, for the datasource's Dashboards tab.
+func Dashboards() error {
+	written, err := dist.ExportDashboards("dashboards", "dist/dashboards")
+	for _, f := range written {
+		fmt.Println("wrote", f)
+	}
+	return err
+}
+
+// buildFrontend runs npm ci (on a fresh clone) and npm run build.
+func buildFrontend() error {
+	for _, step := range dist.FrontendSteps(".") {
+		if err := sh.RunV(step[0], step[1:]...); err != nil {
+			return fmt.Errorf("building the frontend (%v): %w", step, err)
+		}
+	}
+	return nil
 }
