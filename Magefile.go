@@ -7,12 +7,14 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/grafana/grafana-plugin-sdk-go/build"
 	"github.com/magefile/mage/mg"
 	"github.com/magefile/mage/sh"
 
 	"github.com/pitwall-f1/pitwall/internal/dist"
+	"github.com/pitwall-f1/pitwall/internal/fuzzrun"
 )
 
 func init() {
@@ -36,14 +38,75 @@ func Producer() error {
 	return sh.RunV("go", "build", "-o", "bin/producer", "./producer")
 }
 
-// GoTest runs every Go test.
-func GoTest() error {
-	return sh.RunV("go", "test", "-count=1", "./...")
+// goPackages lists the module's Go packages, leaving out node_modules (where
+// npm packages sometimes ship Go files that are not ours).
+func goPackages() ([]string, error) {
+	out, err := sh.Output("go", "list", "./...")
+	if err != nil {
+		return nil, fmt.Errorf("listing Go packages: %w", err)
+	}
+	var pkgs []string
+	for _, p := range strings.Fields(out) {
+		if !strings.Contains(p, "/node_modules/") {
+			pkgs = append(pkgs, p)
+		}
+	}
+	return pkgs, nil
 }
 
-// Test runs every test: Go tests, then the frontend's checks.
+// GoTest runs every Go test.
+func GoTest() error {
+	pkgs, err := goPackages()
+	if err != nil {
+		return err
+	}
+	return sh.RunV("go", append([]string{"test", "-count=1"}, pkgs...)...)
+}
+
+// Test runs every test: Go tests, the Go benchmarks once (benchSmoke), then
+// the frontend's checks.
 func Test() {
-	mg.SerialDeps(GoTest, FrontendTest)
+	mg.SerialDeps(GoTest, BenchSmoke, FrontendTest)
+}
+
+// Bench runs the end-to-end benchmark (internal/bench): live latency at 1x,
+// 10x and 100x, pipeline capacity per core (JSON, Avro), a one-hour
+// full-grid range query and the plugin's memory, in a few minutes with no
+// outside services. Its last line is one JSON object. Options:
+// go run ./internal/bench/cmd/pitwall-bench -h
+func Bench() error {
+	return sh.RunV("go", "run", "./internal/bench/cmd/pitwall-bench")
+}
+
+// BenchSmoke runs every Go benchmark once, so none can rot; it judges no
+// numbers. (The end-to-end bench's quick mode runs in GoTest, as
+// internal/bench's TestPitwallBenchQuick.)
+func BenchSmoke() error {
+	pkgs, err := goPackages()
+	if err != nil {
+		return err
+	}
+	return sh.RunV("go", append([]string{"test", "-run", "^$", "-bench", ".", "-benchtime", "1x"}, pkgs...)...)
+}
+
+// Fuzz runs every native fuzz target (func FuzzX in *_test.go) for
+// PITWALL_FUZZTIME each (default 30s) and reports each one's execs and the
+// total. PITWALL_FUZZ picks targets by regexp; PITWALL_FUZZPARALLEL sets
+// the workers. A crash fails it, and its input stays in testdata/fuzz as a seed.
+func Fuzz() error {
+	o, err := fuzzrun.FromEnv(os.Getenv)
+	if err != nil {
+		return err
+	}
+	_, err = fuzzrun.Run(".", o, os.Stdout)
+	return err
+}
+
+// Soak runs the simulator at 100x into the plugin's live pipeline (embedded
+// broker) for PITWALL_SOAK (default 30m), samples the plugin side's RSS,
+// goroutines and lag every 10 s, and ends with a verdict: flat or growing.
+func Soak() error {
+	return sh.RunV("go", "run", "./internal/soak")
 }
 
 // Frontend builds the frontend into dist/: npm ci on a fresh clone, then npm run build.

@@ -42,6 +42,14 @@ type Registry struct {
 	writers map[int]*writerEntry
 	readers map[string]*readerEntry
 	progs   map[[2]int]*avroProgram
+	// After a request gets no answer (network error, timeout, HTTP 5xx)
+	// the registry counts as down: ids not cached fail at once instead of
+	// each waiting for the timeout (which would stall a stream's cached
+	// ids too), and one background probe per RetryAfter checks whether it
+	// is back.
+	downErr error
+	probeAt time.Time
+	probing bool
 }
 
 type writerEntry struct {
@@ -55,6 +63,7 @@ type readerEntry struct {
 	schema  avro.Schema
 	fetched time.Time
 	retry   time.Time
+	newest  int // the newest writer id this entry was refreshed for
 }
 
 // maxCachedIDs bounds the schema-id cache before failed look-ups are dropped.
@@ -154,7 +163,7 @@ func (r *Registry) program(ctx context.Context, id int, subject string) (*avroPr
 	if err != nil {
 		return nil, err
 	}
-	rid, rs := r.reader(ctx, subject)
+	rid, rs := r.reader(ctx, subject, id)
 	if rid == id {
 		rid, rs = 0, nil // reading with the writer schema itself
 	}
@@ -185,11 +194,43 @@ func (r *Registry) writer(ctx context.Context, id int) (avro.Schema, error) {
 	now := r.now()
 	r.mu.Lock()
 	e := r.writers[id]
+	down := r.downErr
 	r.mu.Unlock()
 	if e != nil && (e.err == nil || now.Before(e.until)) {
 		return e.schema, e.err
 	}
-	e = &writerEntry{}
+	if down != nil {
+		// Wait a little for a probe: a registry that is back answers
+		// within it, one that hangs costs this much once per RetryAfter.
+		if done := r.probe(id); done != nil {
+			t := time.NewTimer(probeWait)
+			select {
+			case <-done:
+			case <-t.C:
+			case <-ctx.Done():
+			}
+			t.Stop()
+			r.mu.Lock()
+			e = r.writers[id]
+			r.mu.Unlock()
+			if e != nil && (e.err == nil || KindOf(e.err) != ErrRegistryUnavailable) {
+				return e.schema, e.err
+			}
+		}
+		return nil, decErr(ErrRegistryUnavailable, down, "schema id %d not cached; retrying in the background", id)
+	}
+	e = r.fetchWriter(ctx, id)
+	return e.schema, e.err
+}
+
+// probeWait is how long a look-up waits for the probe it started.
+const probeWait = 250 * time.Millisecond
+
+// fetchWriter asks the registry for schema id and caches the answer (a
+// failure for a while).
+func (r *Registry) fetchWriter(ctx context.Context, id int) *writerEntry {
+	now := r.now()
+	e := &writerEntry{}
 	fctx, cancel := context.WithTimeout(ctx, r.timeout)
 	s, err := r.cl.SchemaByID(fctx, id)
 	cancel()
@@ -208,8 +249,9 @@ func (r *Registry) writer(ctx context.Context, id int) (avro.Schema, error) {
 		}
 	}
 	if e.err != nil && ctx.Err() != nil {
-		return nil, e.err // our caller gave up: don't remember that as a failure
+		return e // our caller gave up: don't remember that as a failure
 	}
+	r.health(err, fmt.Sprintf("fetching schema id %d", id))
 	r.mu.Lock()
 	if e.err != nil && len(r.writers) > maxCachedIDs {
 		// Garbage ids must not grow the cache without bound: forget failures.
@@ -221,23 +263,74 @@ func (r *Registry) writer(ctx context.Context, id int) (avro.Schema, error) {
 	}
 	r.writers[id] = e
 	r.mu.Unlock()
-	return e.schema, e.err
+	return e
+}
+
+// health marks the registry down when err means it did not answer, and up
+// when it answered (even with an error such as 404).
+func (r *Registry) health(err error, doing string) {
+	st := statusOf(err)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err != nil && (st == 0 || st >= 500) {
+		if r.downErr == nil {
+			r.probeAt = r.now().Add(r.RetryAfter)
+		}
+		r.downErr = r.explain(err, doing)
+		return
+	}
+	r.downErr = nil
+}
+
+// probe fetches schema id in the background, at most once per RetryAfter,
+// while the registry is down. Its answer (or failure) is cached, and an
+// answer marks the registry up. It returns a channel closed when the probe
+// it started is done, or nil when none was due.
+func (r *Registry) probe(id int) <-chan struct{} {
+	r.mu.Lock()
+	if r.probing || r.now().Before(r.probeAt) {
+		r.mu.Unlock()
+		return nil
+	}
+	r.probing, r.probeAt = true, r.now().Add(r.RetryAfter)
+	r.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		r.fetchWriter(context.Background(), id)
+		r.mu.Lock()
+		r.probing = false
+		r.mu.Unlock()
+	}()
+	return done
 }
 
 // reader returns the latest schema of subject, or id 0 when there is none
-// (or the registry cannot say and nothing is cached).
-func (r *Registry) reader(ctx context.Context, subject string) (int, avro.Schema) {
+// (or the registry cannot say and nothing is cached). A writer id newer than
+// the cached latest one means the subject has moved on: it is asked again
+// (once per such id) rather than reading new records with an older schema,
+// which would drop their new fields.
+func (r *Registry) reader(ctx context.Context, subject string, writer int) (int, avro.Schema) {
 	now := r.now()
 	r.mu.Lock()
 	e := r.readers[subject]
+	down := r.downErr != nil
 	r.mu.Unlock()
-	if e != nil && (now.Sub(e.fetched) < r.ReaderTTL || now.Before(e.retry)) {
-		return e.id, e.schema
+	if e != nil {
+		newer := writer > e.id && writer > e.newest
+		if now.Before(e.retry) || down || (now.Sub(e.fetched) < r.ReaderTTL && !newer) {
+			return e.id, e.schema
+		}
+	} else if down {
+		return 0, nil
 	}
 	fctx, cancel := context.WithTimeout(ctx, r.timeout)
 	ss, err := r.cl.SchemaByVersion(fctx, subject, -1)
 	cancel()
-	next := &readerEntry{fetched: now}
+	if ctx.Err() == nil {
+		r.health(err, "fetching the latest schema of "+subject)
+	}
+	next := &readerEntry{fetched: now, newest: writer}
 	switch {
 	case err != nil && statusOf(err) == http.StatusNotFound:
 		// No such subject: records are read with their own schema.
@@ -245,7 +338,7 @@ func (r *Registry) reader(ctx context.Context, subject string) (int, avro.Schema
 		if e == nil {
 			e = &readerEntry{}
 		}
-		next = &readerEntry{id: e.id, schema: e.schema, fetched: e.fetched, retry: now.Add(r.RetryAfter)}
+		next = &readerEntry{id: e.id, schema: e.schema, fetched: e.fetched, retry: now.Add(r.RetryAfter), newest: max(e.newest, writer)}
 	case ss.Type != sr.TypeAvro:
 	default:
 		if s, perr := r.parse(ctx, ss.Schema, 0); perr == nil {

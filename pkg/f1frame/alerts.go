@@ -39,9 +39,15 @@ type alerts struct {
 
 	// Live
 	pending []sourced
-	recent  []sourced // pushed or pending, within 2 windows of the newest
-	newest  int64
+	recent  []sourced // pushed or pending, that a later copy may still repeat
+	newest  [2]int64  // newest ts offered per source: derived, stored
 }
+
+// liveDedupSkewMs bounds how far one source of Live alerts (telemetry or
+// f1-alerts) may lag the other and still have its copies dropped: the two
+// topics are read separately, so a burst (a backlog, a slow partition) can
+// bring one far ahead of the other.
+const liveDedupSkewMs = 5 * 60_000
 
 // sourced is an alert and where it came from.
 type sourced struct {
@@ -107,13 +113,18 @@ func (a *alerts) offer(s sourced) {
 	}
 	a.pending = append(a.pending, s)
 	a.recent = append(a.recent, s)
-	if s.Ts > a.newest {
-		a.newest = s.Ts
+	src := 0
+	if s.stored {
+		src = 1
 	}
-	// Forget what can no longer match.
+	a.newest[src] = max(a.newest[src], s.Ts)
+	// Forget what can no longer match: older than two windows before the
+	// source that lags (a source not seen yet lags the most), within the
+	// skew bound.
+	cut := max(min(a.newest[0], a.newest[1])-2*a.window, max(a.newest[0], a.newest[1])-liveDedupSkewMs)
 	keep := 0
 	for _, r := range a.recent {
-		if r.Ts >= a.newest-2*a.window {
+		if r.Ts >= cut {
 			a.recent[keep] = r
 			keep++
 		}

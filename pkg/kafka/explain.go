@@ -129,6 +129,9 @@ func (c *Client) classify(err error) error {
 		return &explained{ErrTLS, fmt.Sprintf("TLS mismatch with Kafka at %s: %s Check tlsEnabled", brokers, msg)}
 	}
 	if tlsMsg := tlsProblem(err); tlsMsg != "" {
+		if clientCertRefused(tlsMsg) {
+			return &explained{ErrTLS, fmt.Sprintf("TLS handshake with Kafka at %s failed: %s: the broker wants a client certificate it trusts; check tlsClientCert and tlsClientKey", brokers, tlsMsg)}
+		}
 		return &explained{ErrTLS, fmt.Sprintf("TLS handshake with Kafka at %s failed: %s: check tlsCACert, tlsServerName and tlsSkipVerify, and that the broker listens with TLS", brokers, tlsMsg)}
 	}
 	var op *net.OpError
@@ -147,6 +150,20 @@ func (c *Client) classify(err error) error {
 		return &explained{ErrUnreachable, fmt.Sprintf("cannot resolve Kafka host %q: check bootstrapServers", dns.Name)}
 	}
 	return nil
+}
+
+// clientCertRefused reports whether a TLS failure is the broker refusing our
+// client certificate (mutual TLS): missing, or not signed by a CA it trusts.
+func clientCertRefused(tlsMsg string) bool {
+	if !strings.Contains(tlsMsg, "remote error") && !strings.Contains(tlsMsg, "TLS alert") {
+		return false
+	}
+	for _, a := range []string{"certificate required", "bad certificate", "unknown certificate authority", "certificate unknown"} {
+		if strings.Contains(tlsMsg, a) {
+			return true
+		}
+	}
+	return false
 }
 
 // tlsSilent explains a TLS handshake that got no answer from a listener

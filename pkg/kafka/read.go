@@ -13,6 +13,14 @@ type Range struct {
 	Start, End int64
 }
 
+// A range read fetches at most this much per response (compressed bytes),
+// so that what franz-go holds decompressed while the records are handed on
+// stays small; see the measurements in consumer.go and internal/bench.
+const (
+	rangeFetchMaxBytes     = 512 << 10
+	rangeFetchMaxPartBytes = 128 << 10
+)
+
 // ReadRange reads each partition of topic between its range's offsets and
 // calls fn for every record, in offset order within a partition. It returns
 // when every partition has reached its End, when fn returns an error, or when
@@ -28,7 +36,9 @@ func (c *Client) ReadRange(ctx context.Context, topic string, ranges map[int32]R
 	if len(start) == 0 {
 		return nil
 	}
-	cl, err := c.newConsumer(map[string]map[int32]int64{topic: start})
+	cl, err := c.newConsumer(map[string]map[int32]int64{topic: start},
+		kgo.FetchMaxBytes(min(c.cfg.FetchMaxBytes, rangeFetchMaxBytes)),
+		kgo.FetchMaxPartitionBytes(min(c.cfg.FetchMaxBytes, rangeFetchMaxPartBytes)))
 	if err != nil {
 		return err
 	}

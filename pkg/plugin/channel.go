@@ -38,6 +38,9 @@ func EncodeChannelPath(org int64, q *Query) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("queryType %q has no stream", q.QueryType)
 	}
+	if err := checkStreamable(q); err != nil {
+		return "", err
+	}
 	segs := []string{strconv.FormatInt(org, 10), qt.Code, escape(q.Topic)}
 	add := func(k, v string) { segs = append(segs, k+"="+v) }
 	switch q.Format {
@@ -129,6 +132,9 @@ func DecodeChannelPath(path string) (int64, *Query, error) {
 	q, err := parseQueryMap(raw)
 	if err != nil {
 		return 0, nil, fmt.Errorf("channel path %q: %w", path, err)
+	}
+	if !q.Stream { // e.g. an annotation view: read by time range only
+		return 0, nil, fmt.Errorf("channel path %q is not a live query: annotation queries are read by time range, not streamed", path)
 	}
 	// Only the canonical form is accepted.
 	if again, err := EncodeChannelPath(org, q); err != nil || again != path {

@@ -138,6 +138,9 @@ func (d *Datasource) routes() http.Handler {
 	mux.HandleFunc("GET /topics", d.handleTopics)
 	mux.HandleFunc("GET /topics/{topic}/partitions", d.handlePartitions)
 	mux.HandleFunc("GET /drivers", d.handleDrivers)
+	mux.HandleFunc("POST /race/start", d.handleRaceStart)
+	mux.HandleFunc("POST /race/stop", d.handleRaceStop)
+	mux.HandleFunc("GET /race/status", d.handleRaceStatus)
 	return mux
 }
 

@@ -62,6 +62,9 @@ type Env struct {
 	Faults *Faults
 	// RefID of the query (empty for streams).
 	RefID string
+	// FromAlert is set for Grafana alerting (the FromAlert header): the
+	// query must answer with plain series an alert rule can evaluate.
+	FromAlert bool
 }
 
 // Rec is one decoded record handed to a pipeline. It and its fields are

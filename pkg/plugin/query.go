@@ -56,7 +56,7 @@ func (d *Datasource) query(ctx context.Context, pctx backend.PluginContext, dq b
 	qt := queryTypes[q.QueryType]
 	// Alerting and annotations need complete frames: no stream for them.
 	stream := q.Stream && !fromAlert
-	env := &Env{Mode: ModeQuery, MaxDataPoints: int(dq.MaxDataPoints), Faults: &Faults{}, RefID: dq.RefID}
+	env := &Env{Mode: ModeQuery, MaxDataPoints: int(dq.MaxDataPoints), Faults: &Faults{}, RefID: dq.RefID, FromAlert: fromAlert}
 	if stream {
 		env.Mode = ModeStream
 	}

@@ -76,6 +76,10 @@ type queryJSON struct {
 	TimeField string            `json:"timeField"`
 	Limit     json.Number       `json:"limit"`
 	Params    map[string]string `json:"params"`
+	// Options of the F1 types, kept in Params (see f1query.go).
+	View             string          `json:"view"`
+	SpinThresholdPct json.RawMessage `json:"spinThresholdPct"`
+	OverspeedKph     json.RawMessage `json:"overspeedKph"`
 }
 
 // stringList accepts a JSON list of strings or one comma-separated string
@@ -225,6 +229,9 @@ func ParseQuery(raw []byte) (*Query, error) {
 			q.Params = map[string]string{}
 		}
 		q.Params[k] = v
+	}
+	if err := setF1Params(q, &j); err != nil {
+		return nil, err
 	}
 	return q, nil
 }

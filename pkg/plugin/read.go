@@ -25,6 +25,7 @@ type recordFeeder struct {
 	faults   *Faults
 	decoders map[string]*codec.Decoder
 	rec      codec.Record
+	cur      Rec // what Add gets; reused, as a Rec is only valid during Add
 	counts   readCounts
 }
 
@@ -51,7 +52,8 @@ func (f *recordFeeder) feed(ctx context.Context, r *kgo.Record) {
 	if f.rec.Warning != nil {
 		f.faults.Add(f.rec.Warning.Kind, where(r), f.rec.Warning.Msg)
 	}
-	f.pipe.Add(&Rec{Record: &f.rec, Names: dec.Names(), Kafka: r})
+	f.cur = Rec{Record: &f.rec, Names: dec.Names(), Kafka: r}
+	f.pipe.Add(&f.cur)
 }
 
 // readQuery reads the records a QueryData query asks for into its pipeline.

@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -101,15 +102,37 @@ func TestSecretsNeverLeak(t *testing.T) {
 	// Invalid settings mention the fields, not the values.
 	inv := newTestDS(t, c, dsOpts{json: map[string]any{"tlsEnabled": true}, secure: map[string]string{"tlsClientCert": secret, "tlsClientKey": secret}})
 	add(health(t, inv))
+	// A real client key (mutual TLS) that the broker does not trust: a TLS
+	// failure, whose explanation must not quote the key.
+	keyPEM, certPEM := clientKeyPair(t)
+	ca, server := selfSigned(t)
+	server.ClientAuth = tls.RequireAndVerifyClientCert
+	mc := testCluster(t, map[string]int32{"t": 1}, kfake.TLS(server))
+	mtls := newTestDS(t, mc, dsOpts{json: map[string]any{"tlsEnabled": true, "timeoutSeconds": 1},
+		secure: map[string]string{"tlsCACert": ca, "tlsClientCert": certPEM, "tlsClientKey": keyPEM}})
+	hm := health(t, mtls)
+	wantHealth(t, hm, backend.HealthStatusError, "TLS")
+	add(hm)
+	add(runQuery(t, mtls, map[string]any{"topic": "t"}, 0, 1000, 0, nil))
 	time.Sleep(100 * time.Millisecond) // let franz-go's background logging land
+	// Health details travel as raw JSON (json.Marshal above shows them
+	// base64-encoded), and the metrics endpoint is output too.
+	for _, h := range []*backend.CheckHealthResult{res, hm} {
+		out = append(out, string(h.JSONDetails))
+	}
+	out = append(out, metricsText(t))
+	keyBody := strings.Split(strings.TrimSpace(keyPEM), "\n")[1] // a line of the key itself
 
 	all := strings.Join(out, "\n") + "\n" + logs.String()
+	if strings.Contains(all, keyBody) {
+		t.Fatal("the TLS client key leaked")
+	}
 	if strings.Contains(all, secret) || strings.Contains(all, basicAuth("alice", secret)) {
 		i := strings.Index(all, secret)
 		t.Fatalf("the secret leaked: …%s…", all[max(0, i-200):min(len(all), i+50)])
 	}
 	// The captures are not empty: the failures were seen and explained.
-	for _, want := range []string{"SASL", "Schema Registry", "HTTP 403", "tlsClientCert"} {
+	for _, want := range []string{"SASL", "Schema Registry", "HTTP 403", "tlsClientCert", "TLS", "pitwall_records_total"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("captured output lacks %q", want)
 		}

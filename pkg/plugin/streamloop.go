@@ -31,8 +31,12 @@ type liveStream struct {
 	faults *Faults
 	feeder *recordFeeder
 	cons   *kafka.Consumer
-	out    *frameSender
-	flush  time.Duration
+	// sent is where the records whose frames were sent end: a stream that
+	// fails resumes there, so a frame that could not be sent is read again
+	// rather than lost.
+	sent  kafka.Offsets
+	out   *frameSender
+	flush time.Duration
 	// multiTopic: the type reads several topics.
 	multiTopic bool
 }
@@ -69,6 +73,7 @@ func (d *Datasource) newStream(ctx context.Context, path string, q *Query, sende
 		d: d, path: path, q: q, pipe: pipe, faults: faults,
 		feeder:     d.newFeeder(q, pipe, faults),
 		cons:       cons,
+		sent:       start.Clone(),
 		out:        newFrameSender(sender, q.QueryType),
 		flush:      streamQueryFlush(q),
 		multiTopic: len(start) > 1,
@@ -156,6 +161,7 @@ func (s *liveStream) send() error {
 			return fmt.Errorf("sending to Grafana Live: %w", err)
 		}
 	}
+	s.sent = s.cons.Next()
 	s.metrics()
 	return nil
 }
@@ -168,9 +174,9 @@ func (s *liveStream) metrics() {
 	}
 }
 
-// stop saves where to resume and returns err.
+// stop saves where to resume (after what was sent) and returns err.
 func (s *liveStream) stop(err error) error {
-	s.d.resume.save(s.path, s.cons.Next())
+	s.d.resume.save(s.path, s.sent)
 	s.metrics()
 	s.d.log.Warn("stream stopped", "path", s.path, "error", err)
 	return err

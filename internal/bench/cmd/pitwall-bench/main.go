@@ -1,0 +1,79 @@
+// Command pitwall-bench measures Pitwall end to end: live latency at 1x, 10x
+// and 100x, pipeline capacity per core (JSON and Avro), a one-hour
+// full-grid time-range query and the plugin's memory. It needs the Go
+// toolchain (it builds the producer) and nothing else; `go tool mage bench`
+// runs it. The last line of its output is one JSON object.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"runtime"
+	"runtime/pprof"
+	"strings"
+	"syscall"
+
+	"github.com/pitwall-f1/pitwall/internal/bench"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintf(os.Stderr, "pitwall-bench: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	quick := flag.Bool("quick", false, "smoke run: every phase for a few seconds (numbers not meaningful)")
+	producer := flag.String("producer", "", "producer binary to use (default: build it)")
+	phases := flag.String("phases", "", "comma-separated phases to run: live, capacity, query (default: all)")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	memProfile := flag.String("memprofile", "", "write an allocation profile of the run to this file")
+	flag.Parse()
+	cfg := bench.DefaultConfig()
+	if *quick {
+		cfg = bench.QuickConfig()
+	}
+	cfg.Producer = *producer
+	for _, p := range strings.Split(*phases, ",") {
+		switch p = strings.TrimSpace(p); p {
+		case "":
+		case "live", "capacity", "query":
+			cfg.Phases = append(cfg.Phases, p)
+		default:
+			return fmt.Errorf("unknown phase %q: want live, capacity or query", p)
+		}
+	}
+	if *cpuProfile != "" {
+		fh, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer fh.Close()
+		if err := pprof.StartCPUProfile(fh); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	res, err := bench.Run(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if *memProfile != "" {
+		fh, err := os.Create(*memProfile)
+		if err != nil {
+			return err
+		}
+		defer fh.Close()
+		runtime.GC()
+		if err := pprof.Lookup("allocs").WriteTo(fh, 0); err != nil {
+			return err
+		}
+	}
+	return res.Print(os.Stdout)
+}

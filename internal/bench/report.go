@@ -1,0 +1,118 @@
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"text/tabwriter"
+)
+
+// Print writes the readable table, then the summary JSON as the last line.
+func (r *Results) Print(w io.Writer) error {
+	m := r.Machine
+	fmt.Fprintf(w, "Pitwall bench%s: %s, GOMAXPROCS %d of %d CPUs (%s); load average %.2f at start, %.2f at end; took %s\n",
+		map[bool]string{true: " (quick: numbers not meaningful)"}[r.Config.Quick], m.GoVersion, m.GOMAXPROCS, m.NumCPU, m.CPUModel,
+		m.LoadStart, m.LoadEnd, r.Took.Round(100_000_000))
+	fmt.Fprintln(w, "Plugin side measured in this process; broker (producer dev) and simulator (producer race) in child processes.")
+
+	fmt.Fprintln(w, "\nLive: producer race (full grid, 4 Hz) -> kfake -> RunStream -> SendFrame; latency = Send time - record ts")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "pace\tstream\tproduced\trows\tp50 ms\tp99 ms\tmax ms\trows/s\tframes/s\tKB/s\tRSS MB start/peak\tpeak heap MB\tload\t")
+	for _, p := range r.Paces {
+		for _, s := range p.Streams {
+			l := s.Stats.Latency
+			fmt.Fprintf(tw, "%dx\t%s\t%d\t%d\t%.1f\t%.1f\t%.1f\t%.0f\t%.1f\t%.1f\t%s\t%.1f\t%.2f\t\n", p.Speed, s.Name, p.Produced,
+				s.Stats.Rows, l.P50, l.P99, l.Max, s.RowsPerSec, s.FramesPS, s.BytesPS/1024, p.Phase.rss(), p.Phase.PeakHeapMB, p.Phase.LoadEnd)
+		}
+	}
+	tw.Flush()
+
+	fmt.Fprintln(w, "\nPipeline capacity: a pre-filled topic streamed from earliest (consume -> decode -> transform -> frames -> JSON), GOMAXPROCS=1")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "format\tquery type\trecords\tbest of\twall s\tCPU s\trecords/s/core\trecords/s wall\tframes\tMB sent\tRSS MB start/peak\tpeak heap MB\tload\t")
+	for _, c := range r.Capacity {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.2f\t%.2f\t%.0f\t%.0f\t%d\t%.1f\t%s\t%.1f\t%.2f\t\n", c.Format, c.Kind, c.Records, c.Runs,
+			c.Wall.Seconds(), c.CPU.Seconds(), c.RPSPerCore, c.RPSWall, c.Packets, float64(c.Bytes)/(1<<20), c.Phase.rss(), c.Phase.PeakHeapMB, c.Phase.LoadEnd)
+	}
+	tw.Flush()
+
+	fmt.Fprintf(w, "\nTime-range query: QueryData over %s of full-grid telemetry, MaxDataPoints 1000\n", r.Config.Hour)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "format\tquery type\trecords\truns\tmedian ms\tmin ms\tmax ms\tArrow ms\tframes\trows\tRSS MB start/peak\tpeak heap MB\tload\t")
+	for _, q := range r.Queries {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.0f\t%.0f\t%.0f\t%.1f\t%d\t%d\t%s\t%.1f\t%.2f\t\n", q.Format, q.Kind, q.Records, q.Runs,
+			ms(q.Median), ms(q.Min), ms(q.Max), ms(q.ArrowMedian), q.Frames, q.Rows, q.Phase.rss(), q.Phase.PeakHeapMB, q.Phase.LoadEnd)
+	}
+	tw.Flush()
+	scope := "per phase"
+	if !r.PeakPerPhase {
+		scope = "since start (VmHWM could not be reset)"
+	}
+	fmt.Fprintf(w, "\nPlugin side peak RSS %.1f MB, peak Go heap %.1f MB (%s; includes the bench's own sender and samples)\n",
+		r.PeakRSSMB, r.PeakHeapMB, scope)
+
+	js, err := json.Marshal(r.Summary())
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", js)
+	return err
+}
+
+// Summary is the flat JSON object of the last line.
+func (r *Results) Summary() map[string]any {
+	out := map[string]any{
+		"quick": r.Config.Quick, "go_version": r.Machine.GoVersion, "gomaxprocs": r.Machine.GOMAXPROCS,
+		"num_cpu": r.Machine.NumCPU, "cpu_model": r.Machine.CPUModel,
+		"load_avg_start": r.Machine.LoadStart, "load_avg_end": r.Machine.LoadEnd,
+		"wheelspin_registered": r.WheelSpin, "took_s": round(r.Took.Seconds(), 1),
+		"peak_rss_mb": round(r.PeakRSSMB, 1), "peak_heap_mb": round(r.PeakHeapMB, 1),
+	}
+	for _, p := range r.Paces {
+		sfx := fmt.Sprintf("_%dx", p.Speed)
+		for _, s := range p.Streams {
+			name := map[string]string{StreamTelemetry: "e2e", StreamTelemetry20: "e2e_flush20", StreamWheelSpin: "e2e_wheelspin"}[s.Name]
+			l := s.Stats.Latency
+			out[name+"_p50_ms"+sfx], out[name+"_p99_ms"+sfx], out[name+"_max_ms"+sfx] = round(l.P50, 1), round(l.P99, 1), round(l.Max, 1)
+			if s.Name == StreamTelemetry {
+				out["e2e_rps"+sfx], out["e2e_frames_ps"+sfx], out["e2e_bytes_ps"+sfx] = round(s.RowsPerSec, 0), round(s.FramesPS, 1), round(s.BytesPS, 0)
+				out["e2e_lost"+sfx] = p.Produced - int64(s.Stats.Rows)
+			}
+		}
+		out["e2e_load"+sfx] = p.Phase.LoadEnd
+	}
+	for _, c := range r.Capacity {
+		k := "pipeline_" + c.Format + "_" + strings.ToLower(c.Kind)
+		out[k+"_rps_per_core"], out[k+"_rps_wall"] = round(c.RPSPerCore, 0), round(c.RPSWall, 0)
+	}
+	kind := "telemetry"
+	if r.WheelSpin {
+		kind = "wheelspin"
+	}
+	out["pipeline_kind"] = kind
+	for _, f := range []string{"json", "avro"} {
+		if v, ok := out["pipeline_"+f+"_"+kind+"_rps_per_core"]; ok {
+			out["pipeline_"+f+"_rps_per_core"] = v
+		}
+	}
+	for _, q := range r.Queries {
+		k := "query_1h_" + strings.ToLower(q.Kind) + "_" + q.Format
+		if q.Kind == "telemetry" && q.Format == "json" {
+			k = "query_1h_full_grid"
+		}
+		out[k+"_ms"], out[k+"_arrow_ms"], out[k+"_records"] = round(ms(q.Median), 0), round(ms(q.ArrowMedian), 1), q.Records
+	}
+	return out
+}
+
+func (p PhaseStats) rss() string { return fmt.Sprintf("%.0f/%.1f", p.StartRSSMB, p.PeakRSSMB) }
+
+func round(v float64, digits int) any {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	p := math.Pow(10, float64(digits))
+	return math.Round(v*p) / p
+}

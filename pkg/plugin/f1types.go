@@ -1,0 +1,246 @@
+package plugin
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/pitwall-f1/pitwall/pkg/codec"
+	"github.com/pitwall-f1/pitwall/pkg/f1"
+	"github.com/pitwall-f1/pitwall/pkg/f1frame"
+)
+
+// The six F1 query types (DESIGN.md): wheelSpin, gearAnomalies, alerts,
+// leaderboard, averageSpeed and raceControl. Each is one pkg/f1frame Builder
+// behind the core's Pipeline: the core reads the kind's topics (merged by
+// timestamp when there are several), decodes each record, F1Reader fills the
+// pkg/f1 struct of its topic, and the Builder analyses it and makes the
+// frames — complete ones over a time range (QueryData, annotations,
+// alerting), and first-frame-then-flushes live (RunStream).
+
+// f1Codes are the channel-path codes of the F1 types.
+var f1Codes = []struct {
+	kind f1frame.Kind
+	code string
+}{
+	{f1frame.KindWheelSpin, "ws"},
+	{f1frame.KindGearAnomalies, "ga"},
+	{f1frame.KindAlerts, "al"},
+	{f1frame.KindLeaderboard, "lb"},
+	{f1frame.KindAverageSpeed, "as"},
+	{f1frame.KindRaceControl, "rc"},
+}
+
+func init() {
+	for _, c := range f1Codes {
+		kind := c.kind
+		RegisterQueryType(QueryType{
+			Name:         string(kind),
+			Code:         c.code,
+			DefaultTopic: kind.Topics()[0],
+			Topics:       func(q *Query) []string { return f1Topics(kind, q) },
+			New:          func(q *Query, env *Env) (Pipeline, error) { return newF1Pipeline(kind, q, env) },
+		})
+	}
+}
+
+// recType is which pkg/f1 record a topic holds.
+type recType uint8
+
+const (
+	recUnknown recType = iota
+	recTelemetry
+	recPosition
+	recRaceControl
+	recAlert
+)
+
+func recTypeOf(defaultTopic string) recType {
+	switch defaultTopic {
+	case f1.TopicTelemetry:
+		return recTelemetry
+	case f1.TopicPositions:
+		return recPosition
+	case f1.TopicRaceControl:
+		return recRaceControl
+	case f1.TopicAlerts:
+		return recAlert
+	}
+	return recUnknown
+}
+
+// f1Topics are the topics a query of kind reads: the kind's topics, with the
+// query's topic in place of the main one (a query may point the main topic
+// elsewhere, e.g. a replay's).
+func f1Topics(kind f1frame.Kind, q *Query) []string {
+	def := kind.Topics()
+	out := make([]string, 0, len(def))
+	for i, t := range def {
+		if i == 0 && q.Topic != "" {
+			t = q.Topic
+		}
+		if !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// errNotF1 counts records an F1 query cannot use (no driver, no event type,
+// no alert kind): a metric label like codec's ErrKinds.
+const errNotF1 codec.ErrKind = "not_f1_record"
+
+// f1Pipeline adapts a Builder to the core's Pipeline.
+type f1Pipeline struct {
+	b       *f1frame.Builder
+	env     *Env
+	rd      *F1Reader
+	types   map[string]recType // topic -> record type
+	stream  bool               // RunStream or a stream's history
+	pending int
+
+	lastTopic string
+	lastType  recType
+
+	tel f1.Telemetry
+	pos f1.Position
+	rc  f1.RaceControl
+	al  f1.Alert
+}
+
+func newF1Pipeline(kind f1frame.Kind, q *Query, env *Env) (Pipeline, error) {
+	opts, err := f1Options(q)
+	if err != nil {
+		return nil, err
+	}
+	opts.RefID = env.RefID
+	opts.MaxDataPoints = env.MaxDataPoints
+	opts.Live = env.Mode == ModeStream
+	if env.FromAlert && opts.View == f1frame.ViewDefault && (kind == f1frame.KindWheelSpin || kind == f1frame.KindAverageSpeed) {
+		// An alert rule evaluates series: no annotation or table frame.
+		opts.View = f1frame.ViewSeries
+	}
+	b, err := f1frame.New(kind, opts)
+	if err != nil {
+		return nil, err
+	}
+	p := &f1Pipeline{b: b, env: env, rd: NewF1Reader(), types: map[string]recType{}, stream: opts.Live}
+	for i, t := range kind.Topics() {
+		topic := t
+		if i == 0 && q.Topic != "" {
+			topic = q.Topic
+		}
+		if _, ok := p.types[topic]; !ok {
+			p.types[topic] = recTypeOf(t)
+		}
+	}
+	return p, nil
+}
+
+func (p *f1Pipeline) Add(r *Rec) {
+	if r.Kafka.Topic != p.lastTopic {
+		p.lastTopic, p.lastType = r.Kafka.Topic, p.types[r.Kafka.Topic]
+	}
+	p.pending++
+	switch p.lastType {
+	case recTelemetry:
+		if p.rd.Telemetry(r, &p.tel) {
+			p.b.AddTelemetry(&p.tel)
+			return
+		}
+		p.skip(r, "a telemetry record without a driver (field driver, or the record key)")
+	case recPosition:
+		if p.rd.Position(r, &p.pos) {
+			p.b.AddPosition(&p.pos)
+			return
+		}
+		p.skip(r, "a timing record without a driver (field driver, or the record key)")
+	case recRaceControl:
+		if p.rd.RaceControl(r, &p.rc) {
+			p.b.AddRaceControl(&p.rc)
+			return
+		}
+		p.skip(r, "a race-control record without a type (field type)")
+	case recAlert:
+		if p.rd.Alert(r, &p.al) {
+			p.b.AddAlert(&p.al)
+			return
+		}
+		p.skip(r, "an alert without a kind (field kind)")
+	default:
+		p.skip(r, "a record of a topic this query type does not read")
+	}
+}
+
+func (p *f1Pipeline) skip(r *Rec, why string) {
+	p.env.Faults.Add(errNotF1, where(r.Kafka), why)
+}
+
+func (p *f1Pipeline) Pending() int { return p.pending }
+
+// Frames: over a time range (and for a stream's history) the Builder's
+// complete frames; live, each flush interval, what is new (nothing when
+// nothing changed).
+func (p *f1Pipeline) Frames(final bool) []*data.Frame {
+	p.pending = 0
+	if p.stream && !final {
+		f, ok := p.b.Flush()
+		if !ok {
+			return nil
+		}
+		stableMeta(f)
+		return []*data.Frame{f}
+	}
+	frames := p.b.Frames()
+	for _, f := range frames {
+		orderByTime(f)
+	}
+	if len(frames) > 0 {
+		if n := p.notices(); len(n) > 0 {
+			meta(frames[0]).Notices = append(meta(frames[0]).Notices, n...)
+		}
+	}
+	return frames
+}
+
+// notices say what the Builder could not use or show.
+func (p *f1Pipeline) notices() []data.Notice {
+	st := p.b.Stats()
+	var out []data.Notice
+	if st.Invalid > 0 {
+		out = append(out, data.Notice{Severity: data.NoticeSeverityWarning,
+			Text: fmt.Sprintf("%d record(s) had no driver or no time and were left out", st.Invalid)})
+	}
+	if st.DroppedEvents > 0 {
+		out = append(out, data.Notice{Severity: data.NoticeSeverityWarning,
+			Text: fmt.Sprintf("%d detected event(s) were dropped (too many at once); narrow the time range or the drivers", st.DroppedEvents)})
+	}
+	if st.Late > 0 {
+		out = append(out, data.Notice{Severity: data.NoticeSeverityInfo,
+			Text: fmt.Sprintf("%d point(s) arrived after newer ones were drawn and were not drawn (detection still ran on them)", st.Late)})
+	}
+	return out
+}
+
+// stableMeta drops the race header from a live leaderboard snapshot's meta:
+// it changes with every lap and flag, and a changed meta is a changed
+// schema, which the core would resend with every push. The header travels
+// in the frame's columns (race_id, race_lap, total_laps, flag, ...), which
+// the panel reads first (FIELDS.md); meta.custom.snapshot stays.
+func stableMeta(f *data.Frame) {
+	if f.Meta == nil {
+		return
+	}
+	custom, ok := f.Meta.Custom.(map[string]any)
+	if !ok || custom["race"] == nil {
+		return
+	}
+	kept := make(map[string]any, len(custom))
+	for k, v := range custom {
+		if k != "race" {
+			kept[k] = v
+		}
+	}
+	f.Meta.Custom = kept
+}

@@ -1,0 +1,228 @@
+package plugin
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/pitwall-f1/pitwall/pkg/codec"
+	"github.com/pitwall-f1/pitwall/pkg/f1"
+	"github.com/pitwall-f1/pitwall/pkg/sim"
+	"github.com/pitwall-f1/pitwall/producer/encode"
+)
+
+// Hot-path benchmarks on one race hour of full-grid telemetry (pkg/sim,
+// 20 cars x 4 Hz x 3,600 s = 288,000 records, encoded by the producer's
+// encoders), with Kafka left out (internal/bench measures it with Kafka):
+//
+//   - BenchmarkQueryHour: what QueryData does per record of a time-range
+//     query with MaxDataPoints 1000 (decode -> pipeline -> decimation),
+//     then the final frames; one op is the whole hour.
+//   - BenchmarkQueryResponseEncode: encoding that result as the SDK does
+//     for Grafana (Arrow) and as JSON.
+//   - BenchmarkStreamPipelines: a live stream per record (decode ->
+//     pipeline -> frames -> SendFrame's JSON), flushed every 1,000
+//     records; complements BenchmarkStreamSendFrame (bench_test.go) with
+//     JSON telemetry and an F1 type.
+//
+// Telemetry's Avro schema has id 2 in benchRegistry.
+
+const hourTelemetryID = 2
+
+type hourData struct {
+	values   [][]byte
+	keys     [][]byte
+	ts       []time.Time
+	from, to time.Time
+}
+
+var (
+	hourMu    sync.Mutex
+	hourCache = map[codec.Format]*hourData{}
+)
+
+// raceHour simulates one hour of a full-grid race and encodes it once per
+// format (kept for the other benchmarks of the run).
+func raceHour(b *testing.B, format codec.Format) *hourData {
+	b.Helper()
+	hourMu.Lock()
+	defer hourMu.Unlock()
+	if h := hourCache[format]; h != nil {
+		return h
+	}
+	c, err := f1.CircuitByName("monza")
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := sim.New(sim.Config{RaceID: "monza-bench", Circuit: c, Seed: 7})
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := &hourData{}
+	keys := map[string][]byte{}
+	var start int64 = -1
+	for {
+		ev, ok := s.Next()
+		if !ok {
+			b.Fatal("the simulated race is shorter than an hour")
+		}
+		if ev.Kind != sim.KindTelemetry {
+			continue
+		}
+		t := ev.Telemetry
+		if start < 0 {
+			start = t.Ts
+		}
+		if t.Ts >= start+3_600_000 {
+			break
+		}
+		var v []byte
+		if format == codec.FormatAvro {
+			v = encode.TelemetryAvro(nil, hourTelemetryID, t)
+		} else {
+			v = encode.TelemetryJSON(nil, t)
+		}
+		if keys[t.Driver] == nil {
+			keys[t.Driver] = []byte(t.Driver)
+		}
+		h.values, h.keys, h.ts = append(h.values, v), append(h.keys, keys[t.Driver]), append(h.ts, time.UnixMilli(t.Ts))
+	}
+	h.from, h.to = time.UnixMilli(start), time.UnixMilli(start+3_600_000-1)
+	hourCache[format] = h
+	return h
+}
+
+func benchDatasource(b *testing.B) *Datasource {
+	return &Datasource{registry: benchRegistry(b), uid: "bench", resume: newResumeStore()}
+}
+
+func BenchmarkQueryHour(b *testing.B) {
+	for _, c := range []struct{ queryType, format string }{
+		{"telemetry", "json"}, {"telemetry", "avro"}, {"wheelSpin", "json"}, {"wheelSpin", "avro"},
+	} {
+		b.Run(c.queryType+"_"+c.format, func(b *testing.B) {
+			h := raceHour(b, codec.Format(c.format))
+			d := benchDatasource(b)
+			q := mustQuery(b, fmt.Sprintf(`{"queryType":%q,"format":%q,"offset":"timeRange"}`, c.queryType, c.format))
+			ctx := context.Background()
+			var frames data.Frames
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				env := &Env{Mode: ModeQuery, From: h.from, To: h.to, MaxDataPoints: 1000, Faults: &Faults{}, RefID: "A"}
+				pipe, err := queryTypes[q.QueryType].New(q, env)
+				if err != nil {
+					b.Fatal(err)
+				}
+				feeder := d.newFeeder(q, pipe, env.Faults)
+				kr := &kgo.Record{Topic: q.Topic}
+				for j, v := range h.values {
+					kr.Value, kr.Key, kr.Timestamp, kr.Offset = v, h.keys[j], h.ts[j], int64(j)
+					feeder.feed(ctx, kr)
+				}
+				frames = pipe.Frames(true)
+				if env.Faults.Total() > 0 {
+					b.Fatalf("bad records: %v", env.Faults.Notices())
+				}
+			}
+			b.StopTimer()
+			if len(frames) == 0 {
+				b.Fatal("no frames")
+			}
+			b.ReportMetric(float64(len(h.values))*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+		})
+	}
+}
+
+func BenchmarkQueryResponseEncode(b *testing.B) {
+	h := raceHour(b, codec.FormatJSON)
+	d := benchDatasource(b)
+	for _, queryType := range []string{"telemetry", "wheelSpin"} {
+		q := mustQuery(b, fmt.Sprintf(`{"queryType":%q,"format":"json","offset":"timeRange"}`, queryType))
+		env := &Env{Mode: ModeQuery, From: h.from, To: h.to, MaxDataPoints: 1000, Faults: &Faults{}, RefID: "A"}
+		pipe, err := queryTypes[queryType].New(q, env)
+		if err != nil {
+			b.Fatal(err)
+		}
+		feeder := d.newFeeder(q, pipe, env.Faults)
+		kr := &kgo.Record{Topic: q.Topic}
+		for j, v := range h.values {
+			kr.Value, kr.Key, kr.Timestamp = v, h.keys[j], h.ts[j]
+			feeder.feed(context.Background(), kr)
+		}
+		frames := data.Frames(pipe.Frames(true))
+		if len(frames) == 0 {
+			b.Fatal("no frames")
+		}
+		b.Run(queryType+"/arrow", func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, err := frames.MarshalArrow(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(queryType+"/json", func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				for _, f := range frames {
+					if _, err := data.FrameToJSON(f, data.IncludeAll); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkStreamPipelines(b *testing.B) {
+	for _, c := range []struct{ queryType, format string }{
+		{"telemetry", "json"}, {"wheelSpin", "json"}, {"wheelSpin", "avro"},
+	} {
+		b.Run(c.queryType+"_"+c.format, func(b *testing.B) {
+			h := raceHour(b, codec.Format(c.format))
+			d := benchDatasource(b)
+			q := mustQuery(b, fmt.Sprintf(`{"queryType":%q,"format":%q,"stream":true}`, c.queryType, c.format))
+			faults := &Faults{}
+			pipe, err := queryTypes[q.QueryType].New(q, &Env{Mode: ModeStream, Faults: faults})
+			if err != nil {
+				b.Fatal(err)
+			}
+			ps := &discardSender{}
+			s := &liveStream{d: d, path: "1/bench", q: q, pipe: pipe, faults: faults, feeder: d.newFeeder(q, pipe, faults),
+				out: newFrameSender(backend.NewStreamSender(ps), q.QueryType), flush: DefaultFlush}
+			batch := make([]*kgo.Record, benchBatch)
+			for i := range batch {
+				batch[i] = &kgo.Record{Topic: q.Topic}
+			}
+			ctx := context.Background()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for n := 0; n < b.N; {
+				k := min(benchBatch, b.N-n)
+				for i := 0; i < k; i++ {
+					j := (n + i) % len(h.values)
+					r := batch[i]
+					r.Value, r.Key, r.Timestamp, r.Offset = h.values[j], h.keys[j], h.ts[j], int64(n+i)
+				}
+				s.handle(ctx, batch[:k])
+				if err := s.send(); err != nil {
+					b.Fatal(err)
+				}
+				n += k
+			}
+			b.StopTimer()
+			if faults.Total() > 0 {
+				b.Fatalf("bad records: %v", faults.Notices())
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
+			b.ReportMetric(float64(ps.bytes.Load())/float64(b.N), "out_B/record")
+		})
+	}
+}
