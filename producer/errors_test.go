@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pitwall-f1/pitwall/internal/realdata"
+
 	"github.com/pitwall-f1/pitwall/pkg/f1"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -67,7 +69,7 @@ func recordsIn(t *testing.T, addr string) int64 {
 func TestBadReplayInput(t *testing.T) {
 	dir := t.TempDir()
 	addr := newBroker(t)
-	good := filepath.Join(sharedData(t), "spa2022_race", "telemetry_VER.csv")
+	good := filepath.Join(realdata.Dir(t), "spa2022_race", "telemetry_VER.csv")
 	header := "Date,RPM,Speed,nGear,Throttle,Brake,DRS,Source,SessionTime,Distance,TimeSeconds\n"
 	row := "2022-08-28 14:05:25.814,11767.0,229.0,5,100.0,False,0,car,0 days 02:04:25.734000,9.09,0.143\n"
 	cases := []struct {
@@ -136,7 +138,7 @@ func TestBrokerUnreachable(t *testing.T) {
 	addr := closedPort(t)
 	for _, args := range [][]string{
 		{"race", "--brokers", addr, "--connect-timeout", "1s", "--laps", "1"},
-		{"replay", "--brokers", addr, "--connect-timeout", "1s", filepath.Join(sharedData(t), "spa2022_race", "telemetry_VER.csv")},
+		{"replay", "--brokers", addr, "--connect-timeout", "1s", filepath.Join(realdata.Dir(t), "spa2022_race", "telemetry_VER.csv")},
 		{"serve", "--brokers", addr, "--connect-timeout", "1s"},
 	} {
 		expectFail(t, 1, []string{"cannot reach the Kafka broker at " + addr, "within 1s"}, nil, args...)

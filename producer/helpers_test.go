@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"net"
-	"os"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -162,23 +160,6 @@ func (d *decoder) decode(v []byte, out any) {
 	d.ids[id] = true
 	if err := avro.Unmarshal(s, body, out); err != nil {
 		d.t.Fatalf("Avro body of schema %d: %v", id, err)
-	}
-}
-
-// sharedData finds ../shared/data by walking up from the package dir.
-func sharedData(t testing.TB) string {
-	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		cand := filepath.Join(dir, "shared", "data")
-		if st, err := os.Stat(cand); err == nil && st.IsDir() {
-			return cand
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("shared/data not found above the package dir")
-		}
-		dir = parent
 	}
 }
 

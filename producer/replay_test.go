@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pitwall-f1/pitwall/internal/realdata"
+
 	"github.com/pitwall-f1/pitwall/pkg/f1"
 )
 
@@ -65,7 +67,7 @@ func readTelemetryCSV(t *testing.T, path string) []csvRow {
 }
 
 func TestReplayReproducesRealTelemetry(t *testing.T) {
-	data := sharedData(t)
+	data := realdata.Dir(t)
 	files := map[string]string{
 		"VER@monza": filepath.Join(data, "monza2024_race", "telemetry_VER.csv"),
 		"VER@spa":   filepath.Join(data, "spa2022_race", "telemetry_VER.csv"),
@@ -124,7 +126,7 @@ func TestReplayReproducesRealTelemetry(t *testing.T) {
 
 // TestReplaySpeedDividesSpacing replays the Spa lap 50 times faster.
 func TestReplaySpeedDividesSpacing(t *testing.T) {
-	path := filepath.Join(sharedData(t), "spa2022_race", "telemetry_PER.csv")
+	path := filepath.Join(realdata.Dir(t), "spa2022_race", "telemetry_PER.csv")
 	addr := newBroker(t)
 	code, out, errOut := cli(t, context.Background(), nil, "replay", "--brokers", addr, "--speed", "50", "--alerts=false", path)
 	if code != 0 {
@@ -147,7 +149,7 @@ func TestReplaySpeedDividesSpacing(t *testing.T) {
 // TestReplayLapsAndRaceControl replays the Monza laps and race control
 // files together: timing, LAP events and race control arrive in time order.
 func TestReplayLapsAndRaceControl(t *testing.T) {
-	data := sharedData(t)
+	data := realdata.Dir(t)
 	addr := newBroker(t)
 	code, out, errOut := cli(t, context.Background(), nil, "replay", "--brokers", addr, "--speed", "max", "--keep-time", "--race-id", "monza24",
 		filepath.Join(data, "monza2024_race", "laps.csv"), filepath.Join(data, "monza2024_race", "race_control.csv"),
@@ -189,7 +191,7 @@ func TestReplayLapsAndRaceControl(t *testing.T) {
 }
 
 func TestReplayEveryRealTimingFile(t *testing.T) {
-	data := sharedData(t)
+	data := realdata.Dir(t)
 	addr := newBroker(t)
 	path := filepath.Join(data, "monaco2023_race_laps", "data_Monaco_Grand_Prix_2023.csv")
 	code, out, errOut := cli(t, context.Background(), nil, "replay", "--brokers", addr, "--speed", "max", path)

@@ -1,13 +1,13 @@
 package f1
 
 import (
-	"encoding/csv"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/pitwall-f1/pitwall/internal/realdata"
 )
 
 func TestCircuitByName(t *testing.T) {
@@ -126,16 +126,12 @@ func TestSpeedProfile(t *testing.T) {
 
 // TestMonzaProfileMatchesRealLap compares the profile with the real VER lap.
 func TestMonzaProfileMatchesRealLap(t *testing.T) {
-	rows := readShared(t, "monza2024_race/telemetry_VER.csv")
+	h, rows := realdata.MustReadCSV(t, filepath.Join(realdata.Dir(t), "monza2024_race", "telemetry_VER.csv"))
 	c, _ := CircuitByName("monza")
 	p := c.SpeedProfile()
-	h := map[string]int{}
-	for i, name := range rows[0] {
-		h[name] = i
-	}
 	var sum float64
 	var n int
-	for _, r := range rows[1:] {
+	for _, r := range rows {
 		rel, _ := strconv.ParseFloat(r[h["RelativeDistance"]], 64)
 		sp, _ := strconv.ParseFloat(r[h["Speed"]], 64)
 		sum += math.Abs(p.At(rel*c.LengthM) - sp)
@@ -145,30 +141,5 @@ func TestMonzaProfileMatchesRealLap(t *testing.T) {
 		t.Errorf("profile differs from the real lap by %.1f km/h on average", mae)
 	} else {
 		t.Logf("mean absolute difference to VER lap 43: %.1f km/h over %d samples", mae, n)
-	}
-}
-
-func readShared(t *testing.T, rel string) [][]string {
-	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		cand := filepath.Join(dir, "shared", "data")
-		if st, err := os.Stat(cand); err == nil && st.IsDir() {
-			f, err := os.Open(filepath.Join(cand, rel))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			rows, err := csv.NewReader(f).ReadAll()
-			if err != nil {
-				t.Fatal(err)
-			}
-			return rows
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("shared/data not found above the package dir")
-		}
-		dir = parent
 	}
 }

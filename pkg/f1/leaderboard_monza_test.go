@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pitwall-f1/pitwall/internal/realdata"
 )
 
 // parseTimedelta reads a pandas timedelta string ("0 days 01:55:58.853000").
@@ -41,8 +43,8 @@ func parseTimedelta(t testing.TB, s string) time.Duration {
 // laps; pit stops count PitInTime; a lap ending after the chequered flag
 // is FINISHED.
 func monzaRecords(t testing.TB) []any {
-	dir := filepath.Join(sharedData(t), "monza2024_race")
-	idx, rows := readCSV(t, filepath.Join(dir, "laps.csv"))
+	dir := filepath.Join(realdata.Dir(t), "monza2024_race")
+	idx, rows := realdata.MustReadCSV(t, filepath.Join(dir, "laps.csv"))
 	col := func(r []string, c string) string { return r[idx[c]] }
 
 	var sessionStart time.Time
@@ -82,7 +84,7 @@ func monzaRecords(t testing.TB) []any {
 		rec any
 	}
 	chequered := int64(0)
-	rcIdx, rcRows := readCSV(t, filepath.Join(dir, "race_control.csv"))
+	rcIdx, rcRows := realdata.MustReadCSV(t, filepath.Join(dir, "race_control.csv"))
 	for _, r := range rcRows {
 		ts, err := time.Parse(time.RFC3339Nano, r[rcIdx["date"]])
 		if err != nil {
@@ -172,8 +174,8 @@ func monzaRecords(t testing.TB) []any {
 // ALB, RIC +10 s behind COL; HUL's 10 s was served at his lap-32 stop),
 // grid gains, team colours, fastest lap, laps and race time.
 func TestLeaderboardMonzaReplay(t *testing.T) {
-	dir := filepath.Join(sharedData(t), "monza2024_race")
-	ridx, results := readCSV(t, filepath.Join(dir, "results.csv"))
+	dir := filepath.Join(realdata.Dir(t), "monza2024_race")
+	ridx, results := realdata.MustReadCSV(t, filepath.Join(dir, "results.csv"))
 	type res struct {
 		code, colour string
 		pos, grid    int

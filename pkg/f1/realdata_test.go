@@ -1,35 +1,13 @@
 package f1
 
 import (
-	"encoding/csv"
-	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
-)
 
-// sharedData finds ../shared/data by walking up from the package directory
-// (CI clones the repo with shared/ beside it). A missing data set fails the
-// test loudly rather than skipping the real-data proof.
-func sharedData(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatalf("getwd: %v", err)
-	}
-	for {
-		p := filepath.Join(dir, "shared", "data")
-		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("shared/data not found above the package directory: clone the shared data beside the repo (../shared/data)")
-		}
-		dir = parent
-	}
-}
+	"github.com/pitwall-f1/pitwall/internal/realdata"
+)
 
 // lapSample is a telemetry sample with the FastF1 Source column.
 type lapSample struct {
@@ -37,34 +15,12 @@ type lapSample struct {
 	Source string
 }
 
-// readCSV reads a CSV file into a header index and rows.
-func readCSV(t testing.TB, path string) (map[string]int, [][]string) {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatalf("opening %s: %v", path, err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatalf("reading %s: %v", path, err)
-	}
-	if len(rows) < 2 {
-		t.Fatalf("%s: no data rows", path)
-	}
-	idx := map[string]int{}
-	for i, h := range rows[0] {
-		idx[h] = i
-	}
-	return idx, rows[1:]
-}
-
 // loadFastF1Lap parses a FastF1 telemetry CSV (merged or car data) into
 // samples of driver/team/race. Brake True/False becomes 100/0; the Date
 // column becomes ts.
 func loadFastF1Lap(t testing.TB, path, driver, team, race string) []lapSample {
 	t.Helper()
-	idx, rows := readCSV(t, path)
+	idx, rows := realdata.MustReadCSV(t, path)
 	for _, col := range []string{"Date", "RPM", "Speed", "nGear", "Throttle", "Brake", "DRS", "Source", "Distance"} {
 		if _, ok := idx[col]; !ok {
 			t.Fatalf("%s: missing column %s", path, col)
@@ -129,7 +85,7 @@ func carRows(in []lapSample) []lapSample {
 }
 
 func loadRealLap(t testing.TB, l realLap) []lapSample {
-	return loadFastF1Lap(t, filepath.Join(sharedData(t), l.path), l.driver, l.team, l.race)
+	return loadFastF1Lap(t, filepath.Join(realdata.Dir(t), l.path), l.driver, l.team, l.race)
 }
 
 // runSamples feeds samples to a fresh Analyzer and returns its alerts,

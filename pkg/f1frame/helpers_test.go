@@ -1,14 +1,14 @@
 package f1frame
 
 import (
-	"encoding/csv"
 	"flag"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/pitwall-f1/pitwall/internal/realdata"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
@@ -130,49 +130,6 @@ func frameNamed(t testing.TB, fs data.Frames, name string) *data.Frame {
 	return nil
 }
 
-// sharedData finds ../shared/data by walking up from the package directory.
-// A missing data set fails the test: the real-data proof must not skip.
-func sharedData(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatalf("getwd: %v", err)
-	}
-	for {
-		p := filepath.Join(dir, "shared", "data")
-		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("shared/data not found above the package directory: clone the shared data beside the repo (../shared/data)")
-		}
-		dir = parent
-	}
-}
-
-// readCSV reads a CSV file into a column index and its rows.
-func readCSV(t testing.TB, path string) (map[string]int, [][]string) {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatalf("opening %s: %v", path, err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatalf("reading %s: %v", path, err)
-	}
-	if len(rows) < 2 {
-		t.Fatalf("%s: no data rows", path)
-	}
-	idx := map[string]int{}
-	for i, h := range rows[0] {
-		idx[h] = i
-	}
-	return idx, rows[1:]
-}
-
 // realLap is one of the real FastF1 laps in shared/data.
 type realLap struct {
 	name, driver, team, race, path string
@@ -191,8 +148,8 @@ func realLaps() []realLap {
 // True → 100.
 func loadLap(t testing.TB, l realLap) []f1.Telemetry {
 	t.Helper()
-	path := filepath.Join(sharedData(t), l.path)
-	idx, rows := readCSV(t, path)
+	path := filepath.Join(realdata.Dir(t), l.path)
+	idx, rows := realdata.MustReadCSV(t, path)
 	for _, c := range []string{"Date", "RPM", "Speed", "nGear", "Throttle", "Brake", "DRS", "Source"} {
 		if _, ok := idx[c]; !ok {
 			t.Fatalf("%s: no column %s", path, c)

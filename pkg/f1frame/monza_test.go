@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pitwall-f1/pitwall/internal/realdata"
+
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/pitwall-f1/pitwall/pkg/f1"
@@ -46,14 +48,14 @@ func pandasDuration(t testing.TB, s string) time.Duration {
 // STARTED is lights out; stewards' notes keep their message, which carries
 // the time penalties).
 func monzaReplay(t testing.TB) []any {
-	dir := filepath.Join(sharedData(t), "monza2024_race")
+	dir := filepath.Join(realdata.Dir(t), "monza2024_race")
 	type rec struct {
 		ts int64
 		r  any
 	}
 	var recs []rec
 	chequered := int64(0)
-	ri, rcRows := readCSV(t, filepath.Join(dir, "race_control.csv"))
+	ri, rcRows := realdata.MustReadCSV(t, filepath.Join(dir, "race_control.csv"))
 	for _, r := range rcRows {
 		when, err := time.Parse(time.RFC3339Nano, r[ri["date"]])
 		if err != nil {
@@ -77,7 +79,7 @@ func monzaReplay(t testing.TB) []any {
 		recs = append(recs, rec{rc.Ts, rc})
 	}
 
-	li, laps := readCSV(t, filepath.Join(dir, "laps.csv"))
+	li, laps := realdata.MustReadCSV(t, filepath.Join(dir, "laps.csv"))
 	col := func(r []string, c string) string { return r[li[c]] }
 	var start time.Time
 	for _, r := range laps {
@@ -150,7 +152,7 @@ type monzaResult struct {
 }
 
 func monzaResults(t testing.TB) []monzaResult {
-	ri, rows := readCSV(t, filepath.Join(sharedData(t), "monza2024_race", "results.csv"))
+	ri, rows := realdata.MustReadCSV(t, filepath.Join(realdata.Dir(t), "monza2024_race", "results.csv"))
 	var out []monzaResult
 	for _, r := range rows {
 		pos, _ := strconv.ParseFloat(r[ri["Position"]], 64)
