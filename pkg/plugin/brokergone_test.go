@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 )
 
 // cpuTime is the CPU time (user + system) this process has used.
@@ -25,6 +26,10 @@ func cpuTime(t testing.TB) time.Duration {
 // while Grafana keeps retrying nothing spins: the process uses a small part
 // of one core (a resource bound measured with getrusage, not a timing).
 func TestBrokerGoneForGood(t *testing.T) {
+	logs := newCaptureLogger()
+	saved := log.DefaultLogger
+	log.DefaultLogger = logs
+	t.Cleanup(func() { log.DefaultLogger = saved })
 	c := testCluster(t, map[string]int32{"gone": 2})
 	addr := c.ListenAddrs()[0]
 	d := newTestDS(t, c, dsOpts{json: map[string]any{"timeoutSeconds": 1}})
@@ -36,6 +41,7 @@ func TestBrokerGoneForGood(t *testing.T) {
 	waitFor(t, "the records", func() bool { return chk.total() == 20 })
 
 	c.Close()
+	logsBefore := strings.Count(logs.String(), "\n")
 	// A panel opened after the loss: its first run cannot even list offsets.
 	late := runLikeGrafana(t, d, pathFor(t, `{"topic":"gone","offset":"latest"}`), newRecorder(), 500*time.Millisecond)
 
@@ -43,10 +49,18 @@ func TestBrokerGoneForGood(t *testing.T) {
 	wall0, cpu0 := time.Now(), cpuTime(t)
 	time.Sleep(4 * time.Second) // Grafana keeps retrying both channels meanwhile
 	wall, cpu := time.Since(wall0), cpuTime(t)-cpu0
+	lines := strings.Count(logs.String(), "\n") - logsBefore
 	share := float64(cpu) / float64(wall)
 	t.Logf("while Kafka was gone: %s CPU in %s wall = %.1f%% of one core", cpu.Round(time.Millisecond), wall.Round(time.Millisecond), 100*share)
 	if share > 0.20 {
 		t.Errorf("waiting for a lost broker used %.0f%% of a core (> 20%%): something spins", 100*share)
+	}
+	// Nor does the log flood: franz-go warns on every reconnect attempt of
+	// every client; each message about one broker is logged once per 30 s.
+	reconnects := strings.Count(logs.String(), "unable to open connection")
+	t.Logf("log lines while Kafka was gone: %d (%d about reconnecting)", lines, reconnects)
+	if reconnects > 4 {
+		t.Errorf("%d reconnect warnings in %s: the log floods\n%s", reconnects, wall, logs.String())
 	}
 
 	for name, g := range map[string]*grafanaRunner{"running stream": running, "stream started after the loss": late} {

@@ -88,7 +88,7 @@ func (d *Datasource) connect() error {
 	if err != nil {
 		return err
 	}
-	kcfg.Logger = kafkaLogger{d.log}
+	kcfg.Logger = newQuietLogger(kafkaLogger{d.log}, 30*time.Second)
 	if d.kafka, err = kafka.New(kcfg); err != nil {
 		return err
 	}

@@ -195,12 +195,11 @@ func BenchmarkStreamPipelines(b *testing.B) {
 				b.Fatal(err)
 			}
 			ps := &discardSender{}
-			s := &liveStream{d: d, path: "1/bench", q: q, pipe: pipe, faults: faults, feeder: d.newFeeder(q, pipe, faults),
-				out: newFrameSender(backend.NewStreamSender(ps), q.QueryType), flush: DefaultFlush}
-			batch := make([]*kgo.Record, benchBatch)
-			for i := range batch {
-				batch[i] = &kgo.Record{Topic: q.Topic}
-			}
+			// The stream loop's own steps (streamloop.go: handle, send),
+			// without its Kafka consumer.
+			feeder := d.newFeeder(q, pipe, faults)
+			out := newFrameSender(backend.NewStreamSender(ps), q.QueryType)
+			kr := &kgo.Record{Topic: q.Topic}
 			ctx := context.Background()
 			b.ReportAllocs()
 			b.ResetTimer()
@@ -208,12 +207,13 @@ func BenchmarkStreamPipelines(b *testing.B) {
 				k := min(benchBatch, b.N-n)
 				for i := 0; i < k; i++ {
 					j := (n + i) % len(h.values)
-					r := batch[i]
-					r.Value, r.Key, r.Timestamp, r.Offset = h.values[j], h.keys[j], h.ts[j], int64(n+i)
+					kr.Value, kr.Key, kr.Timestamp, kr.Offset = h.values[j], h.keys[j], h.ts[j], int64(n+i)
+					feeder.feed(ctx, kr)
 				}
-				s.handle(ctx, batch[:k])
-				if err := s.send(); err != nil {
-					b.Fatal(err)
+				for _, f := range pipe.Frames(false) {
+					if err := out.send(f); err != nil {
+						b.Fatal(err)
+					}
 				}
 				n += k
 			}

@@ -111,7 +111,7 @@ func (p *rawPipeline) driverMatches(r *Rec) bool {
 
 // maybeCompact decimates as it reads, so a long query's memory stays bounded.
 func (p *rawPipeline) maybeCompact() {
-	if mdp := p.env.MaxDataPoints; mdp > 0 && p.t.Rows() > 4*mdp+1024 {
+	if mdp := p.env.MaxDataPoints; mdp > 0 && p.t.Rows() > decimateAbove(mdp) {
 		p.t.Decimate(mdp, p.from, p.to)
 	}
 }

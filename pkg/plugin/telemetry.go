@@ -90,7 +90,7 @@ func (p *telemetryPipeline) Add(r *Rec) {
 		t.SetField(r.Names, f)
 	}
 	p.pending++
-	if mdp := p.env.MaxDataPoints; mdp > 0 && t.Rows() > 4*mdp+1024 {
+	if mdp := p.env.MaxDataPoints; mdp > 0 && t.Rows() > decimateAbove(mdp) {
 		t.Decimate(mdp, p.from, p.to)
 	}
 }
