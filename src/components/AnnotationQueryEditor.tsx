@@ -3,18 +3,9 @@ import { InlineField, InlineFieldRow, RadioButtonGroup, Text } from '@grafana/ui
 import React from 'react';
 
 import type { PitwallDataSource } from '../datasource';
-import {
-  ANNOTATION_TYPES,
-  DEFAULT_OVERSPEED_KPH,
-  DEFAULT_SPIN_THRESHOLD_PCT,
-  DEFAULT_TOPICS,
-  PitwallOptions,
-  PitwallQuery,
-  QueryType,
-  queryTypeInfo,
-} from '../types';
+import { ANNOTATION_TYPES, DEFAULT_TOPICS, PitwallOptions, PitwallQuery, QueryType, queryTypeInfo } from '../types';
 import { DriversSelect } from './DriversSelect';
-import { NumberInput } from './NumberInput';
+import { OverspeedField, SpinThresholdField } from './ThresholdFields';
 import { TopicSelect } from './TopicSelect';
 
 type Props = QueryEditorProps<PitwallDataSource, PitwallQuery, PitwallOptions> & {
@@ -83,31 +74,8 @@ export function AnnotationQueryEditor({ query, datasource, onChange }: Props) {
               onChange={(drivers) => update({ drivers })}
             />
           </InlineField>
-          {type === 'alerts' && (
-            <InlineField label="Overspeed" tooltip="Speeds above this raise an overspeed alert">
-              <NumberInput
-                id="pitwall-annotation-overspeed"
-                value={query.overspeedKph}
-                placeholder={String(DEFAULT_OVERSPEED_KPH)}
-                min={0}
-                suffix="km/h"
-                onCommit={(overspeedKph) => update({ overspeedKph })}
-              />
-            </InlineField>
-          )}
-          {type === 'wheelSpin' && (
-            <InlineField label="Spin threshold" tooltip="Slip above this percentage is a wheel-spin event">
-              <NumberInput
-                id="pitwall-annotation-spin-threshold"
-                value={query.spinThresholdPct}
-                placeholder={String(DEFAULT_SPIN_THRESHOLD_PCT)}
-                min={0}
-                max={100}
-                suffix="%"
-                onCommit={(spinThresholdPct) => update({ spinThresholdPct })}
-              />
-            </InlineField>
-          )}
+          {type === 'alerts' && <OverspeedField query={query} update={update} idPrefix="pitwall-annotation" />}
+          {type === 'wheelSpin' && <SpinThresholdField query={query} update={update} idPrefix="pitwall-annotation" />}
         </InlineFieldRow>
       )}
       <Text color="secondary" variant="bodySmall">

@@ -11,8 +11,6 @@ import React, { useState } from 'react';
 
 import type { PitwallDataSource } from '../datasource';
 import {
-  DEFAULT_OVERSPEED_KPH,
-  DEFAULT_SPIN_THRESHOLD_PCT,
   PitwallQuery,
   QueryTypeEditorFields,
   QueryView,
@@ -23,6 +21,7 @@ import {
 } from '../types';
 import { DriversSelect } from './DriversSelect';
 import { NumberInput } from './NumberInput';
+import { OverspeedField, SpinThresholdField } from './ThresholdFields';
 import { variableOptions } from './variableOptions';
 
 export const LABEL_WIDTH = 14;
@@ -152,38 +151,8 @@ export function QueryOptions({ datasource, query: q, show, update }: Props) {
               />
             </InlineField>
           )}
-          {show.spinThreshold && (
-            <InlineField
-              label="Spin threshold"
-              tooltip="Slip above this percentage, for two samples at full throttle, is a wheel-spin event"
-            >
-              <NumberInput
-                id="pitwall-spin-threshold"
-                value={q.spinThresholdPct}
-                placeholder={String(DEFAULT_SPIN_THRESHOLD_PCT)}
-                min={0}
-                max={100}
-                suffix="%"
-                onCommit={(spinThresholdPct) => update({ spinThresholdPct })}
-              />
-            </InlineField>
-          )}
-          {show.overspeed && (
-            <InlineField
-              label="Overspeed"
-              labelWidth={LABEL_WIDTH}
-              tooltip="Speeds above this raise an overspeed alert"
-            >
-              <NumberInput
-                id="pitwall-overspeed"
-                value={q.overspeedKph}
-                placeholder={String(DEFAULT_OVERSPEED_KPH)}
-                min={0}
-                suffix="km/h"
-                onCommit={(overspeedKph) => update({ overspeedKph })}
-              />
-            </InlineField>
-          )}
+          {show.spinThreshold && <SpinThresholdField query={q} update={update} idPrefix="pitwall" />}
+          {show.overspeed && <OverspeedField query={q} update={update} idPrefix="pitwall" labelWidth={LABEL_WIDTH} />}
         </InlineFieldRow>
       )}
 
