@@ -59,6 +59,18 @@ func (s *seriesSet) get(driver, raceID string) *series {
 	return x
 }
 
+// seen moves the Live time of driver's series in raceID to ts for a sample
+// that gave no point (a slip sample under braking or next to a gear change).
+// The Live watermark then follows what each driver has sent, not only what
+// it drew, so a car in a braking zone does not hold the others' points back.
+// A driver's later points are never older than its samples, so the ordering
+// still holds.
+func (s *seriesSet) seen(driver, raceID string, ts int64) {
+	if x := s.byDriver[driver]; x != nil && x.raceID == raceID && x.hasPoint && ts > x.lastTs {
+		x.lastTs = ts
+	}
+}
+
 // add records a point of x, for Frames and for the next Flush.
 func (s *seriesSet) add(x *series, p point, live bool) {
 	x.dec.add(p)

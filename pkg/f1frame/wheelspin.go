@@ -68,6 +68,8 @@ func (w *wheelSpin) telemetry(t *f1.Telemetry) {
 	if d.SlipValid {
 		x := w.set.get(t.Driver, t.RaceID)
 		w.set.add(x, point{ts: t.Ts, v: round2(d.SlipPct)}, w.e.opts.Live)
+	} else if w.e.opts.Live {
+		w.set.seen(t.Driver, t.RaceID, t.Ts)
 	}
 }
 
