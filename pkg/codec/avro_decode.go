@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"math"
 	"math/big"
 	"sort"
@@ -24,6 +25,16 @@ type avroReader struct {
 }
 
 var errAvroBudget = errors.New("record expands beyond the decoding budget (corrupt block counts?)")
+
+// MaxAvroNesting is the hard bound on how deep one Avro value may nest
+// (records, arrays, maps and recursive references, each a level). Below
+// Limits.MaxDepth fields are emitted; between it and MaxAvroNesting they are
+// decoded and dropped; past it the record fails with avro_invalid. Without
+// it, a recursive schema and a body of millions of links recursed until Go's
+// stack overflowed: a fatal error that no recover catches (issue 12).
+const MaxAvroNesting = 1000
+
+var errAvroTooDeep = fmt.Errorf("value nested deeper than %d levels (a recursive schema with a hostile or corrupt body?)", MaxAvroNesting)
 
 func (a *avroReader) decode(p *avroProgram, ids []int32, body []byte, rec *Record) error {
 	a.buf, a.pos, a.rec, a.ids = body, 0, rec, ids
@@ -125,6 +136,9 @@ func (a *avroReader) childStr(base int, name string) {
 func (a *avroReader) run(op *avroOp, dyn, drop bool, depth int) error {
 	if a.budget--; a.budget < 0 {
 		return errAvroBudget
+	}
+	if depth > MaxAvroNesting {
+		return errAvroTooDeep
 	}
 	switch op.kind {
 	case opNull:

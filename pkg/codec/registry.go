@@ -3,6 +3,7 @@ package codec
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
@@ -21,6 +22,8 @@ type RegistryConfig struct {
 	Password string // never printed; only sent as HTTP basic auth
 	Timeout  time.Duration
 	TLS      *tls.Config // nil: system defaults
+	// MaxResponseBytes bounds one answer (0: MaxRegistryResponseBytes).
+	MaxResponseBytes int64
 }
 
 // Registry fetches Avro schemas by id (the id in each record) and the
@@ -88,7 +91,7 @@ func NewRegistry(cfg RegistryConfig) (*Registry, error) {
 	}
 	opts := []sr.ClientOpt{
 		sr.URLs(cfg.URL),
-		sr.HTTPClient(&http.Client{Timeout: timeout, Transport: tr}),
+		sr.HTTPClient(&http.Client{Timeout: timeout, Transport: LimitResponses(tr, cfg.MaxResponseBytes)}),
 		sr.UserAgent("pitwall-kafka-datasource"),
 	}
 	if cfg.Username != "" || cfg.Password != "" {
@@ -137,6 +140,15 @@ func (r *Registry) explain(err error, doing string) error {
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("Schema Registry at %s did not answer within %s while %s", r.url, r.timeout, doing)
+	}
+	var unknownCA x509.UnknownAuthorityError
+	var badCert *tls.CertificateVerificationError
+	var badHost x509.HostnameError
+	if errors.As(err, &unknownCA) || errors.As(err, &badCert) || errors.As(err, &badHost) {
+		return fmt.Errorf("the certificate of the Schema Registry at %s is not trusted while %s: %w; check its certificate (tlsCACert is used for the registry when TLS is on), or set schemaRegistryTlsSkipVerify (insecure: the registry password goes to whoever answers)", r.url, doing, err)
+	}
+	if tooLarge(err) {
+		return fmt.Errorf("Schema Registry at %s sent an answer larger than %d bytes while %s; Pitwall does not read it", r.url, MaxRegistryResponseBytes, doing)
 	}
 	return fmt.Errorf("cannot reach Schema Registry at %s while %s: %w", r.url, doing, err)
 }
@@ -235,6 +247,9 @@ func (r *Registry) fetchWriter(ctx context.Context, id int) *writerEntry {
 	case err != nil && statusOf(err) == http.StatusNotFound:
 		e.err = decErr(ErrUnknownSchema, nil, "schema id %d is not in the Schema Registry at %s", id, r.url)
 		e.until = now.Add(10 * r.RetryAfter)
+	case tooLarge(err):
+		e.err = decErr(ErrBadSchema, r.explain(err, fmt.Sprintf("fetching schema id %d", id)), "schema id %d", id)
+		e.until = now.Add(10 * r.RetryAfter)
 	case err != nil:
 		e.err = decErr(ErrRegistryUnavailable, r.explain(err, fmt.Sprintf("fetching schema id %d", id)), "schema id %d not cached", id)
 		e.until = now.Add(r.RetryAfter)
@@ -315,24 +330,35 @@ func (r *Registry) parse(ctx context.Context, s sr.Schema, depth int) (avro.Sche
 		return nil, fmt.Errorf("schema type is %s, not AVRO", s.Type)
 	}
 	cache := &avro.SchemaCache{}
-	if err := r.addRefs(ctx, s.References, cache, depth); err != nil {
+	walk := &refWalk{seen: map[string]bool{}}
+	if err := r.addRefs(ctx, s.References, cache, depth, walk); err != nil {
 		return nil, err
 	}
 	return avro.ParseWithCache(s.Schema, "", cache)
 }
 
-func (r *Registry) addRefs(ctx context.Context, refs []sr.SchemaReference, cache *avro.SchemaCache, depth int) error {
-	if depth > 8 && len(refs) > 0 {
-		return errors.New("schema references nest more than 8 deep")
+// addRefs fetches and parses the references of a schema, theirs first.
+// Each (subject, version) is fetched once per schema, at most
+// MaxSchemaReferences of them, nested at most maxReferenceNesting deep.
+func (r *Registry) addRefs(ctx context.Context, refs []sr.SchemaReference, cache *avro.SchemaCache, depth int, walk *refWalk) error {
+	if depth > maxReferenceNesting && len(refs) > 0 {
+		return fmt.Errorf("schema references nest more than %d deep", maxReferenceNesting)
 	}
 	for _, ref := range refs {
+		fresh, err := walk.visit(ref.Subject, ref.Version)
+		if err != nil {
+			return err
+		}
+		if !fresh {
+			continue
+		}
 		fctx, cancel := context.WithTimeout(ctx, r.timeout)
 		ss, err := r.cl.SchemaByVersion(fctx, ref.Subject, ref.Version)
 		cancel()
 		if err != nil {
 			return r.explain(err, fmt.Sprintf("fetching referenced schema %s version %d", ref.Subject, ref.Version))
 		}
-		if err := r.addRefs(ctx, ss.References, cache, depth+1); err != nil {
+		if err := r.addRefs(ctx, ss.References, cache, depth+1, walk); err != nil {
 			return err
 		}
 		if _, err := avro.ParseWithCache(ss.Schema.Schema, "", cache); err != nil {

@@ -17,7 +17,7 @@ func (r *Registry) health(err error, doing string) {
 	st := statusOf(err)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if err != nil && (st == 0 || st >= 500) {
+	if err != nil && (st == 0 || st >= 500) && !tooLarge(err) {
 		if r.downErr == nil {
 			r.probeAt = r.now().Add(r.RetryAfter)
 		}
