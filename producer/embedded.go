@@ -3,9 +3,11 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
@@ -26,8 +28,9 @@ type embedded struct {
 
 // startEmbedded starts the broker on kafkaAddr (host:port, port 0 for any)
 // with Pitwall's topics pre-created, and, if registryAddr is not empty, the
-// registry on it.
-func startEmbedded(kafkaAddr, registryAddr, dataDir string, topics topicNames) (*embedded, error) {
+// registry on it. An empty host (":9092") or localhost is 127.0.0.1. Any
+// other bind is written to warn: neither has authentication.
+func startEmbedded(kafkaAddr, registryAddr, dataDir string, topics topicNames, warn io.Writer) (*embedded, error) {
 	host, portStr, err := net.SplitHostPort(kafkaAddr)
 	if err != nil {
 		return nil, fmt.Errorf("broker address %q: want host:port: %w", kafkaAddr, err)
@@ -62,6 +65,9 @@ func startEmbedded(kafkaAddr, registryAddr, dataDir string, topics topicNames) (
 	}
 	e := &embedded{cluster: cluster, kafkaAddr: cluster.ListenAddrs()[0]}
 	if registryAddr != "" {
+		if h, p, err := net.SplitHostPort(registryAddr); err == nil && (h == "" || h == "localhost") {
+			registryAddr = net.JoinHostPort("127.0.0.1", p)
+		}
 		ln, err := net.Listen("tcp", registryAddr)
 		if err != nil {
 			cluster.Close()
@@ -76,7 +82,26 @@ func startEmbedded(kafkaAddr, registryAddr, dataDir string, topics topicNames) (
 			}
 		}()
 	}
+	warnExposed(warn, "Kafka broker", e.kafkaAddr)
+	if e.srv != nil {
+		warnExposed(warn, "Schema Registry", strings.TrimPrefix(e.registryURL, "http://"))
+	}
 	return e, nil
+}
+
+// warnExposed warns when addr (host:port as bound) is not a loopback
+// address: the development broker and registry have no authentication, so
+// anyone who can reach it may read and write every topic and schema.
+func warnExposed(w io.Writer, what, addr string) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return
+	}
+	fmt.Fprintf(w, "WARNING: the development %s listens on %s, which other machines may reach. It has no authentication:\n"+
+		"anyone who can connect can read and write everything. Bind it to 127.0.0.1 unless that is what you want.\n", what, addr)
 }
 
 func (e *embedded) Close() {
@@ -88,7 +113,7 @@ func (e *embedded) Close() {
 
 // useEmbedded starts the embedded broker (and registry, for Avro) on the
 // addresses the config names and points the config at them.
-func (c *kafkaConfig) useEmbedded(dataDir string) (*embedded, error) {
+func (c *kafkaConfig) useEmbedded(dataDir string, warn io.Writer) (*embedded, error) {
 	regAddr := ""
 	if c.format == "avro" || c.registry != "" {
 		regAddr = "127.0.0.1:0"
@@ -102,7 +127,7 @@ func (c *kafkaConfig) useEmbedded(dataDir string) (*embedded, error) {
 			regAddr = u
 		}
 	}
-	e, err := startEmbedded(c.brokerList()[0], regAddr, dataDir, c.topics)
+	e, err := startEmbedded(c.brokerList()[0], regAddr, dataDir, c.topics, warn)
 	if err != nil {
 		return nil, err
 	}

@@ -40,7 +40,7 @@ func parseSpeed(s string) (float64, error) {
 		return 0, nil
 	}
 	f, err := strconv.ParseFloat(strings.TrimSuffix(s, "x"), 64)
-	if err != nil || f <= 0 || f > 1e6 {
+	if err != nil || !(f > 0 && f <= 1e6) { // NaN fails both
 		return 0, fmt.Errorf("bad --speed %q: want a factor such as 1 or 10, or max", s)
 	}
 	return f, nil
@@ -60,7 +60,7 @@ func newRaceSpec(circuit string, laps int, drivers, speed string, rate float64, 
 	if laps < 0 || laps > 200 {
 		return sp, fmt.Errorf("bad --laps %d: want 1 to 200, or 0 for the circuit's %d", laps, c.Laps)
 	}
-	if rate < 0.5 || rate > 50 {
+	if !(rate >= 0.5 && rate <= 50) { // NaN fails both
 		return sp, fmt.Errorf("bad --rate %v: want 0.5 to 50 samples per second per car", rate)
 	}
 	if sp.speed, err = parseSpeed(speed); err != nil {
@@ -68,6 +68,9 @@ func newRaceSpec(circuit string, laps int, drivers, speed string, rate float64, 
 	}
 	if raceID == "" {
 		raceID = fmt.Sprintf("%s-%d-%d", c.Key, seed, time.Now().Unix())
+	}
+	if err := checkRaceID(raceID); err != nil {
+		return sp, err
 	}
 	sp.cfg = sim.Config{RaceID: raceID, Circuit: c, Laps: laps, Drivers: ds, Seed: seed, RateHz: rate}
 	return sp, nil
@@ -105,7 +108,7 @@ func runRace(ctx context.Context, args, env []string, stdout, stderr io.Writer) 
 	}
 	defer closeTruth()
 	if kc.embedded {
-		e, err := kc.useEmbedded("")
+		e, err := kc.useEmbedded("", stderr)
 		if err != nil {
 			return err
 		}

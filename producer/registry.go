@@ -20,7 +20,9 @@ type schemaIDs struct {
 // again returns the existing id.
 func registerSchemas(ctx context.Context, c *kafkaConfig) (schemaIDs, error) {
 	var ids schemaIDs
-	opts := []sr.ClientOpt{sr.URLs(c.registry), sr.HTTPClient(&http.Client{Timeout: c.connectTimeout})}
+	// A registry's answers are bounded like the plugin's (codec.LimitResponses).
+	httpc := &http.Client{Timeout: c.connectTimeout, Transport: codec.LimitResponses(nil, 0)}
+	opts := []sr.ClientOpt{sr.URLs(c.registry), sr.HTTPClient(httpc)}
 	if c.registryUser != "" || c.registryPass != "" {
 		opts = append(opts, sr.BasicAuth(c.registryUser, c.registryPass))
 	}

@@ -75,7 +75,7 @@ func runReplay(ctx context.Context, args, env []string, stdout, stderr io.Writer
 		return err
 	}
 	if kc.embedded {
-		e, err := kc.useEmbedded("")
+		e, err := kc.useEmbedded("", stderr)
 		if err != nil {
 			return err
 		}

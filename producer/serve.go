@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -53,7 +52,7 @@ func runServe(ctx context.Context, args, env []string, stdout, stderr io.Writer)
 		return err
 	}
 	if kc.embedded {
-		e, err := kc.useEmbedded("")
+		e, err := kc.useEmbedded("", stderr)
 		if err != nil {
 			return err
 		}
@@ -87,14 +86,7 @@ func runServe(ctx context.Context, args, env []string, stdout, stderr io.Writer)
 		fs.EachError(func(t string, p int32, err error) {
 			fmt.Fprintf(stderr, "serve: reading %s[%d]: %v\n", t, p, err)
 		})
-		fs.EachRecord(func(rec *kgo.Record) {
-			cmd, err := decodeCommand(rec.Value, cmdSchema)
-			if err != nil {
-				fmt.Fprintf(stderr, "serve: skipping command at %s[%d]@%d: %v\n", rec.Topic, rec.Partition, rec.Offset, err)
-				return
-			}
-			r.handle(ctx, cmd, def)
-		})
+		fs.EachRecord(func(rec *kgo.Record) { serveRecord(ctx, r, rec, cmdSchema, def) })
 		if err := r.err(); err != nil {
 			return err
 		}
@@ -123,25 +115,6 @@ func commandConsumer(ctx context.Context, kc *kafkaConfig) (*kgo.Client, error) 
 	return kc.connect(ctx, kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{kc.topics.Commands: parts}))
 }
 
-// decodeCommand reads a race command in JSON or the Avro wire format.
-func decodeCommand(v []byte, schema avro.Schema) (f1.RaceCommand, error) {
-	var c f1.RaceCommand
-	if codec.LooksLikeWire(v) {
-		_, body, err := codec.SplitWire(v)
-		if err == nil {
-			err = avro.Unmarshal(schema, body, &c)
-		}
-		if err != nil {
-			return c, fmt.Errorf("bad Avro race command: %w", err)
-		}
-		return c, nil
-	}
-	if err := json.Unmarshal(v, &c); err != nil {
-		return c, fmt.Errorf("bad JSON race command: %w", err)
-	}
-	return c, nil
-}
-
 // runner runs at most one race at a time.
 type runner struct {
 	mu       sync.Mutex
@@ -166,7 +139,7 @@ func (r *runner) handle(ctx context.Context, c f1.RaceCommand, def raceSpec) {
 	case f1.CommandStop:
 		r.stop(c.RaceID)
 	default:
-		fmt.Fprintf(r.stderr, "serve: unknown command %q (want start or stop)\n", c.Command)
+		fmt.Fprintf(r.stderr, "serve: unknown command %s (want start or stop)\n", clipText(c.Command, 40))
 	}
 }
 
