@@ -228,6 +228,8 @@ export interface PitwallOptions extends DataSourceJsonData {
   tlsServerName?: string;
   schemaRegistryUrl?: string;
   schemaRegistryUsername?: string;
+  /** Skip verifying the registry's certificate (https only); separate from tlsSkipVerify. */
+  schemaRegistryTlsSkipVerify?: boolean;
   timeoutSeconds?: number;
 }
 

@@ -51,16 +51,20 @@ type Settings struct {
 	SchemaRegistryURL      string
 	SchemaRegistryUsername string
 	SchemaRegistryPassword Secret
-	Timeout                time.Duration
+	// SchemaRegistryTLSSkipVerify skips the registry's certificate check
+	// (https only). It is its own setting: tlsSkipVerify is the brokers'
+	// and does not reach the registry, to which the password is sent.
+	SchemaRegistryTLSSkipVerify bool
+	Timeout                     time.Duration
 }
 
 // String shows the settings with every secret redacted.
 func (s Settings) String() string {
 	return fmt.Sprintf("Settings{bootstrapServers=%s clientId=%q sasl=%q user=%q password=%s tls=%v skipVerify=%v serverName=%q "+
-		"caCert=%s clientCert=%s clientKey=%s registry=%q registryUser=%q registryPassword=%s timeout=%s}",
+		"caCert=%s clientCert=%s clientKey=%s registry=%q registryUser=%q registryPassword=%s registrySkipVerify=%v timeout=%s}",
 		strings.Join(s.BootstrapServers, ","), s.ClientID, s.SASLMechanism, s.SASLUsername, s.SASLPassword.describe(),
 		s.TLSEnabled, s.TLSSkipVerify, s.TLSServerName, s.TLSCACert.describe(), s.TLSClientCert.describe(), s.TLSClientKey.describe(),
-		s.SchemaRegistryURL, s.SchemaRegistryUsername, s.SchemaRegistryPassword.describe(), s.Timeout)
+		s.SchemaRegistryURL, s.SchemaRegistryUsername, s.SchemaRegistryPassword.describe(), s.SchemaRegistryTLSSkipVerify, s.Timeout)
 }
 
 // GoString is String, so %#v shows no secret either.
@@ -81,6 +85,7 @@ type jsonData struct {
 	TLSServerName          string  `json:"tlsServerName"`
 	SchemaRegistryURL      string  `json:"schemaRegistryUrl"`
 	SchemaRegistryUsername string  `json:"schemaRegistryUsername"`
+	SchemaRegistrySkipTLS  bool    `json:"schemaRegistryTlsSkipVerify"`
 	TimeoutSeconds         flexInt `json:"timeoutSeconds"`
 }
 
@@ -111,20 +116,21 @@ func LoadSettings(in backend.DataSourceInstanceSettings) (Settings, error) {
 	}
 	sec := in.DecryptedSecureJSONData
 	s := Settings{
-		ClientID:               strings.TrimSpace(jd.ClientID),
-		SASLMechanism:          strings.ToUpper(strings.TrimSpace(jd.SASLMechanism)),
-		SASLUsername:           strings.TrimSpace(jd.SASLUsername),
-		SASLPassword:           Secret(sec["saslPassword"]),
-		TLSEnabled:             jd.TLSEnabled,
-		TLSSkipVerify:          jd.TLSSkipVerify,
-		TLSServerName:          strings.TrimSpace(jd.TLSServerName),
-		TLSCACert:              Secret(sec["tlsCACert"]),
-		TLSClientCert:          Secret(sec["tlsClientCert"]),
-		TLSClientKey:           Secret(sec["tlsClientKey"]),
-		SchemaRegistryURL:      strings.TrimRight(strings.TrimSpace(jd.SchemaRegistryURL), "/"),
-		SchemaRegistryUsername: strings.TrimSpace(jd.SchemaRegistryUsername),
-		SchemaRegistryPassword: Secret(sec["schemaRegistryPassword"]),
-		Timeout:                time.Duration(jd.TimeoutSeconds) * time.Second,
+		ClientID:                    strings.TrimSpace(jd.ClientID),
+		SASLMechanism:               strings.ToUpper(strings.TrimSpace(jd.SASLMechanism)),
+		SASLUsername:                strings.TrimSpace(jd.SASLUsername),
+		SASLPassword:                Secret(sec["saslPassword"]),
+		TLSEnabled:                  jd.TLSEnabled,
+		TLSSkipVerify:               jd.TLSSkipVerify,
+		TLSServerName:               strings.TrimSpace(jd.TLSServerName),
+		TLSCACert:                   Secret(sec["tlsCACert"]),
+		TLSClientCert:               Secret(sec["tlsClientCert"]),
+		TLSClientKey:                Secret(sec["tlsClientKey"]),
+		SchemaRegistryURL:           strings.TrimRight(strings.TrimSpace(jd.SchemaRegistryURL), "/"),
+		SchemaRegistryUsername:      strings.TrimSpace(jd.SchemaRegistryUsername),
+		SchemaRegistryPassword:      Secret(sec["schemaRegistryPassword"]),
+		SchemaRegistryTLSSkipVerify: jd.SchemaRegistrySkipTLS,
+		Timeout:                     time.Duration(jd.TimeoutSeconds) * time.Second,
 	}
 	if s.ClientID == "" {
 		s.ClientID = "pitwall"
@@ -233,12 +239,18 @@ func (s Settings) kafkaConfig() (kafka.Config, error) {
 
 func (s Settings) registryConfig() codec.RegistryConfig {
 	var t *tls.Config
-	if s.TLSEnabled && strings.HasPrefix(s.SchemaRegistryURL, "https://") {
+	if strings.HasPrefix(s.SchemaRegistryURL, "https://") {
 		// The registry shares the CA and client certificate, not the
-		// Kafka server name.
+		// Kafka server name nor tlsSkipVerify: it has its own.
 		if c, err := s.tlsConfig(); err == nil && c != nil {
 			c.ServerName = ""
 			t = c
+		}
+		if t == nil && s.SchemaRegistryTLSSkipVerify {
+			t = &tls.Config{MinVersion: tls.VersionTLS12}
+		}
+		if t != nil {
+			t.InsecureSkipVerify = s.SchemaRegistryTLSSkipVerify //nolint:gosec // the user's explicit choice for the registry
 		}
 	}
 	return codec.RegistryConfig{

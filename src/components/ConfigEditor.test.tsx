@@ -14,6 +14,7 @@ const JSON_KEYS = [
   'tlsServerName',
   'schemaRegistryUrl',
   'schemaRegistryUsername',
+  'schemaRegistryTlsSkipVerify',
   'timeoutSeconds',
 ];
 const SECURE_KEYS = ['saslPassword', 'tlsCACert', 'tlsClientCert', 'tlsClientKey', 'schemaRegistryPassword'];
@@ -117,6 +118,15 @@ describe('ConfigEditor', () => {
     await userEvent.type(screen.getByLabelText(/^Password/, { selector: '#pitwall-registry-password' }), 'pw');
     expect(last().jsonData).toMatchObject({ schemaRegistryUrl: 'http://registry:8081', schemaRegistryUsername: 'sr' });
     expect(last().secureJsonData).toEqual({ schemaRegistryPassword: 'pw' });
+  });
+
+  it('offers its own certificate check for an https registry, apart from the brokers', async () => {
+    const { last } = renderConfigEditor(settings({ jsonData: { bootstrapServers: 'k:9093', tlsEnabled: true } }));
+    expect(screen.queryByLabelText(/^Skip registry certificate verification/)).not.toBeInTheDocument();
+    await userEvent.type(screen.getByLabelText(/^URL/), 'https://registry:8081');
+    await userEvent.click(screen.getByLabelText(/^Skip registry certificate verification/));
+    expect(last().jsonData).toMatchObject({ schemaRegistryTlsSkipVerify: true });
+    expect(last().jsonData.tlsSkipVerify).toBeUndefined();
   });
 
   it('says what a SASL mechanism, mutual TLS and the registry still need', () => {

@@ -212,6 +212,18 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
         <Field label="Password" description="Basic-auth password for the registry; stored encrypted">
           <SecretInput id="pitwall-registry-password" width={WIDTH} {...secret('schemaRegistryPassword')} />
         </Field>
+        {jsonData.schemaRegistryUrl?.trim().toLowerCase().startsWith('https://') && (
+          <Field
+            label="Skip registry certificate verification"
+            description="Accept any registry certificate. Insecure: the registry password is sent to whoever answers. Separate from the brokers' setting"
+          >
+            <Switch
+              id="pitwall-registry-tls-skip-verify"
+              value={Boolean(jsonData.schemaRegistryTlsSkipVerify)}
+              onChange={(e) => set({ schemaRegistryTlsSkipVerify: e.currentTarget.checked })}
+            />
+          </Field>
+        )}
       </FieldSet>
     </div>
   );
