@@ -136,6 +136,19 @@ func CheckCompose(p *types.Project, stages []Stage, want Expect) []error {
 			}
 		}
 	}
+	for name, svc := range p.Services {
+		for _, port := range svc.Ports {
+			if port.Published == "" {
+				continue
+			}
+			switch ip := net.ParseIP(port.HostIP); {
+			case port.HostIP == "":
+				add("service %s publishes port %s on every host interface; publish it on 127.0.0.1 (the README says how to open the stack up on purpose)", name, port.Published)
+			case ip == nil || !ip.IsLoopback():
+				add("service %s publishes port %s on %s, not on loopback; publish it on 127.0.0.1 (the README says how to open the stack up on purpose)", name, port.Published, port.HostIP)
+			}
+		}
+	}
 	for name, ports := range want.Published {
 		svc, ok := p.Services[name]
 		if !ok {
