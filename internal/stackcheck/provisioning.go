@@ -20,10 +20,11 @@ const (
 	DatasourceUID  = "pitwall"
 )
 
-// The datasource settings of DESIGN.md.
+// The datasource settings of DESIGN.md, and those added since (issue 12:
+// schemaRegistryTlsSkipVerify).
 var (
 	JSONDataKeys = []string{"bootstrapServers", "clientId", "saslMechanism", "saslUsername", "tlsEnabled",
-		"tlsSkipVerify", "tlsServerName", "schemaRegistryUrl", "schemaRegistryUsername", "timeoutSeconds"}
+		"tlsSkipVerify", "tlsServerName", "schemaRegistryUrl", "schemaRegistryUsername", "schemaRegistryTlsSkipVerify", "timeoutSeconds"}
 	SecureJSONDataKeys = []string{"saslPassword", "tlsCACert", "tlsClientCert", "tlsClientKey", "schemaRegistryPassword"}
 	SASLMechanisms     = []string{"", "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"}
 )
