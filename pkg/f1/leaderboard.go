@@ -1,9 +1,7 @@
 package f1
 
 import (
-	"cmp"
 	"math"
-	"slices"
 	"strings"
 )
 
@@ -30,7 +28,9 @@ type LeaderboardRow struct {
 	StartPosition   int     // grid: SetStartPosition, else the first position seen
 	PositionsGained int     // StartPosition − Position (negative: lost)
 	PenaltyS        float64 // time penalties not yet served
-	Ts              int64   // latest record applied to this row
+	LapsDown        int     // laps behind the leader (see the standing rules)
+	RetiredLap      int     // the lap it stopped on when Status is OUT, else 0
+	Ts              int64   // latest timing record applied to this row
 }
 
 // RaceState is the race-wide part of the leaderboard.
@@ -46,6 +46,7 @@ type RaceState struct {
 	Aborted       bool
 	FastestDriver string
 	FastestLapS   float64
+	Official      bool // the official classification was published
 }
 
 // ElapsedS is the race time: from the start to the finish, or to the
@@ -68,6 +69,10 @@ type boardRow struct {
 	penalties []Penalty
 	pitsAt    []int // PitStops when each penalty was announced
 	startSet  bool
+	seenLead  int     // the leader's laps when the latest timing record came
+	prevTs    int64   // the timing record before the latest
+	pitLap    int     // Lap of the latest record in the pit lane
+	lapTs     []int64 // when each lap was completed (index: lap), up to MaxLap
 }
 
 // unservedS sums the penalties neither marked served nor followed by a pit
@@ -91,6 +96,11 @@ type Leaderboard struct {
 	rows      map[string]*boardRow
 	last      *boardRow
 	lightsOut bool // StartTs is the lights-out time
+	leadLaps  int  // most laps completed by any car
+	// Snapshot's scratch space.
+	src    []*boardRow
+	keys   []standing
+	sorted []LeaderboardRow
 }
 
 // NewLeaderboard starts an empty board.
@@ -160,14 +170,29 @@ func (l *Leaderboard) row(driver string) *boardRow {
 	return r
 }
 
-// ApplyPosition folds one timing record.
+// ApplyPosition folds one timing record. A record with a lap outside
+// 0..MaxLap is refused (false).
 func (l *Leaderboard) ApplyPosition(p *Position) bool {
-	if p.Driver == "" || !l.adopt(p.RaceID, p.Ts) {
+	if p.Driver == "" || p.Lap < 0 || p.Lap > MaxLap || !l.adopt(p.RaceID, p.Ts) {
 		return false
 	}
 	r := l.row(p.Driver)
 	if p.Ts < r.Ts {
 		return false // older than what the row shows
+	}
+	if p.Ts > r.Ts {
+		r.prevTs = r.Ts
+	}
+	l.leadLaps = max(l.leadLaps, p.Lap)
+	r.seenLead = l.leadLaps
+	r.noteLap(p.Lap, p.Ts)
+	if p.Status == StatusPit {
+		r.pitLap = p.Lap
+	}
+	if !l.race.Finished && l.race.TotalLaps > 0 && p.Lap >= l.race.TotalLaps {
+		// No chequered flag in the feed: the leader completing the race
+		// distance is the finish.
+		l.race.Finished, l.race.EndTs = true, p.Ts
 	}
 	old := r.LeaderboardRow
 	r.Position, r.GapToLeaderS, r.IntervalS, r.Lap = p.Position, p.GapToLeaderS, p.IntervalS, p.Lap
@@ -222,6 +247,8 @@ func (l *Leaderboard) ApplyRaceControl(rc *RaceControl) bool {
 		if l.race.EndTs == 0 {
 			l.race.EndTs = rc.Ts
 		}
+	case EventClassification:
+		l.race.Official = true
 	case EventFastestLap:
 		if r := l.rows[rc.Driver]; r != nil && rc.Driver != "" {
 			l.race.FastestDriver = r.Driver
@@ -297,59 +324,26 @@ func (l *Leaderboard) Race() RaceState { return l.race }
 // Len is the number of drivers on the board.
 func (l *Leaderboard) Len() int { return len(l.rows) }
 
-// Snapshot appends the rows to dst sorted by position (drivers with no
-// position yet last, by code). Once the race is finished the order is the
-// classification: laps completed, then gap plus unserved penalties.
+// Snapshot appends the rows to dst in the order of the standing rules
+// (standings.go): cars racing or finished by laps and position (by laps and
+// gap plus unserved penalties once finished), then retired cars, then cars
+// with no timing record (position 0). Positions are renumbered 1..n.
 func (l *Leaderboard) Snapshot(dst []LeaderboardRow) []LeaderboardRow {
 	n := len(dst)
+	l.src = l.src[:0]
 	for _, r := range l.rows {
 		row := r.LeaderboardRow
 		row.FastestLap = row.Driver == l.race.FastestDriver && row.BestLapS > 0
 		row.PenaltyS = r.unservedS()
 		dst = append(dst, row)
+		l.src = append(l.src, r)
 	}
 	rows := dst[n:]
-	if l.race.Finished {
-		slices.SortFunc(rows, classify)
-		for i := range rows {
-			if rows[i].Position > 0 {
-				rows[i].Position = i + 1
-			}
-		}
-	} else {
-		slices.SortFunc(rows, byPosition)
-	}
+	l.stand(rows, l.src)
 	for i := range rows {
 		if rows[i].StartPosition > 0 && rows[i].Position > 0 {
 			rows[i].PositionsGained = rows[i].StartPosition - rows[i].Position
 		}
 	}
 	return dst
-}
-
-func byPosition(x, y LeaderboardRow) int {
-	px, py := x.Position, y.Position
-	if px <= 0 {
-		px = math.MaxInt
-	}
-	if py <= 0 {
-		py = math.MaxInt
-	}
-	return cmp.Or(cmp.Compare(px, py), strings.Compare(x.Driver, y.Driver))
-}
-
-// classify orders finished results: cars with a position first, more laps
-// first, then the lower gap plus penalties, then timing position.
-func classify(x, y LeaderboardRow) int {
-	if (x.Position > 0) != (y.Position > 0) {
-		if x.Position > 0 {
-			return -1
-		}
-		return 1
-	}
-	return cmp.Or(
-		cmp.Compare(y.Lap, x.Lap),
-		cmp.Compare(x.GapToLeaderS+x.PenaltyS, y.GapToLeaderS+y.PenaltyS),
-		byPosition(x, y),
-	)
 }

@@ -1,6 +1,7 @@
 package f1
 
 import (
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -139,13 +140,11 @@ func monzaRecords(t testing.TB) []any {
 		if tl, err := strconv.ParseFloat(col(r, "TyreLife"), 64); err == nil {
 			p.TyreAgeLaps = int(tl)
 		}
-		switch {
-		case col(r, "PitInTime") != "":
+		if col(r, "PitInTime") != "" {
 			pits[e.code]++
 			p.Status = StatusPit
-		case col(r, "PitOutTime") != "":
-			p.Status = StatusOut
 		}
+		// An out lap (PitOutTime) is RUNNING: OUT means retired.
 		if chequered > 0 && p.Ts >= chequered {
 			p.Status = StatusFinished
 		}
@@ -272,5 +271,58 @@ func TestLeaderboardMonzaReplay(t *testing.T) {
 	if race.RaceID != "monza2024" || race.Lap != 53 || race.TotalLaps != 53 || race.Flag != FlagChequered ||
 		!race.Finished || race.FastestDriver != "NOR" || race.ElapsedS() != 4480.588 {
 		t.Errorf("race = %+v elapsed %.3f, want lap 53/53 CHEQUERED, 4480.588 s", race, race.ElapsedS())
+	}
+}
+
+// TestStandingsMonzaLapByLap replays the real Monza 2024 timing and race
+// control and checks, at every lap end, that the board gives the car its
+// laps.csv Position for that lap, that positions are always 1..n, and that
+// only TSU (out after 7 laps, in the pit lane) is ever shown OUT. Two lap
+// ends differ, both after the flag and both by the stewards' unserved 10-s
+// penalties that the classification applies and the line order does not:
+// ALB crosses 10th behind MAG (+10 s) and is classified 9th; COL crosses
+// 13th behind RIC (+10 s) and is classified 12th.
+func TestStandingsMonzaLapByLap(t *testing.T) {
+	lb := NewLeaderboard()
+	var rows []LeaderboardRow
+	checked, matched := 0, 0
+	penalised := map[string]int{"ALB 53": 9, "COL 53": 12}
+	for _, rec := range monzaRecords(t) {
+		lb.Apply(rec)
+		rows = lb.Snapshot(rows[:0])
+		checkPositions(t, "Monza", rows)
+		for _, r := range rows {
+			if r.Status == StatusOut && (r.Driver != "TSU" || r.RetiredLap != 7) {
+				t.Fatalf("%s OUT on lap %d: %s", r.Driver, r.RetiredLap, order(rows))
+			}
+		}
+		p, ok := rec.(*Position)
+		if !ok {
+			continue
+		}
+		checked++
+		for _, r := range rows {
+			if r.Driver == p.Driver {
+				key := fmt.Sprintf("%s %d", p.Driver, p.Lap)
+				switch {
+				case r.Position == p.Position:
+					matched++
+				case penalised[key] == r.Position:
+					delete(penalised, key)
+				default:
+					t.Errorf("%s lap %d: board P%d, laps.csv P%d", p.Driver, p.Lap, r.Position, p.Position)
+				}
+			}
+		}
+	}
+	t.Logf("lap ends checked %d, board position = laps.csv Position at %d", checked, matched)
+	if len(penalised) != 0 || matched != checked-2 {
+		t.Errorf("the penalty reorderings %v did not happen (matched %d of %d)", penalised, matched, checked)
+	}
+	if checked != 1008 {
+		t.Errorf("checked %d lap ends, want laps.csv's 1008", checked)
+	}
+	if got := order(rows); !strings.HasSuffix(got, "13.RIC 14.OCO(+1) 15.GAS(+1) 16.BOT(+1) 17.HUL(+1) 18.ZHO(+1) 19.STR(+1) 20.TSU(OUT L7)") {
+		t.Errorf("final board %s", got)
 	}
 }

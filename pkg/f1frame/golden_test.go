@@ -43,7 +43,7 @@ func synthTiming() []any {
 	pos(2*lap, "VER", 1, 2, 0, 0, 89.1, 89.1, 0, f1.TyreMedium, 2, f1.StatusRunning)
 	rc(2*lap+10, f1.EventFastestLap, "VER", 2, "Fastest lap: VER 1:29.100")
 	pos(2*lap+300, "LEC", 2, 2, 0.3, 0.3, 90.3, 90.1, 0, f1.TyreMedium, 2, f1.StatusRunning)
-	pos(2*lap+24_000, "NOR", 3, 2, 24.1, 23.8, 112.5, 90.4, 1, f1.TyreHard, 0, f1.StatusOut)
+	pos(2*lap+24_000, "NOR", 3, 2, 24.1, 23.8, 112.5, 90.4, 1, f1.TyreHard, 0, f1.StatusRunning) // out lap: RUNNING (OUT is retired)
 	rc(3*lap, f1.EventFinish, "VER", 3, "Chequered flag: VER wins the Italian Grand Prix")
 	pos(3*lap, "VER", 1, 3, 0, 0, 88.9, 88.9, 0, f1.TyreMedium, 3, f1.StatusFinished)
 	pos(3*lap+200, "LEC", 2, 3, 0.5, 0.5, 89.3, 89.3, 0, f1.TyreMedium, 3, f1.StatusFinished)

@@ -17,7 +17,8 @@ import (
 // one last), fields named as src/panels/leaderboard/frame.ts reads them:
 // position, driver, name, team, team_colour (#rrggbb), gap_to_leader_s,
 // interval_s, laps_down, lap, last_lap_s, best_lap_s, fastest_lap,
-// personal_best, tyre, tyre_age_laps, pit_stops, status, drs_open,
+// personal_best, tyre, tyre_age_laps, pit_stops, status, retired_lap,
+// drs_open,
 // avg_speed_kph, positions_gained, start_position, penalty_s; then the race
 // on every row (the panel reads row 0; Live data-only pushes carry no meta):
 // race_id, circuit, race_lap, total_laps, elapsed_s, flag. meta.custom holds
@@ -164,13 +165,7 @@ func (l *leaderboard) raceFrame() *data.Frame {
 func (l *leaderboard) board() *data.Frame {
 	l.rows = l.lb.Snapshot(l.rows[:0])
 	race := l.lb.Race()
-	leaderLast := 0.0
-	for _, r := range l.rows {
-		if r.Position == 1 {
-			leaderLast = r.LastLapS
-		}
-	}
-	rows := l.rows[:0] // filtered in place, after the leader was read
+	rows := l.rows[:0] // filtered in place
 	for _, r := range l.rows {
 		if l.e.filter.has(r.Driver) {
 			rows = append(rows, r)
@@ -180,13 +175,13 @@ func (l *leaderboard) board() *data.Frame {
 	c := newColumns(n)
 	// Values behind the nullable fields, in two blocks rather than one
 	// allocation each; the capacity is exact so the pointers stay valid.
-	fl, in := make([]float64, 0, 5*n), make([]int64, 0, 2*n)
+	fl, in := make([]float64, 0, 5*n), make([]int64, 0, 3*n)
 	pf := func(v float64) *float64 { fl = append(fl, v); return &fl[len(fl)-1] }
 	pi := func(v int) *int64 { in = append(in, int64(v)); return &in[len(in)-1] }
 	circuit, elapsed := l.circuit(race.RaceID), round3(race.ElapsedS())
 	for i, r := range rows {
 		var gap, interval, last, best, avg *float64
-		if r.Position > 0 {
+		if r.Position > 0 && r.Status != f1.StatusOut {
 			gap = pf(round3(r.GapToLeaderS))
 			if r.Position > 1 {
 				interval = pf(round3(r.IntervalS))
@@ -201,22 +196,21 @@ func (l *leaderboard) board() *data.Frame {
 		if r.AvgSpeedKph > 0 {
 			avg = pf(math.Round(r.AvgSpeedKph*10) / 10)
 		}
-		var pos, start *int64
+		var pos, start, retired *int64
 		if r.Position > 0 {
 			pos = pi(r.Position)
 		}
 		if r.StartPosition > 0 {
 			start = pi(r.StartPosition)
 		}
-		lapsDown := int64(0)
-		if r.Position > 1 && leaderLast > 0 && r.GapToLeaderS >= leaderLast {
-			lapsDown = int64(r.GapToLeaderS / leaderLast)
+		if r.RetiredLap > 0 {
+			retired = pi(r.RetiredLap)
 		}
 		c.position[i], c.driver[i], c.name[i], c.team[i], c.colour[i] = pos, r.Driver, l.name(r.Driver), r.Team, l.colour(r.TeamColour)
-		c.gap[i], c.interval[i], c.lapsDown[i], c.lap[i] = gap, interval, lapsDown, int64(r.Lap)
+		c.gap[i], c.interval[i], c.lapsDown[i], c.lap[i] = gap, interval, int64(r.LapsDown), int64(r.Lap)
 		c.last[i], c.best[i], c.fastest[i] = last, best, r.FastestLap
 		c.pb[i] = r.LastLapS > 0 && r.LastLapS == r.BestLapS
-		c.tyre[i], c.tyreAge[i], c.pits[i], c.status[i] = r.Tyre, int64(r.TyreAgeLaps), int64(r.PitStops), r.Status
+		c.tyre[i], c.tyreAge[i], c.pits[i], c.status[i], c.retired[i] = r.Tyre, int64(r.TyreAgeLaps), int64(r.PitStops), r.Status, retired
 		c.drs[i], c.avg[i], c.gained[i], c.start[i], c.penalty[i] = l.drs[r.Driver], avg, int64(r.PositionsGained), start, r.PenaltyS
 		c.raceID[i], c.circuit[i], c.raceLap[i], c.total[i], c.elapsed[i], c.flag[i] = race.RaceID, circuit, int64(race.Lap), int64(race.TotalLaps), elapsed, race.Flag
 	}

@@ -4,7 +4,7 @@ import "github.com/grafana/grafana-plugin-sdk-go/data"
 
 // columns are the leaderboard frame's values, one slice per field.
 type columns struct {
-	position, start              []*int64
+	position, start, retired     []*int64
 	driver, name, team, colour   []string
 	gap, interval, last, best    []*float64
 	avg                          []*float64
@@ -20,7 +20,7 @@ type columns struct {
 
 func newColumns(n int) *columns {
 	return &columns{
-		position: make([]*int64, n), start: make([]*int64, n),
+		position: make([]*int64, n), start: make([]*int64, n), retired: make([]*int64, n),
 		driver: make([]string, n), name: make([]string, n), team: make([]string, n), colour: make([]string, n),
 		gap: make([]*float64, n), interval: make([]*float64, n), last: make([]*float64, n), best: make([]*float64, n),
 		avg:      make([]*float64, n),
@@ -56,6 +56,7 @@ func (c *columns) frame() *data.Frame {
 		data.NewField("tyre_age_laps", nil, c.tyreAge),
 		data.NewField("pit_stops", nil, c.pits),
 		data.NewField("status", nil, c.status),
+		data.NewField("retired_lap", nil, c.retired),
 		data.NewField("drs_open", nil, c.drs),
 		data.NewField("avg_speed_kph", nil, c.avg).SetConfig(&data.FieldConfig{Unit: "velocitykmh"}),
 		data.NewField("positions_gained", nil, c.gained),

@@ -129,9 +129,7 @@ func monzaReplay(t testing.TB) []any {
 		if col(r, "PitInTime") != "" {
 			pits[code]++
 			p.Status = f1.StatusPit
-		} else if col(r, "PitOutTime") != "" {
-			p.Status = f1.StatusOut
-		}
+		} // an out lap (PitOutTime) is RUNNING: OUT means retired
 		if chequered > 0 && p.Ts >= chequered {
 			p.Status = f1.StatusFinished
 		}

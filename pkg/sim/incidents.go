@@ -128,7 +128,7 @@ func (s *Sim) incidentFactor(c *car) float64 {
 }
 
 // pitEvents reports a car's pit stop: PIT status on entry, the PIT event
-// when the stop is done, OUT on leaving the pit lane.
+// when the stop is done, RUNNING again on leaving the pit lane.
 func (s *Sim) pitEvents(c *car, ts int64) bool {
 	emitted := false
 	if c.pit.entered {

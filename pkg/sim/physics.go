@@ -85,7 +85,7 @@ func (s *Sim) move(c *car, dt float64, ts int64) {
 	}
 	if c.pit.in && c.pit.boxed && nd >= c.pit.boxDist+s.pitHalfM {
 		c.pit.in, c.pit.exited = false, true
-		c.status = f1.StatusOut
+		c.status = f1.StatusRunning // the out lap: OUT on f1-positions means retired
 	}
 	c.vNew, c.newDist = v, nd
 }

@@ -131,9 +131,6 @@ func (s *Sim) crossing(c *car, ts int64, dt float64) bool {
 	}
 	c.tyreAge++
 	c.fuelKg = math.Max(1, c.fuelKg-fuelStartKg*0.97/float64(s.laps))
-	if c.status == f1.StatusOut {
-		c.status = f1.StatusRunning
-	}
 	leader := len(s.firstCross) < k
 	if leader {
 		s.firstCross = append(s.firstCross, crossTs)

@@ -83,12 +83,9 @@ func parseLaps(t *table, opt Options) (*File, error) {
 		} else if ok && s >= 1 {
 			r.stops = int(s) - 1
 		}
-		switch {
-		case t.str(i, "PitInTime") != "":
+		if t.str(i, "PitInTime") != "" {
 			r.status = f1.StatusPit
-		case t.str(i, "PitOutTime") != "":
-			r.status = f1.StatusOut
-		}
+		} // an out lap (PitOutTime) stays RUNNING: OUT means retired
 		rows = append(rows, r)
 	}
 	return &File{Name: t.name, Format: FastF1Laps, Abs: true, Items: timing(rows, opt)}, nil

@@ -50,6 +50,8 @@ describe('order', () => {
     expect(within(row('PIA')).getByTestId('tyre')).toHaveTextContent('M12');
     expect(within(row('VER')).getByText('PIT')).toBeInTheDocument();
     expect(within(row('HAM')).getByText('OUT')).toBeInTheDocument();
+    expect(within(row('HAM')).getByTestId('retired-lap')).toHaveTextContent('L10');
+    expect(within(row('HAM')).getByTitle('Retired on lap 10')).toBeInTheDocument();
     expect(within(row('LEC')).getByText('244.3')).toBeInTheDocument();
     expect(within(row('PIA')).getByTitle('DRS open')).toBeInTheDocument();
     expect(within(row('LEC')).getByTitle('DRS closed')).toBeInTheDocument();

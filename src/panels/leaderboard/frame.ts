@@ -24,6 +24,8 @@ export interface DriverRow {
   tyreAgeLaps?: number;
   pitStops?: number;
   status?: string;
+  /** With status `OUT`: the lap the car stopped on. */
+  retiredLap?: number;
   drsOpen: boolean;
   avgSpeedKph?: number;
   /** Places gained since the start (grid minus current position); negative when lost. */
@@ -142,7 +144,7 @@ function readRows(frame: DataFrame): DriverRow[] {
     'last_lap_s',
     'best_lap_s',
   ].map(g);
-  const [fastest, pb, tyre, tyreAge, pits, status, drs, avg, gained, start, penalty] = [
+  const [fastest, pb, tyre, tyreAge, pits, status, drs, avg, gained, start, penalty, retired] = [
     'fastest_lap',
     'personal_best',
     'tyre',
@@ -154,6 +156,7 @@ function readRows(frame: DataFrame): DriverRow[] {
     'positions_gained',
     'start_position',
     'penalty_s',
+    'retired_lap',
   ].map(g);
 
   const rows: DriverRow[] = [];
@@ -186,6 +189,7 @@ function readRows(frame: DataFrame): DriverRow[] {
       tyreAgeLaps: num(tyreAge?.(i)),
       pitStops: num(pits?.(i)),
       status: str(status?.(i))?.toUpperCase(),
+      retiredLap: num(retired?.(i)),
       drsOpen: bool(drs?.(i)),
       avgSpeedKph: num(avg?.(i)),
       positionsGained: num(gained?.(i)) ?? (startPos !== undefined && pos > 0 ? startPos - pos : undefined),

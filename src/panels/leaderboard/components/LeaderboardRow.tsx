@@ -57,12 +57,25 @@ function SinceStart({ n, styles }: { n?: number; styles: ReturnType<typeof getSt
   );
 }
 
-function Status({ status, styles }: { status?: string; styles: ReturnType<typeof getStyles> }) {
+function Status({
+  status,
+  retiredLap,
+  styles,
+}: {
+  status?: string;
+  retiredLap?: number;
+  styles: ReturnType<typeof getStyles>;
+}) {
   switch (status) {
     case 'PIT':
       return <span className={cx(styles.status, styles.statusPit)}>PIT</span>;
     case 'OUT':
-      return <span className={cx(styles.status, styles.statusOut)}>OUT</span>;
+      return (
+        <span title={retiredLap ? `Retired on lap ${retiredLap}` : 'Retired'}>
+          <span className={cx(styles.status, styles.statusOut)}>OUT</span>
+          {retiredLap !== undefined && <span data-testid="retired-lap"> L{retiredLap}</span>}
+        </span>
+      );
     case 'FINISHED':
       return (
         <span className={cx(styles.status, styles.statusFinished)} title="Finished">
@@ -138,7 +151,7 @@ export function LeaderboardRow({ row, index, layout, change, sinceStart, selecte
     ),
     status: (
       <>
-        <Status status={row.status} styles={styles} />
+        <Status status={row.status} retiredLap={row.retiredLap} styles={styles} />
         {row.penaltyS !== undefined && row.penaltyS > 0 && (
           <span className={styles.penalty} title={`${row.penaltyS} s of penalties`} data-testid="penalty">
             +{row.penaltyS}s

@@ -33,6 +33,7 @@ export interface Entry {
   tyre_age_laps?: number;
   pit_stops?: number;
   status?: string;
+  retired_lap?: number;
   drs_open?: boolean;
   avg_speed_kph?: number;
   positions_gained?: number;
@@ -62,6 +63,7 @@ const NUMBER_FIELDS = new Set([
   'positions_gained',
   'start_position',
   'penalty_s',
+  'retired_lap',
   'race_lap',
   'total_laps',
   'elapsed_s',
@@ -172,6 +174,7 @@ export const MONZA: Entry[] = [
     tyre_age_laps: 9,
     pit_stops: 0,
     status: 'OUT',
+    retired_lap: 10,
     avg_speed_kph: 238.2,
     positions_gained: 0,
   },
