@@ -15,6 +15,7 @@ import (
 
 	"github.com/pitwall-f1/pitwall/internal/dist"
 	"github.com/pitwall-f1/pitwall/internal/fuzzrun"
+	"github.com/pitwall-f1/pitwall/internal/integrationrun"
 )
 
 func init() {
@@ -100,6 +101,22 @@ func Fuzz() error {
 	}
 	_, err = fuzzrun.Run(".", o, os.Stdout)
 	return err
+}
+
+// Integration runs the integration suite against real Apache Kafka (a
+// pinned 4.x broker resolved from Maven Central by .ci/kafka/pom.xml; Java
+// 17 and Maven needed): the TestIntegration* tests of the files tagged
+// integration, a Kafka that cannot start failing them. Its last line is
+// "N passed, N failed". PITWALL_INTEGRATION_RUN narrows the tests (a -run
+// regexp), PITWALL_INTEGRATION_VERBOSE=1 shows every test's output.
+func Integration() error {
+	s, err := integrationrun.Run(".", integrationrun.FromEnv(os.Getenv), os.Stdout)
+	if err != nil {
+		fmt.Println(s)
+		return err
+	}
+	fmt.Println(s)
+	return nil
 }
 
 // Soak runs the simulator at 100x into the plugin's live pipeline (embedded

@@ -21,7 +21,7 @@ func three(t *testing.T) *testkafka.Cluster {
 	return testkafka.Shared(t, "three", testkafka.Options{Brokers: 3})
 }
 
-func TestRealThreeBrokersServeAReplicatedTopic(t *testing.T) {
+func TestIntegrationThreeBrokersServeAReplicatedTopic(t *testing.T) {
 	c := three(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -43,7 +43,7 @@ func TestRealThreeBrokersServeAReplicatedTopic(t *testing.T) {
 	}
 }
 
-func TestRealKilledLeaderHandsOverAndComesBack(t *testing.T) {
+func TestIntegrationKilledLeaderHandsOverAndComesBack(t *testing.T) {
 	c := three(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -83,7 +83,7 @@ func TestRealKilledLeaderHandsOverAndComesBack(t *testing.T) {
 	}
 }
 
-func TestRealRollingRestartKeepsEveryAcknowledgedRecord(t *testing.T) {
+func TestIntegrationRollingRestartKeepsEveryAcknowledgedRecord(t *testing.T) {
 	c := three(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -103,7 +103,7 @@ func TestRealRollingRestartKeepsEveryAcknowledgedRecord(t *testing.T) {
 	}
 }
 
-func TestRealStopLeavesNoJVM(t *testing.T) {
+func TestIntegrationStopLeavesNoJVM(t *testing.T) {
 	c, err := testkafka.Launch(testkafka.Options{Brokers: 1})
 	if err != nil {
 		if testkafka.Required() {
