@@ -192,7 +192,7 @@ func ensureTopics(ctx context.Context, cl *kgo.Client, t topicNames, timeout tim
 	}
 	details, err := adm.ListTopics(ctx, t.all()...)
 	if err != nil {
-		return fmt.Errorf("listing topics: %w", err)
+		return notAuthorized(fmt.Errorf("listing topics: %w", err), t.all()...)
 	}
 	for _, name := range t.all() {
 		if d, ok := details[name]; ok && d.Err == nil {
@@ -203,8 +203,19 @@ func ensureTopics(ctx context.Context, cl *kgo.Client, t topicNames, timeout tim
 			err = resp.Err
 		}
 		if err != nil && !errors.Is(err, kerr.TopicAlreadyExists) {
-			return fmt.Errorf("creating topic %s with %d partitions: %w", name, partitionsFor(roles[name]), err)
+			return notAuthorized(fmt.Errorf("creating topic %s with %d partitions: %w", name, partitionsFor(roles[name]), err), name)
 		}
 	}
 	return nil
+}
+
+// notAuthorized says which topics an ACL denies and what to grant, when
+// err is an authorization failure (real Kafka with an authorizer; the
+// development broker has none).
+func notAuthorized(err error, topics ...string) error {
+	if errors.Is(err, kerr.TopicAuthorizationFailed) || errors.Is(err, kerr.ClusterAuthorizationFailed) {
+		return fmt.Errorf("not authorized to use topics %s (%w): grant this user (or client certificate) describe, create and write ACLs on them, or pick other topics with --topic-*",
+			strings.Join(topics, ", "), err)
+	}
+	return err
 }

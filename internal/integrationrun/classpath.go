@@ -39,7 +39,7 @@ func EnsureClasspath(root string, out io.Writer) error {
 	}
 	fmt.Fprintln(out, "integration: resolving the Kafka broker's classpath with Maven")
 	_ = os.RemoveAll(filepath.Join(root, ClasspathDir))
-	cmd := exec.Command("mvn", "-q", "-B", "dependency:copy-dependencies")
+	cmd := exec.Command("mvn", "-q", "-B", "-Dstyle.color=never", "dependency:copy-dependencies")
 	cmd.Dir = filepath.Join(root, PomDir)
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Run(); err != nil {

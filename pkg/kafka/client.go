@@ -158,6 +158,8 @@ func (c *Client) newConsumer(start map[string]map[int32]int64, extra ...kgo.Opt)
 		kgo.FetchMaxPartitionBytes(c.cfg.FetchMaxBytes),
 		kgo.FetchMaxWait(500*time.Millisecond),
 		kgo.KeepControlRecords(),
+		// Records of aborted transactions never reach a frame.
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
 	)
 	opts = append(opts, extra...)
 	cl, err := kgo.NewClient(opts...)

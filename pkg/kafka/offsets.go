@@ -90,10 +90,12 @@ func (c *Client) StartOffsets(ctx context.Context, topic string) (map[int32]int6
 	return c.offsets(topic, "start offsets", l, err)
 }
 
-// EndOffsets returns the end offset (high watermark: one past the last
-// record) of each partition of topic.
+// EndOffsets returns the end offset of each partition of topic: the last
+// stable offset (one past the last record a read_committed reader may see),
+// which is the high watermark unless a transaction is open. Reads end
+// there, so an open transaction neither shows nor stalls them.
 func (c *Client) EndOffsets(ctx context.Context, topic string) (map[int32]int64, error) {
-	l, err := c.adm.ListEndOffsets(ctx, topic)
+	l, err := c.adm.ListCommittedOffsets(ctx, topic)
 	return c.offsets(topic, "end offsets", l, err)
 }
 
