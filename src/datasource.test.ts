@@ -240,6 +240,7 @@ describe('annotations', () => {
       offset: 'timeRange',
       drivers: ['VER'],
       view: 'annotations',
+      minSeverity: 'high',
     });
   });
 

@@ -13,7 +13,8 @@ import { pitwallAnnotations } from './annotations';
 import { DriverInfo, parseDrivers, parsePartitions, parseTopics, TopicInfo } from './resources';
 import { pitwallStreamOptionsProvider } from './streaming';
 import { expandList } from './templating';
-import { DEFAULT_QUERY, PitwallOptions, PitwallQuery, QueryType, RaceStartBody, queryTypeInfo } from './types';
+import { DEFAULT_QUERY, queryTypeInfo } from './options';
+import { PitwallOptions, PitwallQuery, QueryType, RaceStartBody } from './types';
 import { PitwallVariableSupport } from './variables';
 
 /** Query types whose rows are events or records, shown in Explore's logs view. */

@@ -3,6 +3,7 @@ import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import React from 'react';
 
+import { pitwallAnnotations } from '../annotations';
 import { PitwallDataSource } from '../datasource';
 import { FakeBackend } from '../testing/fakeBackend';
 import { FixedTemplateSrv, instanceSettings } from '../testing/datasources';
@@ -74,6 +75,54 @@ describe('AnnotationQueryEditor', () => {
     await userEvent.type(screen.getByLabelText('Spin threshold'), '10');
     await userEvent.tab();
     expect(onChange).toHaveBeenLastCalledWith({ refId: 'Anno', queryType: 'wheelSpin', spinThresholdPct: 10 });
+  });
+});
+
+describe('alert annotations', () => {
+  it('show high alerts unless the annotation says otherwise, and the severity can be widened', async () => {
+    const onChange = jest.fn();
+    render(
+      <AnnotationQueryEditor
+        datasource={ds}
+        query={{ refId: 'Anno', queryType: 'alerts' }}
+        onChange={onChange}
+        onRunQuery={jest.fn()}
+      />
+    );
+    expect(screen.getByRole('radio', { name: 'High' })).toBeChecked();
+    await userEvent.click(screen.getByRole('radio', { name: 'All' }));
+    expect(onChange).toHaveBeenLastCalledWith({ refId: 'Anno', queryType: 'alerts', minSeverity: 'low' });
+    await waitFor(() => expect(backend.to('GET', '/resources/topics').length).toBeGreaterThan(0));
+  });
+
+  it('ask the backend for high alerts only by default, as annotations read by time range', () => {
+    const prepared = pitwallAnnotations.prepareQuery!({
+      name: 'Alerts',
+      enable: true,
+      iconColor: 'red',
+      target: { refId: 'Anno', queryType: 'alerts', stream: true },
+    });
+    expect(prepared).toMatchObject({
+      queryType: 'alerts',
+      minSeverity: 'high',
+      view: 'annotations',
+      offset: 'timeRange',
+      stream: false,
+    });
+    const all = pitwallAnnotations.prepareQuery!({
+      name: 'Alerts',
+      enable: true,
+      iconColor: 'red',
+      target: { refId: 'Anno', queryType: 'alerts', minSeverity: 'low' },
+    });
+    expect(all?.minSeverity).toBe('low');
+    const rc = pitwallAnnotations.prepareQuery!({
+      name: 'Race control',
+      enable: true,
+      iconColor: 'blue',
+      target: { refId: 'Anno', queryType: 'raceControl' },
+    });
+    expect(rc?.minSeverity).toBeUndefined();
   });
 });
 

@@ -3,9 +3,10 @@ import { InlineField, InlineFieldRow, RadioButtonGroup, Text } from '@grafana/ui
 import React from 'react';
 
 import type { PitwallDataSource } from '../datasource';
-import { ANNOTATION_TYPES, DEFAULT_TOPICS, PitwallOptions, PitwallQuery, QueryType, queryTypeInfo } from '../types';
+import { ANNOTATION_TYPES, DEFAULT_ANNOTATION_SEVERITY, DEFAULT_TOPICS, queryTypeInfo } from '../options';
+import { PitwallOptions, PitwallQuery, QueryType } from '../types';
 import { DriversSelect } from './DriversSelect';
-import { OverspeedField, SpinThresholdField } from './ThresholdFields';
+import { OverspeedField, SeverityField, SpinThresholdField } from './ThresholdFields';
 import { TopicSelect } from './TopicSelect';
 
 type Props = QueryEditorProps<PitwallDataSource, PitwallQuery, PitwallOptions> & {
@@ -20,7 +21,8 @@ const TYPE_OPTIONS = ANNOTATION_TYPES.map((t) => ({
 }));
 
 const HELP: Record<string, string> = {
-  alerts: 'Each alert becomes an annotation titled by driver and kind, tagged with driver, kind and severity.',
+  alerts:
+    'Each alert of the chosen severity or higher becomes an annotation titled by driver and kind, tagged with driver, kind and severity. Wheel spins and gear anomalies that last are drawn as regions, the rest as points.',
   raceControl:
     'Each race event (lights out, flags, safety car, pit stops, fastest laps, finish) becomes an annotation.',
   wheelSpin: 'Each wheel-spin event becomes an annotation spanning its duration.',
@@ -75,6 +77,7 @@ export function AnnotationQueryEditor({ query, datasource, onChange }: Props) {
             />
           </InlineField>
           {type === 'alerts' && <OverspeedField query={query} update={update} idPrefix="pitwall-annotation" />}
+          {type === 'alerts' && <SeverityField query={query} update={update} fallback={DEFAULT_ANNOTATION_SEVERITY} />}
           {type === 'wheelSpin' && <SpinThresholdField query={query} update={update} idPrefix="pitwall-annotation" />}
         </InlineFieldRow>
       )}

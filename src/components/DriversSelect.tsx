@@ -13,6 +13,9 @@ interface Props {
   width?: number;
 }
 
+/** One empty list for every render: a new [] each time would change the picker's value on every render. */
+const NO_DRIVERS: string[] = [];
+
 /** Normalises a typed driver: codes upper-case, variables as written. */
 export function normaliseDriver(v: string): string {
   const t = v.trim();
@@ -20,7 +23,7 @@ export function normaliseDriver(v: string): string {
 }
 
 /** Drivers from the backend's `drivers` resource plus template variables; empty means all. */
-export function DriversSelect({ datasource, value = [], onChange, id, width = 40 }: Props) {
+export function DriversSelect({ datasource, value = NO_DRIVERS, onChange, id, width = 40 }: Props) {
   const drivers = useResource(() => datasource.getDrivers(), `${datasource.uid}/drivers`);
 
   const options = useMemo(() => {

@@ -33,14 +33,14 @@ const EXPECTED: Record<QueryType, string[]> = {
   telemetry: ['Partition', 'Drivers', 'Fields'],
   wheelSpin: ['Drivers', 'Spin threshold', 'Show'],
   gearAnomalies: ['Drivers', 'Show'],
-  alerts: ['Drivers', 'Overspeed'],
+  alerts: ['Drivers', 'Overspeed', 'Severity'],
   leaderboard: ['Drivers', 'Show'],
   averageSpeed: ['Drivers', 'Show'],
   raceControl: [],
 };
 const OPTIONAL = ['Partition', 'Drivers', 'Fields', 'Kafka columns', 'Time field', 'Spin threshold', 'Overspeed'];
 /** Labels without a single control (radio groups): found as text. */
-const GROUPS = ['Show'];
+const GROUPS = ['Show', 'Severity'];
 
 describe('QueryEditor fields per query type', () => {
   it.each(Object.keys(EXPECTED) as QueryType[])('%s shows only what matters', async (queryType) => {

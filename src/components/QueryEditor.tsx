@@ -9,13 +9,11 @@ import {
   DEFAULT_TOPICS,
   FORMAT_OPTIONS,
   OFFSET_OPTIONS,
-  PitwallOptions,
-  PitwallQuery,
   QUERY_TYPES,
-  QueryType,
   editorFieldsFor,
   queryTypeInfo,
-} from '../types';
+} from '../options';
+import { PitwallOptions, PitwallQuery, QueryType } from '../types';
 import { LABEL_WIDTH, QueryOptions } from './QueryOptions';
 import { NumberInput } from './NumberInput';
 import { PartitionSelect } from './PartitionSelect';

@@ -7,24 +7,21 @@ import {
   MultiCombobox,
   RadioButtonGroup,
 } from '@grafana/ui';
-import React, { useState } from 'react';
+import React, { useMemo, useState } from 'react';
 
 import type { PitwallDataSource } from '../datasource';
-import {
-  PitwallQuery,
-  QueryTypeEditorFields,
-  QueryView,
-  RAW_COLUMN_OPTIONS,
-  RawColumn,
-  TELEMETRY_FIELDS,
-  VIEW_OPTIONS,
-} from '../types';
+import { RAW_COLUMN_OPTIONS, TELEMETRY_FIELDS, VIEW_OPTIONS } from '../options';
+import { PitwallQuery, QueryTypeEditorFields, QueryView, RawColumn } from '../types';
 import { DriversSelect } from './DriversSelect';
 import { NumberInput } from './NumberInput';
-import { OverspeedField, SpinThresholdField } from './ThresholdFields';
+import { OverspeedField, SeverityField, SpinThresholdField } from './ThresholdFields';
 import { variableOptions } from './variableOptions';
 
 export const LABEL_WIDTH = 14;
+
+/** Stable empty lists: a new [] on every render is a new value for the pickers on every render. */
+const NONE: string[] = [];
+const NO_COLUMNS: RawColumn[] = [];
 
 /** The default Live flush interval of the backend (pkg/plugin DefaultFlush). */
 export const DEFAULT_FLUSH_MS = 100;
@@ -61,13 +58,18 @@ function TextInput(props: { id: string; value?: string; placeholder?: string; on
 /** The options below the source: drivers, fields, raw columns, view, thresholds, limit and streaming. */
 export function QueryOptions({ datasource, query: q, show, update }: Props) {
   const type = q.queryType ?? 'telemetry';
-  const fieldOptions: Array<ComboboxOption<string>> = [
-    ...(type === 'telemetry' ? TELEMETRY_FIELDS : []).map((f) => ({ value: f, label: f })),
-    ...(q.fields ?? [])
-      .filter((f) => type !== 'telemetry' || !TELEMETRY_FIELDS.includes(f))
-      .map((f) => ({ value: f, label: f })),
-    ...variableOptions(),
-  ];
+  const fields = q.fields ?? NONE;
+  // Memoised: the pickers recompute their selection whenever their options change.
+  const fieldOptions = useMemo<Array<ComboboxOption<string>>>(
+    () => [
+      ...(type === 'telemetry' ? TELEMETRY_FIELDS : []).map((f) => ({ value: f, label: f })),
+      ...fields
+        .filter((f) => type !== 'telemetry' || !TELEMETRY_FIELDS.includes(f))
+        .map((f) => ({ value: f, label: f })),
+      ...variableOptions(),
+    ],
+    [type, fields]
+  );
 
   return (
     <>
@@ -97,7 +99,7 @@ export function QueryOptions({ datasource, query: q, show, update }: Props) {
                 id="pitwall-fields"
                 width={40}
                 options={fieldOptions}
-                value={q.fields ?? []}
+                value={fields}
                 createCustomValue
                 customValueDescription="Use this field name"
                 isClearable
@@ -120,7 +122,7 @@ export function QueryOptions({ datasource, query: q, show, update }: Props) {
               id="pitwall-raw-columns"
               width={40}
               options={RAW_COLUMN_OPTIONS}
-              value={q.columns ?? []}
+              value={q.columns ?? NO_COLUMNS}
               isClearable
               placeholder="None"
               onChange={(items) => update({ columns: items.map((v) => v.value) })}
@@ -140,7 +142,7 @@ export function QueryOptions({ datasource, query: q, show, update }: Props) {
         </InlineFieldRow>
       )}
 
-      {(show.view || show.spinThreshold || show.overspeed) && (
+      {(show.view || show.spinThreshold || show.overspeed || show.minSeverity) && (
         <InlineFieldRow>
           {show.view && (
             <InlineField label="Show" labelWidth={LABEL_WIDTH} tooltip="Which frames the query returns">
@@ -153,6 +155,7 @@ export function QueryOptions({ datasource, query: q, show, update }: Props) {
           )}
           {show.spinThreshold && <SpinThresholdField query={q} update={update} idPrefix="pitwall" />}
           {show.overspeed && <OverspeedField query={q} update={update} idPrefix="pitwall" labelWidth={LABEL_WIDTH} />}
+          {show.minSeverity && <SeverityField query={q} update={update} />}
         </InlineFieldRow>
       )}
 

@@ -1,10 +1,11 @@
-import { InlineField } from '@grafana/ui';
+import { InlineField, RadioButtonGroup } from '@grafana/ui';
 import React from 'react';
 
-import { DEFAULT_OVERSPEED_KPH, DEFAULT_SPIN_THRESHOLD_PCT, PitwallQuery } from '../types';
+import { DEFAULT_OVERSPEED_KPH, DEFAULT_SPIN_THRESHOLD_PCT, SEVERITY_OPTIONS } from '../options';
+import { AlertSeverity, PitwallQuery } from '../types';
 import { NumberInput } from './NumberInput';
 
-type Thresholds = Pick<PitwallQuery, 'spinThresholdPct' | 'overspeedKph'>;
+type Thresholds = Pick<PitwallQuery, 'spinThresholdPct' | 'overspeedKph' | 'minSeverity'>;
 
 interface Props {
   query: Thresholds;
@@ -45,6 +46,24 @@ export function OverspeedField({ query, update, idPrefix, labelWidth }: Props) {
         min={0}
         suffix="km/h"
         onCommit={(overspeedKph) => update({ overspeedKph })}
+      />
+    </InlineField>
+  );
+}
+
+/** The minimum alert severity (alerts queries); `fallback` is what an unset value means. */
+export function SeverityField({
+  query,
+  update,
+  labelWidth,
+  fallback = 'low',
+}: Omit<Props, 'idPrefix'> & { fallback?: AlertSeverity }) {
+  return (
+    <InlineField label="Severity" labelWidth={labelWidth} tooltip="Only alerts of this severity or higher">
+      <RadioButtonGroup<AlertSeverity>
+        options={SEVERITY_OPTIONS}
+        value={query.minSeverity ?? fallback}
+        onChange={(minSeverity) => update({ minSeverity })}
       />
     </InlineField>
   );

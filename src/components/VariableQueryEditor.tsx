@@ -3,7 +3,8 @@ import { InlineField, InlineFieldRow, RadioButtonGroup } from '@grafana/ui';
 import React from 'react';
 
 import type { PitwallDataSource } from '../datasource';
-import { DEFAULT_TOPICS, PitwallOptions, PitwallQuery, PitwallVariableQuery, VariableKind } from '../types';
+import { DEFAULT_TOPICS } from '../options';
+import { PitwallOptions, PitwallQuery, PitwallVariableQuery, VariableKind } from '../types';
 import { TopicSelect } from './TopicSelect';
 
 type Props = QueryEditorProps<PitwallDataSource, PitwallQuery, PitwallOptions, PitwallVariableQuery>;

@@ -1,0 +1,173 @@
+/**
+ * The option lists and per-query-type facts the editors show: query types,
+ * formats, offsets, views, default topics and defaults. The types they use
+ * are in types.ts.
+ */
+import { SelectableValue } from '@grafana/data';
+import type { ComboboxOption } from '@grafana/ui';
+
+import {
+  AlertSeverity,
+  OffsetMode,
+  PayloadFormat,
+  PitwallQuery,
+  QueryType,
+  QueryTypeEditorFields,
+  QueryTypeInfo,
+  QueryView,
+  RawColumn,
+} from './types';
+
+/** The query types that can feed annotations (alerts and race control, plus spin and gear events). */
+export const ANNOTATION_TYPES: QueryType[] = ['alerts', 'raceControl', 'wheelSpin', 'gearAnomalies'];
+
+export const DEFAULT_TOPICS: Record<QueryType, string> = {
+  raw: '',
+  telemetry: 'f1-telemetry',
+  wheelSpin: 'f1-telemetry',
+  gearAnomalies: 'f1-telemetry',
+  alerts: 'f1-alerts',
+  leaderboard: 'f1-positions',
+  averageSpeed: 'f1-telemetry',
+  raceControl: 'f1-race-control',
+};
+
+export const DEFAULT_QUERY: Partial<PitwallQuery> = {
+  queryType: 'telemetry',
+  topic: '',
+  format: 'auto',
+  partition: -1,
+  offset: 'timeRange',
+  lastN: 100,
+  drivers: [],
+  fields: [],
+  stream: false,
+};
+
+export const DEFAULT_SPIN_THRESHOLD_PCT = 8;
+export const DEFAULT_OVERSPEED_KPH = 300;
+
+export const QUERY_TYPES: QueryTypeInfo[] = [
+  {
+    value: 'raw',
+    label: 'Raw topic',
+    description: 'Any topic, any JSON or Avro payload; nested fields flattened with "."',
+  },
+  { value: 'telemetry', label: 'Telemetry', description: 'Car samples: speed, rpm, gear, throttle, brake, DRS, x/y' },
+  {
+    value: 'wheelSpin',
+    label: 'Wheel spin',
+    description: 'Slip % per driver from rpm, gear and speed, with spin events',
+  },
+  {
+    value: 'gearAnomalies',
+    label: 'Gear anomalies',
+    description: 'Lugging, over-rev, gear mismatch and skipped upshifts, plus gear distribution',
+  },
+  {
+    value: 'alerts',
+    label: 'Alerts',
+    description: 'Overspeed, DRS, brake temperature, wheel spin and gear anomaly alerts with severity',
+  },
+  {
+    value: 'leaderboard',
+    label: 'Leaderboard',
+    description: 'Latest state per driver and the race: order, gaps, laps, tyres (a snapshot)',
+  },
+  { value: 'averageSpeed', label: 'Average speed', description: 'Running average speed per driver per race' },
+  {
+    value: 'raceControl',
+    label: 'Race control',
+    description: 'Race events: lights out, laps, flags, SC, pits, finish',
+  },
+];
+
+export function queryTypeInfo(t: QueryType | undefined): QueryTypeInfo {
+  return QUERY_TYPES.find((q) => q.value === t) ?? QUERY_TYPES[1];
+}
+
+export const FORMAT_OPTIONS: Array<SelectableValue<PayloadFormat>> = [
+  { value: 'auto', label: 'Auto', description: 'Avro when the record has the Confluent wire header, else JSON' },
+  { value: 'json', label: 'JSON' },
+  { value: 'avro', label: 'Avro', description: 'Confluent wire format, schema looked up by id in the registry' },
+];
+
+export const OFFSET_OPTIONS: Array<SelectableValue<OffsetMode>> = [
+  { value: 'timeRange', label: 'Time range', description: "Records between the dashboard's from and to" },
+  { value: 'latest', label: 'Latest', description: 'Only new records (use with streaming)' },
+  { value: 'earliest', label: 'Earliest', description: 'From the start of each partition' },
+  { value: 'lastN', label: 'Last N', description: 'The last N records of each partition' },
+];
+
+export const RAW_COLUMN_OPTIONS: Array<ComboboxOption<RawColumn>> = [
+  { value: 'key', label: 'Key' },
+  { value: 'partition', label: 'Partition' },
+  { value: 'offset', label: 'Offset' },
+  { value: 'timestamp', label: 'Kafka timestamp' },
+];
+
+/** Fields of a telemetry record (DESIGN.md), offered by the fields picker. */
+export const TELEMETRY_FIELDS = [
+  'speed_kph',
+  'rpm',
+  'gear',
+  'throttle_pct',
+  'brake',
+  'drs',
+  'distance_m',
+  'lap',
+  'x',
+  'y',
+  'brake_temp_c',
+  'driver_number',
+  'team',
+  'race_id',
+];
+
+/** The frames a query type can return instead of its default (pkg/f1frame views). */
+export const VIEW_OPTIONS: Partial<Record<QueryType, Array<SelectableValue<QueryView>>>> = {
+  wheelSpin: [
+    { value: '', label: 'All', description: 'Slip series and spin events' },
+    { value: 'series', label: 'Slip series', description: 'Slip % per driver with the threshold line' },
+    { value: 'events', label: 'Spin events', description: 'A table of wheel-spin events' },
+  ],
+  gearAnomalies: [
+    { value: '', label: 'All', description: 'Anomaly events and gear distribution' },
+    { value: 'events', label: 'Events', description: 'A table of gear anomalies' },
+    { value: 'distribution', label: 'Gear distribution', description: 'Share of samples in each gear per driver' },
+  ],
+  averageSpeed: [
+    { value: '', label: 'All', description: 'Running average series and the latest values' },
+    { value: 'series', label: 'Series', description: 'The running average over time' },
+    { value: 'latest', label: 'Latest', description: 'The latest average per driver' },
+  ],
+  leaderboard: [
+    { value: '', label: 'Order', description: 'A row per driver, with the race on each row' },
+    { value: 'race', label: 'Race only', description: 'One row: lap, total laps, elapsed time, flag' },
+  ],
+};
+
+export function editorFieldsFor(t: QueryType): QueryTypeEditorFields {
+  return {
+    topicRequired: t === 'raw',
+    partition: t === 'raw' || t === 'telemetry',
+    drivers: t !== 'raw' && t !== 'raceControl',
+    fields: t === 'raw' || t === 'telemetry',
+    columns: t === 'raw',
+    timeField: t === 'raw',
+    view: VIEW_OPTIONS[t] !== undefined,
+    spinThreshold: t === 'wheelSpin',
+    overspeed: t === 'alerts',
+    minSeverity: t === 'alerts',
+  };
+}
+
+/** The minimum severity of alerts (alerts queries); `low` is every alert. */
+export const SEVERITY_OPTIONS: Array<SelectableValue<AlertSeverity>> = [
+  { value: 'low', label: 'All', description: 'Every alert: low, medium and high' },
+  { value: 'medium', label: 'Medium+', description: 'Medium and high alerts' },
+  { value: 'high', label: 'High', description: 'High alerts only' },
+];
+
+/** Alert annotations show high alerts unless the annotation says otherwise: all of them bury the graphs. */
+export const DEFAULT_ANNOTATION_SEVERITY: AlertSeverity = 'high';
