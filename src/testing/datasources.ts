@@ -68,12 +68,12 @@ export class FixedTemplateSrv implements Partial<TemplateSrv> {
 /** Installs a DataSourceSrv that knows one Pitwall datasource (and optionally another type). */
 export function installDataSourceSrv(
   ds: PitwallDataSource,
-  others: Array<{ uid: string; type: string; name: string }> = []
+  others: Array<{ uid: string; type: string; name: string }> = [],
+  jsonData: Record<string, unknown> = {}
 ) {
-  const list = [
-    instanceSettings(ds.uid),
-    ...others.map((o) => ({ ...instanceSettings(o.uid), type: o.type, name: o.name })),
-  ];
+  const own = instanceSettings(ds.uid);
+  own.jsonData = { ...own.jsonData, ...jsonData };
+  const list = [own, ...others.map((o) => ({ ...instanceSettings(o.uid), type: o.type, name: o.name }))];
   const srv: Partial<DataSourceSrv> = {
     get: async (ref) => {
       const uid = typeof ref === 'string' ? ref : ref?.uid;

@@ -56,6 +56,7 @@ export function LeaderboardPanel({ data, options, width, replaceVariables }: Pro
           drivers={codes}
           onFollow={select}
           compact={width < COMPACT_WIDTH}
+          raceKey={race ? `${race.raceId ?? ''}/${race.flag ?? ''}` : undefined}
         />
       )}
       {errors.length > 0 && (

@@ -1,4 +1,5 @@
-import { locationService } from '@grafana/runtime';
+import { OrgRole } from '@grafana/data';
+import { config, locationService } from '@grafana/runtime';
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 
@@ -20,11 +21,17 @@ beforeEach(() => {
     { uid: 'prom', type: 'prometheus', name: 'Prometheus' },
   ]);
   locationService.partial({ 'var-driver': null }, true);
+  config.bootData.user.orgRole = OrgRole.Editor;
 });
 
 async function settled() {
   await waitFor(() => expect(backend.to('GET', '/resources/race/status').length).toBeGreaterThan(0));
   await act(async () => {});
+}
+
+/** A @grafana/ui Button with a tooltip is switched off with aria-disabled (so its tooltip still shows). */
+function isOff(name: string | RegExp): boolean {
+  return screen.getByRole('button', { name }).getAttribute('aria-disabled') === 'true';
 }
 
 async function choose(label: string, option: RegExp) {
@@ -74,6 +81,7 @@ describe('race controls', () => {
   });
 
   it('stop POSTs race/stop', async () => {
+    backend.on('GET', '/resources/race/status', { data: { state: 'running', running: true } });
     renderPanel({ data: panelData([leaderboardFrame(MONZA)], undefined, 'pitwall-a') });
     await settled();
     await userEvent.click(screen.getByRole('button', { name: /Stop/ }));
@@ -102,6 +110,7 @@ describe('race controls', () => {
   });
 
   it('shows a stop error given as {"message": ...}', async () => {
+    backend.on('GET', '/resources/race/status', { data: { state: 'running', running: true } });
     backend.on('POST', '/resources/race/stop', {
       status: 503,
       data: { message: 'f1-race-commands: not leader for partition' },
@@ -164,6 +173,90 @@ describe('race controls', () => {
     renderPanel({ data: panelData([leaderboardFrame(MONZA)]), options: { showControls: false } });
     expect(screen.queryByRole('button', { name: /Start race/ })).not.toBeInTheDocument();
     expect(backend.to('GET', '/resources/race/status')).toHaveLength(0);
+  });
+});
+
+describe('the start button and the race status', () => {
+  it('says the speed it will start at, and follows the speed chosen', async () => {
+    renderPanel({ data: panelData([leaderboardFrame(MONZA)], undefined, 'pitwall-a'), width: 500 });
+    await settled();
+    // Folded settings: the button alone must say what it does.
+    expect(screen.getByRole('button', { name: 'Start race at 1×' })).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: /Race settings/ }));
+    await choose('Speed', /^Max/);
+    expect(screen.getByRole('button', { name: 'Start race at max speed' })).toBeInTheDocument();
+  });
+
+  it('says when the race has finished, and then offers no Stop', async () => {
+    backend.on('GET', '/resources/race/status', {
+      data: { state: 'finished', running: false, circuit: 'monza', total_laps: 40 },
+    });
+    renderPanel({ data: panelData([leaderboardFrame(MONZA)], undefined, 'pitwall-a') });
+    expect(await screen.findByText('Finished: Monza, 40 laps')).toBeInTheDocument();
+    expect(screen.queryByText(/Running/)).not.toBeInTheDocument();
+    expect(isOff('Stop')).toBe(true);
+  });
+
+  it('asks for the status again when the panel shows the chequered flag', async () => {
+    let state = 'running';
+    backend.on('GET', '/resources/race/status', () => ({
+      data: { state, running: state === 'running', circuit: 'monza', total_laps: 40 },
+    }));
+    const { update } = renderPanel({
+      data: panelData([leaderboardFrame(MONZA, { race_id: 'r-1', flag: 'GREEN' })], undefined, 'pitwall-a'),
+    });
+    expect(await screen.findByText('Running: Monza, 40 laps')).toBeInTheDocument();
+    expect(isOff('Stop')).toBe(false);
+    state = 'finished';
+    update({
+      data: panelData([leaderboardFrame(MONZA, { race_id: 'r-1', flag: 'CHEQUERED' })], undefined, 'pitwall-a'),
+    });
+    expect(await screen.findByText('Finished: Monza, 40 laps')).toBeInTheDocument();
+    expect(isOff('Stop')).toBe(true);
+    expect(backend.to('GET', '/resources/race/status')).toHaveLength(2);
+  });
+});
+
+describe('who may control races', () => {
+  it('disables start and stop for a Viewer and says why, without calling the backend', async () => {
+    config.bootData.user.orgRole = OrgRole.Viewer;
+    backend.on('GET', '/resources/race/status', { data: { state: 'running', running: true } });
+    renderPanel({ data: panelData([leaderboardFrame(MONZA)], undefined, 'pitwall-a') });
+    await settled();
+    expect(isOff(/Start race/)).toBe(true);
+    expect(isOff('Stop')).toBe(true);
+    expect(screen.getByTestId('race-control-denied')).toHaveTextContent(
+      'Starting and stopping races needs the Editor role; you are a Viewer.'
+    );
+    expect(backend.to('POST', '/resources/race/start')).toHaveLength(0);
+  });
+
+  it('lets a Viewer control races when the datasource allows it', async () => {
+    config.bootData.user.orgRole = OrgRole.Viewer;
+    installDataSourceSrv(new PitwallDataSource(instanceSettings('pitwall-a')), [], { raceControlForViewers: true });
+    renderPanel({ data: panelData([leaderboardFrame(MONZA)], undefined, 'pitwall-a') });
+    await settled();
+    await waitFor(() => expect(isOff(/Start race/)).toBe(false));
+    expect(screen.queryByTestId('race-control-denied')).not.toBeInTheDocument();
+  });
+
+  it('shows the backend refusal (403) and then keeps the buttons off', async () => {
+    backend.on('POST', '/resources/race/start', {
+      status: 403,
+      data: { error: 'race control needs the Editor role or higher; you are Viewer' },
+    });
+    renderPanel({ data: panelData([leaderboardFrame(MONZA)], undefined, 'pitwall-a') });
+    await settled();
+    await userEvent.click(screen.getByRole('button', { name: /Start race/ }));
+    expect(
+      await screen.findByText(
+        'Could not start the race: race control needs the Editor role or higher; you are Viewer (HTTP 403)'
+      )
+    ).toBeInTheDocument();
+    expect(isOff(/Start race/)).toBe(true);
+    expect(screen.getByTestId('race-control-denied')).toHaveTextContent(
+      'race control needs the Editor role or higher; you are Viewer (HTTP 403)'
+    );
   });
 });
 

@@ -1,13 +1,26 @@
 import { css } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
-import { Alert, Button, Combobox, ComboboxOption, InlineField, Input, Stack, Text, useStyles2 } from '@grafana/ui';
-import React, { useCallback, useEffect, useId, useState } from 'react';
+import {
+  Alert,
+  Button,
+  Combobox,
+  ComboboxOption,
+  Icon,
+  InlineField,
+  Input,
+  Stack,
+  Text,
+  useStyles2,
+} from '@grafana/ui';
+import React, { useId, useState } from 'react';
 
-import { errorMessage } from '../../../resources';
-import { parseRaceStatus, RaceApi, RaceStart, RaceStatus } from '../api';
+import { RaceApi, RaceStatus } from '../api';
 import { CIRCUITS, circuitName, GRID_2024 } from '../grid';
 import { LeaderboardOptions } from '../types';
+import { MAX_LAPS, useRaceControl } from '../useRaceControl';
 import { StartLights, useStartLights } from './StartLights';
+
+export { parseDriverList } from '../useRaceControl';
 
 export interface RaceControlsProps {
   /** Resolves the datasource's race resources (may fail with a message to show). */
@@ -19,6 +32,8 @@ export interface RaceControlsProps {
   onFollow: (driver: string) => void;
   /** Narrow panels: the race settings fold away behind a button. */
   compact?: boolean;
+  /** The race the panel's data shows (id and flag): when it changes, the status is asked again. */
+  raceKey?: string;
 }
 
 export const SPEEDS: Array<ComboboxOption<number>> = [
@@ -29,8 +44,6 @@ export const SPEEDS: Array<ComboboxOption<number>> = [
   { value: 20, label: '20×' },
   { value: 0, label: 'Max', description: 'As fast as possible' },
 ];
-
-const MAX_LAPS = 100;
 
 const getStyles = (theme: GrafanaTheme2) => ({
   bar: css({
@@ -46,116 +59,69 @@ const getStyles = (theme: GrafanaTheme2) => ({
     marginBottom: 0,
     marginRight: 0,
   }),
+  denied: css({
+    display: 'inline-flex',
+    alignItems: 'center',
+    gap: theme.spacing(0.5),
+  }),
 });
 
-/** Parses the race drivers option ("VER, LEC") into codes; empty means the full grid. */
-export function parseDriverList(list: string): string[] {
-  return list
-    .split(/[\s,]+/)
-    .map((c) => c.trim().toUpperCase())
-    .filter(Boolean);
+/** "1×", "10×", "max speed": what the Start button says it will do. */
+export function speedLabel(speed: number): string {
+  return speed > 0 ? `${speed}×` : 'max speed';
+}
+
+/** The status line: what the race is doing, from GET race/status. */
+export function statusText(status: RaceStatus | undefined): string | undefined {
+  if (!status) {
+    return undefined;
+  }
+  const where = status.circuit ? `: ${circuitName(status.circuit)}` : '';
+  const laps = status.totalLaps ? `, ${status.totalLaps} laps` : '';
+  switch (status.state) {
+    case 'running':
+      return `Running${where}${laps}`;
+    case 'starting':
+      return `Starting${where}…`;
+    case 'not_started':
+      return status.message ?? 'The start command is not being picked up: is producer serve running?';
+    case 'stopping':
+      return 'Stopping…';
+    case 'finished':
+      return `Finished${where}${laps}`;
+    case 'aborted':
+      return `Stopped${where}`;
+    default:
+      return undefined;
+  }
 }
 
 /** Start and stop races from the panel: POST race/start and race/stop on the Pitwall datasource. */
-export function RaceControls({ getApi, options, drivers, onFollow, compact = false }: RaceControlsProps) {
+export function RaceControls({ getApi, options, drivers, onFollow, compact = false, raceKey }: RaceControlsProps) {
   const styles = useStyles2(getStyles);
   const idPrefix = `pitwall-race-${useId().replace(/:/g, '')}`;
-  const [circuit, setCircuit] = useState(options.defaultCircuit || CIRCUITS[0].key);
-  const [laps, setLaps] = useState(String(options.defaultLaps || 10));
-  const [follow, setFollow] = useState('');
-  const [speed, setSpeed] = useState(options.defaultSpeed ?? 1);
-  const [busy, setBusy] = useState<'start' | 'stop' | undefined>();
-  const [error, setError] = useState<string | undefined>();
-  const [status, setStatus] = useState<RaceStatus | undefined>();
-  const [statusError, setStatusError] = useState<string | undefined>();
   const [settingsOpen, setSettingsOpen] = useState(false);
   const showSettings = !compact || settingsOpen;
   const lights = useStartLights();
-
-  const refreshStatus = useCallback(async () => {
-    try {
-      const api = await getApi();
-      setStatus(parseRaceStatus(await api.status()));
-      setStatusError(undefined);
-    } catch (err) {
-      setStatusError(errorMessage(err));
-    }
-  }, [getApi]);
-
-  useEffect(() => {
-    let current = true;
-    getApi()
-      .then((api) => api.status())
-      .then(
-        (body) => current && (setStatus(parseRaceStatus(body)), setStatusError(undefined)),
-        (err: unknown) => current && setStatusError(errorMessage(err))
-      );
-    return () => {
-      current = false;
-    };
-  }, [getApi]);
-
-  const lapsNumber = Number(laps);
-  const lapsValid = Number.isInteger(lapsNumber) && lapsNumber >= 1 && lapsNumber <= MAX_LAPS;
-
-  const onStart = async () => {
-    if (!lapsValid || !circuit) {
-      setError(`Laps must be a whole number from 1 to ${MAX_LAPS}, and a circuit must be chosen`);
-      return;
-    }
-    const body: RaceStart = {
-      circuit,
-      laps: lapsNumber,
-      drivers: parseDriverList(options.raceDrivers ?? ''),
-      speed,
-      selectedDriver: follow,
-    };
-    setError(undefined);
-    setBusy('start');
-    lights.start();
-    try {
-      const api = await getApi();
-      await api.start(body);
-      if (follow) {
-        onFollow(follow);
-      }
-      refreshStatus();
-    } catch (err) {
-      lights.abort();
-      setError(`Could not start the race: ${errorMessage(err)}`);
-    } finally {
-      setBusy(undefined);
-    }
-  };
-
-  const onStop = async () => {
-    setError(undefined);
-    setBusy('stop');
-    lights.abort();
-    try {
-      const api = await getApi();
-      await api.stop();
-      refreshStatus();
-    } catch (err) {
-      setError(`Could not stop the race: ${errorMessage(err)}`);
-    } finally {
-      setBusy(undefined);
-    }
-  };
+  const rc = useRaceControl({ getApi, options, onFollow, raceKey, lights });
+  const { access, status, busy } = rc;
 
   const circuitOptions: Array<ComboboxOption<string>> = CIRCUITS.map((c) => ({
     value: c.key,
     label: c.name,
     description: `${c.laps} laps in a full race`,
   }));
-  if (!CIRCUITS.some((c) => c.key === circuit)) {
-    circuitOptions.push({ value: circuit, label: circuit });
+  if (!CIRCUITS.some((c) => c.key === rc.circuit)) {
+    circuitOptions.push({ value: rc.circuit, label: rc.circuit });
   }
   const followCodes = drivers.length ? drivers : GRID_2024.map((d) => d.code);
   const followOptions: Array<ComboboxOption<string>> = [
     { value: '', label: 'No one' },
     ...followCodes.map((c) => ({ value: c, label: c })),
   ];
+  // Stop is for a race that is on; with the status unknown, leave it to the backend.
+  const canStop = access.allowed && busy === undefined && (status === undefined || status.running);
+  const line = statusText(status);
 
   return (
     <Stack direction="column" gap={1}>
@@ -178,20 +144,20 @@ export function RaceControls({ getApi, options, drivers, onFollow, compact = fal
                 id={`${idPrefix}-circuit`}
                 width={20}
                 options={circuitOptions}
-                value={circuit}
+                value={rc.circuit}
                 createCustomValue
-                onChange={(v) => setCircuit(v.value.trim().toLowerCase())}
+                onChange={(v) => rc.setCircuit(v.value.trim().toLowerCase())}
               />
             </InlineField>
-            <InlineField label="Laps" className={styles.field} invalid={!lapsValid}>
+            <InlineField label="Laps" className={styles.field} invalid={!rc.lapsValid}>
               <Input
                 id={`${idPrefix}-laps`}
                 type="number"
                 width={8}
                 min={1}
                 max={MAX_LAPS}
-                value={laps}
-                onChange={(e) => setLaps(e.currentTarget.value)}
+                value={rc.laps}
+                onChange={(e) => rc.setLaps(e.currentTarget.value)}
               />
             </InlineField>
             <InlineField
@@ -203,8 +169,8 @@ export function RaceControls({ getApi, options, drivers, onFollow, compact = fal
                 id={`${idPrefix}-follow`}
                 width={14}
                 options={followOptions}
-                value={follow}
-                onChange={(v) => setFollow(v.value)}
+                value={rc.follow}
+                onChange={(v) => rc.setFollow(v.value)}
               />
             </InlineField>
             <InlineField label="Speed" className={styles.field}>
@@ -212,39 +178,51 @@ export function RaceControls({ getApi, options, drivers, onFollow, compact = fal
                 id={`${idPrefix}-speed`}
                 width={10}
                 options={SPEEDS}
-                value={speed}
-                onChange={(v) => setSpeed(v.value)}
+                value={rc.speed}
+                onChange={(v) => rc.setSpeed(v.value)}
               />
             </InlineField>
           </>
         )}
-        <Button icon="play" onClick={onStart} disabled={busy !== undefined} tooltip="Start a race (POST race/start)">
-          {busy === 'start' ? 'Starting…' : 'Start race'}
+        <Button
+          icon="play"
+          onClick={rc.start}
+          disabled={busy !== undefined || !access.allowed}
+          tooltip={access.reason ?? `Start a race at ${speedLabel(rc.speed)} (POST race/start)`}
+        >
+          {busy === 'start' ? 'Starting…' : `Start race at ${speedLabel(rc.speed)}`}
         </Button>
         <Button
           icon="square-shape"
           variant="destructive"
           fill="outline"
-          onClick={onStop}
-          disabled={busy !== undefined}
-          tooltip="Stop the race (POST race/stop)"
+          onClick={rc.stop}
+          disabled={!canStop}
+          tooltip={access.reason ?? (canStop ? 'Stop the race (POST race/stop)' : 'No race is running')}
         >
           {busy === 'stop' ? 'Stopping…' : 'Stop'}
         </Button>
-        {status?.running && (
-          <Text color="secondary" variant="bodySmall">
-            Running{status.circuit ? `: ${circuitName(status.circuit)}` : ''}
-            {status.totalLaps ? `, ${status.totalLaps} laps` : ''}
+        {line && (
+          <Text color="secondary" variant="bodySmall" data-testid="race-status">
+            {line}
           </Text>
         )}
-        {statusError && (
+        {!access.allowed && (
+          <span className={styles.denied} data-testid="race-control-denied">
+            <Icon name="lock" />
+            <Text color="secondary" variant="bodySmall">
+              {access.reason ?? ''}
+            </Text>
+          </span>
+        )}
+        {rc.statusError && (
           <Text color="warning" variant="bodySmall">
-            Race status unavailable: {statusError}
+            Race status unavailable: {rc.statusError}
           </Text>
         )}
       </div>
       <StartLights phase={lights.phase} />
-      {error && <Alert className={styles.alert} severity="error" title={error} onRemove={() => setError(undefined)} />}
+      {rc.error && <Alert className={styles.alert} severity="error" title={rc.error} onRemove={rc.clearError} />}
     </Stack>
   );
 }
