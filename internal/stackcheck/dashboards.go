@@ -44,65 +44,11 @@ type Panel struct {
 	Datasource *DatasourceRef   `json:"datasource"`
 	Targets    []map[string]any `json:"targets"`
 	Panels     []Panel          `json:"panels"` // a collapsed row's panels
-	// Options and Transformations name fields of the query's frames.
-	Options         map[string]any   `json:"options"`
-	Transformations []map[string]any `json:"transformations"`
-}
-
-// FieldRef is a field a panel's options or transformations refer to: a
-// name, or a /regexp/ as Grafana's field options take.
-type FieldRef struct{ Where, Name string }
-
-// FieldRefs lists the fields a panel names in its options (xField, sortBy,
-// the x/y matchers of an xychart, the fields of a reduce) and transformations
-// (partitionByValues and others with a fields list).
-func (p Panel) FieldRefs() []FieldRef {
-	var refs []FieldRef
-	add := func(where string, v any) {
-		if s, ok := v.(string); ok && s != "" {
-			refs = append(refs, FieldRef{where, s})
-		}
-	}
-	add("options.xField", p.Options["xField"])
-	if sb, ok := p.Options["sortBy"].([]any); ok {
-		for _, e := range sb {
-			m, _ := e.(map[string]any)
-			add("options.sortBy", m["displayName"])
-		}
-	}
-	if ro, ok := p.Options["reduceOptions"].(map[string]any); ok {
-		add("options.reduceOptions.fields", ro["fields"])
-	}
-	if series, ok := p.Options["series"].([]any); ok {
-		for _, e := range series {
-			m, _ := e.(map[string]any)
-			for _, axis := range []string{"x", "y"} {
-				a, _ := m[axis].(map[string]any)
-				mt, _ := a["matcher"].(map[string]any)
-				if mt["id"] == "byName" {
-					add("options.series."+axis, mt["options"])
-				}
-			}
-		}
-	}
-	for _, tr := range p.Transformations {
-		o, _ := tr["options"].(map[string]any)
-		if fs, ok := o["fields"].([]any); ok {
-			for _, f := range fs {
-				add(fmt.Sprintf("transformation %v", tr["id"]), f)
-			}
-		}
-	}
-	return refs
-}
-
-// Matches reports whether a field name satisfies the reference.
-func (r FieldRef) Matches(name string) bool {
-	if len(r.Name) > 2 && strings.HasPrefix(r.Name, "/") && strings.HasSuffix(r.Name, "/") {
-		re, err := regexp.Compile(r.Name[1 : len(r.Name)-1])
-		return err == nil && re.MatchString(name)
-	}
-	return r.Name == name
+	// PluginVersion tells Grafana which migrations the panel's options
+	// still need; without it Grafana runs them all (an xychart then loses
+	// its series). What the options name in the frames is checked in
+	// src/dashboards.test.ts, with Grafana's own matchers.
+	PluginVersion string `json:"pluginVersion"`
 }
 
 // GridPos is a panel's place on the 24-column grid.
@@ -160,8 +106,8 @@ func ParseDashboard(raw []byte) (Dashboard, error) {
 
 var varRefRE = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
 
-// CheckDashboard checks that every panel is a core panel or Pitwall's, that
-// every query goes to the provisioned datasource with a valid queryType,
+// CheckDashboard checks that every panel is a core panel or Pitwall's with a
+// pluginVersion, that every query goes to the provisioned datasource with a valid queryType,
 // format and offset, that every variable a query uses is defined, and that
 // panels stay on the grid without overlapping.
 func CheckDashboard(d Dashboard) []error {
@@ -213,6 +159,9 @@ func CheckDashboard(d Dashboard) []error {
 			}
 			if len(p.Targets) > 0 && (p.Datasource == nil || p.Datasource.UID != DatasourceUID || p.Datasource.Type != DatasourceType) {
 				add("%s: panel datasource is not the provisioned %s", where, DatasourceUID)
+			}
+			if p.Type != "row" && p.PluginVersion == "" {
+				add("%s: no pluginVersion: Grafana would run every old migration of the %s options on it (an xychart loses its series and shows Err)", where, p.Type)
 			}
 			if p.Type != "row" && p.Type != "text" && len(p.Targets) == 0 {
 				add("%s: no queries", where)

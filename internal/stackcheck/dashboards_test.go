@@ -84,7 +84,7 @@ func dashboardWith(mutate func(*Dashboard)) Dashboard {
 	d.Templating.List = append(d.Templating.List,
 		Variable{Name: "driver", Type: "query", Datasource: ds, Query: map[string]any{"kind": "drivers"}})
 	d.Panels = []Panel{{
-		ID: 1, Type: "timeseries", Title: "Speed", GridPos: GridPos{0, 0, 12, 8}, Datasource: ds,
+		ID: 1, Type: "timeseries", Title: "Speed", GridPos: GridPos{0, 0, 12, 8}, Datasource: ds, PluginVersion: "12.4.0",
 		Targets: []map[string]any{{
 			"refId": "A", "queryType": "telemetry", "format": "auto", "offset": "timeRange", "partition": float64(-1),
 			"drivers": []any{"$driver"}, "fields": []any{"speed_kph"}, "stream": true,
@@ -130,6 +130,7 @@ func TestDashboardProblemsAreFound(t *testing.T) {
 		}, "column headers is not one of"},
 		"negative threshold": {func(d *Dashboard) { d.Panels[0].Targets[0]["spinThresholdPct"] = float64(-8) }, "spinThresholdPct -8 is not a positive number"},
 		"no queries":         {func(d *Dashboard) { d.Panels[0].Targets = nil }, "no queries"},
+		"no pluginVersion":   {func(d *Dashboard) { d.Panels[0].PluginVersion = "" }, `panel 1 "Speed": no pluginVersion`},
 		"bad variable kind":  {func(d *Dashboard) { d.Templating.List[0].Query = map[string]any{"kind": "cars"} }, `query kind "cars"`},
 		"duplicate id": {func(d *Dashboard) {
 			p := d.Panels[0]
@@ -193,33 +194,4 @@ func TestPluginIncludesAreChecked(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustFind(t, s, "plugin.json includes dashboards/f1.json, which is not in dashboards/")
-}
-
-func TestPanelFieldRefs(t *testing.T) {
-	d := loadRepo(t).Dashboards["f1-live.json"]
-	got := map[string][]string{}
-	for _, p := range d.Panels {
-		for _, r := range p.FieldRefs() {
-			got[p.Title] = append(got[p.Title], r.Where+"="+r.Name)
-		}
-	}
-	want := map[string]string{
-		"Track map":         "transformation partitionByValues=driver",
-		"Gear distribution": "options.xField=gear",
-		"Gear anomalies":    "options.sortBy=time",
-		"Average speed":     "options.reduceOptions.fields=/^avg_speed_kph$/",
-	}
-	for title, ref := range want {
-		found := false
-		for _, r := range got[title] {
-			found = found || r == ref
-		}
-		if !found {
-			t.Errorf("panel %q: refs %v lack %s", title, got[title], ref)
-		}
-	}
-	re := FieldRef{"x", "/^avg_speed_kph$/"}
-	if !re.Matches("avg_speed_kph") || re.Matches("avg_speed_kph_2") || !(FieldRef{"x", "gear"}).Matches("gear") {
-		t.Error("FieldRef.Matches is wrong")
-	}
 }
