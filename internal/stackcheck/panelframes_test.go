@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
@@ -154,9 +155,61 @@ func checkPanelFrames(t *testing.T, got map[string]data.Frames) {
 			t.Fatal(err)
 		}
 		if _, ok := stored[key]; !ok || !bytes.Equal(want, have) {
-			t.Errorf("%s: the frames' schema differs from %s:\n got %s\nwant %s\n"+
+			t.Errorf("%s: the frames' schema differs from %s: %s\n"+
 				"if the change is meant, rewrite the file with -update-panel-frames and run the dashboard check (npx jest src/dashboards.test.ts)",
-				key, path, have, want)
+				key, path, schemaDiff(old, frames))
 		}
 	}
+}
+
+// schemaDiff says how two lists of frames differ in schema, field by field.
+func schemaDiff(want, got []*data.Frame) string {
+	if len(want) != len(got) {
+		return fmt.Sprintf("%d frames, want %d", len(got), len(want))
+	}
+	var out []string
+	for i := range got {
+		w, g := want[i], got[i]
+		fieldJSON := func(f *data.Frame) map[string]string {
+			m := map[string]string{}
+			b, _ := data.FrameToJSON(f, data.IncludeSchemaOnly)
+			var s struct {
+				Schema struct {
+					Fields []json.RawMessage `json:"fields"`
+				} `json:"schema"`
+			}
+			_ = json.Unmarshal(b, &s)
+			for j, fl := range f.Fields {
+				m[fl.Name] = string(s.Schema.Fields[j])
+			}
+			return m
+		}
+		wf, gf := fieldJSON(w), fieldJSON(g)
+		for name, gj := range gf {
+			switch wj, ok := wf[name]; {
+			case !ok:
+				out = append(out, fmt.Sprintf("frame %d: new field %s", i, gj))
+			case wj != gj:
+				out = append(out, fmt.Sprintf("frame %d: field %s is %s, was %s", i, name, gj, wj))
+			}
+		}
+		for name := range wf {
+			if _, ok := gf[name]; !ok {
+				out = append(out, fmt.Sprintf("frame %d: field %s is gone", i, name))
+			}
+		}
+		wm, _ := json.Marshal(w.Meta)
+		gm, _ := json.Marshal(g.Meta)
+		if !bytes.Equal(wm, gm) {
+			out = append(out, fmt.Sprintf("frame %d: meta is %s, was %s", i, gm, wm))
+		}
+		if w.Name != g.Name {
+			out = append(out, fmt.Sprintf("frame %d: name %q, was %q", i, g.Name, w.Name))
+		}
+	}
+	sort.Strings(out)
+	if len(out) == 0 {
+		return "the field order differs"
+	}
+	return strings.Join(out, "; ")
 }
