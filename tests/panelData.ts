@@ -1,0 +1,83 @@
+/**
+ * Reads what a dashboard panel holds from Grafana's own scene graph
+ * (window.__grafanaSceneContext, the active DashboardScene in Grafana 12):
+ * the panel's data state, its frames and rows, the newest time in them, and a
+ * digest of its values, so a spec can tell "has data" and "has newer data"
+ * from the data itself, not from pixels.
+ */
+import type { Page } from '@playwright/test';
+
+export interface PanelDataSummary {
+  found: boolean;
+  state?: string;
+  frames: number;
+  rows: number;
+  /** The newest value of any time field, in ms. */
+  newest?: number;
+  /** A digest of the last rows' values: changes when the data does. */
+  digest: string;
+  errors: string[];
+}
+
+export async function panelData(page: Page, title: string): Promise<PanelDataSummary> {
+  return page.evaluate((wanted) => {
+    type Obj = { state?: Record<string, unknown>; forEachChild?: (cb: (c: Obj) => void) => void };
+    const root = (window as unknown as { __grafanaSceneContext?: Obj }).__grafanaSceneContext;
+    let panel: Obj | undefined;
+    const visit = (o: Obj) => {
+      if (panel || !o) {
+        return;
+      }
+      if (o.state && o.state.title === wanted && typeof o.state.pluginId === 'string') {
+        panel = o;
+        return;
+      }
+      o.forEachChild?.(visit);
+    };
+    if (root) {
+      visit(root);
+    }
+    const empty = { found: false, frames: 0, rows: 0, digest: '', errors: [] as string[] };
+    if (!panel) {
+      return empty;
+    }
+    const dataObj = panel.state?.$data as Obj | undefined;
+    const data = dataObj?.state?.data as
+      | {
+          state?: string;
+          series?: Array<{ length?: number; fields: Array<{ type: string; values: unknown[] }> }>;
+          errors?: Array<{ message?: string }>;
+        }
+      | undefined;
+    if (!data) {
+      return { ...empty, found: true };
+    }
+    let rows = 0;
+    let newest: number | undefined;
+    const tail: unknown[] = [];
+    for (const frame of data.series ?? []) {
+      const n = frame.length ?? frame.fields[0]?.values.length ?? 0;
+      rows += n;
+      for (const f of frame.fields) {
+        const vals = Array.from(f.values ?? []);
+        if (f.type === 'time') {
+          for (const v of vals) {
+            if (typeof v === 'number' && (newest === undefined || v > newest)) {
+              newest = v;
+            }
+          }
+        }
+        tail.push(vals.slice(-3));
+      }
+    }
+    return {
+      found: true,
+      state: data.state,
+      frames: data.series?.length ?? 0,
+      rows,
+      newest,
+      digest: JSON.stringify(tail),
+      errors: (data.errors ?? []).map((e) => e.message ?? 'error'),
+    };
+  }, title);
+}

@@ -1,0 +1,101 @@
+/**
+ * What the specs share: the provisioned names, the skip without a Grafana,
+ * console-error capture, race control through the datasource's resources,
+ * and reading the repository's dashboards.
+ */
+import { expect, test as base } from '@grafana/plugin-e2e';
+import type { Page } from '@playwright/test';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export { expect };
+
+/** The provisioned datasource and dashboards (provisioning/, dashboards/). */
+export const DS_UID = 'pitwall';
+export const DS_TYPE = 'pitwall-kafka-datasource';
+export const F1_DASHBOARD = 'pitwall-f1-live';
+export const RAW_DASHBOARD = 'pitwall-explore-raw';
+
+export const SKIP_REASON =
+  'GRAFANA_URL is not set: the browser suite needs a running Grafana with Pitwall (see tests/README.md)';
+
+/** Grafana's texts for a panel that failed. */
+export const CRASH_TEXTS = [/An unexpected error happened/i, /Panel plugin error/i, /Error loading/i];
+
+/**
+ * plugin-e2e's test, with every console error and uncaught page error of the
+ * test collected (Grafana's own noise about its anonymous usage reporting and
+ * the favicon is left out).
+ */
+export const test = base.extend<{ consoleErrors: string[] }>({
+  consoleErrors: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (
+        m.type() === 'error' &&
+        !/favicon|stats\.grafana\.org|Failed to load resource: the server responded with a status of 404/.test(m.text())
+      ) {
+        errors.push(m.text());
+      }
+    });
+    page.on('pageerror', (e) => errors.push(`${e.name}: ${e.message}`));
+    await use(errors);
+  },
+});
+
+/** Call at the top of every spec file: without a Grafana, its tests are skipped with the reason. */
+export function skipWithoutGrafana() {
+  test.skip(!process.env.GRAFANA_URL, SKIP_REASON);
+}
+
+const resource = (p: string) => `/api/datasources/uid/${DS_UID}/resources/${p}`;
+
+export interface RaceStatus {
+  state: string;
+  running: boolean;
+  race_id?: string;
+  lap?: number;
+  total_laps?: number;
+}
+
+export async function raceStatus(page: Page): Promise<RaceStatus> {
+  const r = await page.request.get(resource('race/status'));
+  expect(r.ok(), `race/status: ${r.status()} ${await r.text()}`).toBeTruthy();
+  return r.json();
+}
+
+/**
+ * Makes sure a race is on (starting one at 10× on Monza if not) and that it
+ * has run for a moment, so that every panel has data.
+ */
+export async function ensureRace(page: Page, laps = 15) {
+  let st = await raceStatus(page);
+  if (st.state !== 'running') {
+    const r = await page.request.post(resource('race/start'), {
+      data: { circuit: 'monza', laps, drivers: [], speed: 10, selectedDriver: '' },
+    });
+    expect(r.ok(), `race/start: ${r.status()} ${await r.text()}`).toBeTruthy();
+  }
+  await expect
+    .poll(async () => (st = await raceStatus(page)).state, { timeout: 60_000, message: 'the race did not start' })
+    .toBe('running');
+  return st;
+}
+
+export async function stopRace(page: Page) {
+  const st = await raceStatus(page);
+  if (st.running) {
+    await page.request.post(resource('race/stop'), { data: {} });
+  }
+}
+
+interface DashboardJSON {
+  uid: string;
+  panels: Array<{ id: number; type: string; title: string; targets?: Array<{ stream?: boolean }>; panels?: unknown[] }>;
+}
+
+/** The panels (not rows) of a dashboard of the repository. */
+export function dashboardPanels(file: string) {
+  const d: DashboardJSON = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'dashboards', file), 'utf8'));
+  return d.panels.filter((p) => p.type !== 'row');
+}
