@@ -56,12 +56,16 @@ var (
 	ErrAuth        = errors.New("kafka authentication failed")
 	ErrTLS         = errors.New("kafka TLS failed")
 	ErrTimeout     = errors.New("kafka timed out")
+	// ErrCanceled: the caller gave up (a panel closed, a query replaced by a
+	// newer one), not Kafka. It is no fault to report or log as one.
+	ErrCanceled = errors.New("request cancelled")
 )
 
 // Explain turns a franz-go error into one that says what to fix: the address
 // that could not be reached, an authentication failure, a TLS failure, or a
-// timeout. The result wraps one of ErrUnreachable, ErrAuth, ErrTLS or
-// ErrTimeout when it is one of those. It never holds the password.
+// timeout, or that the caller cancelled. The result wraps one of
+// ErrUnreachable, ErrAuth, ErrTLS, ErrTimeout or ErrCanceled when it is one of
+// those. It never holds the password.
 func (c *Client) Explain(err error) error {
 	if err == nil {
 		return nil
@@ -82,7 +86,12 @@ func (c *Client) Explain(err error) error {
 				brokers, c.cfg.SASLMechanism, c.cfg.SASLUsername)}
 		}
 	}
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+	if errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		// The caller went away: Kafka may have been answering fine. Saying
+		// "no answer within 10s" for a request that lasted a second misleads.
+		return &explained{ErrCanceled, fmt.Sprintf("the request to Kafka at %s was cancelled before it finished (the panel or query that asked went away)", brokers)}
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
 		if addr, derr := c.dial.last(); derr != nil {
 			if ex := c.classify(derr); ex != nil {
 				return ex

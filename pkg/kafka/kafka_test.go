@@ -12,6 +12,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 func cluster(t *testing.T, opts ...kfake.Opt) *kfake.Cluster {
@@ -189,5 +190,38 @@ func TestExplainWrongSASLPasswordSaysAuthenticationWithoutTheSecret(t *testing.T
 				t.Fatalf("config printed the password: %s", s)
 			}
 		})
+	}
+}
+
+// A read the caller cancels is reported as cancelled, not as Kafka failing to
+// answer in time; a read that runs out of time still is a timeout.
+func TestExplainTellsACancelledReadFromATimeout(t *testing.T) {
+	c := cluster(t, kfake.SeedTopics(1, "slow"))
+	// The broker holds every fetch: the read waits until its context ends.
+	c.ControlKey(kmsg.Fetch.Int16(), func(kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
+		time.Sleep(300 * time.Millisecond)
+		return nil, nil, false
+	})
+	cl := client(t, c)
+	produce(t, c, "slow", 0, 1, 2, 3)
+	read := func(ctx context.Context) error {
+		return cl.ReadRange(ctx, "slow", map[int32]Range{0: {0, 3}}, func(*kgo.Record) error { return nil })
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	err := read(ctx)
+	if !errors.Is(err, ErrCanceled) || errors.Is(err, ErrTimeout) {
+		t.Fatalf("cancelled read: %v; want ErrCanceled", err)
+	}
+	if strings.Contains(err.Error(), "no answer") || !strings.Contains(err.Error(), "cancelled") {
+		t.Errorf("cancelled read says %q", err)
+	}
+
+	ctx, stop := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer stop()
+	if err := read(ctx); !errors.Is(err, ErrTimeout) || errors.Is(err, ErrCanceled) {
+		t.Fatalf("read out of time: %v; want ErrTimeout", err)
 	}
 }
