@@ -105,6 +105,14 @@ describe('the check finds what a browser showed', () => {
     ]);
   });
 
+  it('a logs panel whose line is the race id', async () => {
+    const raw = load('explore-raw.json');
+    const rc = raw.panels.find((p) => p.title === 'f1-race-control, live')!;
+    expect(await checkPanel({ ...rc, transformations: [] }, framesOf('explore-raw.json', rc))).toEqual([
+      'the logs panel shows the field race_id as each line, not the message; put the message first',
+    ]);
+  });
+
   it('a transformation that names a field its input lacks', async () => {
     const avg = panel('Average speed');
     const typo = {

@@ -132,11 +132,19 @@ function checkByType(panel: DashboardPanel, frames: DataFrame[], problems: strin
       break;
     }
     case 'logs': {
-      const ok = frames.some(
-        (fr) => fr.fields.some((f) => f.type === FieldType.time) && fr.fields.some((f) => f.type === FieldType.string)
-      );
-      if (!ok) {
-        problems.push(`a logs panel needs a time field and a string body; the fields are ${names(frames)}`);
+      for (const fr of frames) {
+        // Grafana's rule: a data-plane logs frame shows its body field, any other frame its first string field.
+        const body =
+          fr.meta?.type === 'log-lines'
+            ? fr.fields.find((f) => f.name === 'body' && f.type === FieldType.string)
+            : fr.fields.find((f) => f.type === FieldType.string);
+        if (!fr.fields.some((f) => f.type === FieldType.time) || !body) {
+          problems.push(`a logs panel needs a time field and a string body; the fields are ${names([fr])}`);
+        } else if (!/^(body|message|msg|line|text)$/i.test(body.name)) {
+          problems.push(
+            `the logs panel shows the field ${body.name} as each line, not the message; put the message first`
+          );
+        }
       }
       break;
     }

@@ -178,6 +178,8 @@ export function transformationFields(t: DataTransformerConfig): string[] {
       return Object.keys((o.fields ?? {}) as object);
     case 'partitionByValues':
       return (o.fields ?? []) as string[];
+    case 'organize':
+      return Object.keys((o.indexByName ?? {}) as object);
     case 'filterFieldsByName':
       return ((o.include as { names?: string[] } | undefined)?.names ?? []) as string[];
     default:
