@@ -35,7 +35,7 @@ export const DATASOURCE_PLUGIN_ID = 'pitwall-kafka-datasource';
  * The datasource setting (jsonData) that lets Viewers start and stop races;
  * without it the backend requires the Editor role (issue 12).
  */
-export const VIEWER_RACE_CONTROL_SETTING = 'raceControlForViewers';
+export const VIEWER_RACE_CONTROL_SETTING = 'viewersControlRace';
 
 /** The dashboard variable that a row click sets. */
 export const DRIVER_VARIABLE = 'driver';

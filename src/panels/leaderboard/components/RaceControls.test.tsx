@@ -233,7 +233,7 @@ describe('who may control races', () => {
 
   it('lets a Viewer control races when the datasource allows it', async () => {
     config.bootData.user.orgRole = OrgRole.Viewer;
-    installDataSourceSrv(new PitwallDataSource(instanceSettings('pitwall-a')), [], { raceControlForViewers: true });
+    installDataSourceSrv(new PitwallDataSource(instanceSettings('pitwall-a')), [], { viewersControlRace: true });
     renderPanel({ data: panelData([leaderboardFrame(MONZA)], undefined, 'pitwall-a') });
     await settled();
     await waitFor(() => expect(isOff(/Start race/)).toBe(false));
