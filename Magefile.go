@@ -79,6 +79,16 @@ func Bench() error {
 	return sh.RunV("go", "run", "./internal/bench/cmd/pitwall-bench")
 }
 
+// BenchReal is Bench against three Apache Kafka brokers instead of kfake
+// (pitwall-bench -kafka real); it resolves the brokers' classpath first, as
+// integration does. The registry stays producer dev's srfake.
+func BenchReal() error {
+	if err := integrationrun.EnsureClasspath(".", os.Stdout); err != nil {
+		return err
+	}
+	return sh.RunV("go", "run", "./internal/bench/cmd/pitwall-bench", "-kafka", "real")
+}
+
 // BenchSmoke runs every Go benchmark once, so none can rot; it judges no
 // numbers. (The end-to-end bench's quick mode runs in GoTest, as
 // internal/bench's TestPitwallBenchQuick.)

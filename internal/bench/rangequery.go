@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
@@ -45,7 +46,7 @@ func prefillHour(ctx context.Context, env *runEnv, format string) (time.Time, er
 func firstTimestamp(ctx context.Context, broker, topic string) (time.Time, error) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	adm, err := kgo.NewClient(kgo.SeedBrokers(broker), kgo.DisableClientMetrics())
+	adm, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(broker, ",")...), kgo.DisableClientMetrics())
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -59,7 +60,7 @@ func firstTimestamp(ctx context.Context, broker, topic string) (time.Time, error
 	if len(offs) == 0 {
 		return time.Time{}, fmt.Errorf("topic %s has no partitions", topic)
 	}
-	cl, err := kgo.NewClient(kgo.SeedBrokers(broker), kgo.DisableClientMetrics(), kgo.FetchMaxBytes(1<<16), kgo.FetchMaxPartitionBytes(1<<16),
+	cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(broker, ",")...), kgo.DisableClientMetrics(), kgo.FetchMaxBytes(1<<16), kgo.FetchMaxPartitionBytes(1<<16),
 		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{topic: offs}))
 	if err != nil {
 		return time.Time{}, err

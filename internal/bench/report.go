@@ -15,9 +15,15 @@ func (r *Results) Print(w io.Writer) error {
 	fmt.Fprintf(w, "Pitwall bench%s: %s, GOMAXPROCS %d of %d CPUs (%s); load average %.2f at start, %.2f at end; took %s\n",
 		map[bool]string{true: " (quick: numbers not meaningful)"}[r.Config.Quick], m.GoVersion, m.GOMAXPROCS, m.NumCPU, m.CPUModel,
 		m.LoadStart, m.LoadEnd, r.Took.Round(100_000_000))
-	fmt.Fprintln(w, "Plugin side measured in this process; broker (producer dev) and simulator (producer race) in child processes.")
+	broker := "kfake"
+	if r.Config.Kafka == KafkaReal {
+		broker = "Apache Kafka (3 brokers)"
+		fmt.Fprintln(w, "Plugin side measured in this process; Apache Kafka (3 brokers, JVMs), the registry (producer dev) and the simulator (producer race) in child processes.")
+	} else {
+		fmt.Fprintln(w, "Plugin side measured in this process; broker (producer dev) and simulator (producer race) in child processes.")
+	}
 
-	fmt.Fprintln(w, "\nLive: producer race (full grid, 4 Hz) -> kfake -> RunStream -> SendFrame; latency = Send time - record ts")
+	fmt.Fprintf(w, "\nLive: producer race (full grid, 4 Hz) -> %s -> RunStream -> SendFrame; latency = Send time - record ts\n", broker)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "pace\tstream\tproduced\trows\tp50 ms\tp99 ms\tmax ms\trows/s\tframes/s\tKB/s\tRSS MB start/peak\tpeak heap MB\tload\t")
 	for _, p := range r.Paces {
@@ -67,7 +73,7 @@ func (r *Results) Summary() map[string]any {
 		"quick": r.Config.Quick, "go_version": r.Machine.GoVersion, "gomaxprocs": r.Machine.GOMAXPROCS,
 		"num_cpu": r.Machine.NumCPU, "cpu_model": r.Machine.CPUModel,
 		"load_avg_start": r.Machine.LoadStart, "load_avg_end": r.Machine.LoadEnd,
-		"wheelspin_registered": r.WheelSpin, "took_s": round(r.Took.Seconds(), 1),
+		"wheelspin_registered": r.WheelSpin, "took_s": round(r.Took.Seconds(), 1), "kafka": r.Config.kafka(),
 		"peak_rss_mb": round(r.PeakRSSMB, 1), "peak_heap_mb": round(r.PeakHeapMB, 1),
 	}
 	for _, p := range r.Paces {

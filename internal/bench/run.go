@@ -31,6 +31,9 @@ type Config struct {
 	Hour           time.Duration // span of the time-range query
 	// Phases to run: "live", "capacity", "query" (empty: all).
 	Phases []string
+	// Kafka is the broker: KafkaFake (producer dev: kfake, in a child
+	// process) or KafkaReal (three Apache Kafka brokers, internal/testkafka).
+	Kafka string
 	Log    io.Writer // progress lines
 }
 
@@ -128,7 +131,17 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 		return nil, err
 	}
 	defer func() { _ = env.broker.stop() }()
-	env.logf("broker %s, registry %s (producer dev, child process)", env.broker.kafka, env.broker.registry)
+	if cfg.Kafka == KafkaReal {
+		env.logf("starting three Apache Kafka brokers")
+		stop, err := useRealKafka(env.broker)
+		if err != nil {
+			return nil, err
+		}
+		defer stop()
+		env.logf("Apache Kafka at %s, registry %s (producer dev's srfake)", env.broker.kafka, env.broker.registry)
+	} else {
+		env.logf("broker %s, registry %s (producer dev, child process)", env.broker.kafka, env.broker.registry)
+	}
 	if env.ds, err = newDatasource(env.broker); err != nil {
 		return nil, err
 	}

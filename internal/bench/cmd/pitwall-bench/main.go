@@ -32,12 +32,19 @@ func run() error {
 	phases := flag.String("phases", "", "comma-separated phases to run: live, capacity, query (default: all)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	memProfile := flag.String("memprofile", "", "write an allocation profile of the run to this file")
+	kafka := flag.String("kafka", bench.KafkaFake, "broker: fake (producer dev's kfake) or real (three Apache Kafka brokers; needs Java 17 and the classpath of go tool mage integration)")
 	flag.Parse()
 	cfg := bench.DefaultConfig()
 	if *quick {
 		cfg = bench.QuickConfig()
 	}
 	cfg.Producer = *producer
+	switch *kafka {
+	case bench.KafkaFake, bench.KafkaReal:
+		cfg.Kafka = *kafka
+	default:
+		return fmt.Errorf("unknown -kafka %q: want fake or real", *kafka)
+	}
 	for _, p := range strings.Split(*phases, ",") {
 		switch p = strings.TrimSpace(p); p {
 		case "":
