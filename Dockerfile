@@ -4,11 +4,14 @@
 #   docker build --target producer -t pitwall-producer .  # the producer binary alone
 #
 # docker-compose.yml builds both. Stages:
-#   frontend  (Node)  npm ci && npm run build          -> /src/dist (module.js, panels/, plugin.json)
-#   gobuild   (Go)    go tool mage backend dashboards   -> /src/dist (gpx_pitwall_linux_<arch>, dashboards/)
+#   frontend  (Node)  npm ci && npm run build          -> /src/dist (the datasource: module.js, plugin.json)
+#                                                         /src/dist-panel (the leaderboard panel)
+#   gobuild   (Go)    go tool mage backend dashboards   -> /src/dist (gpx_pitwall_linux_<arch>, its
+#                                                         go_plugin_build_manifest, dashboards/)
 #                     go build ./producer               -> /out/producer
 #   producer          the producer on Alpine
-#   grafana           grafana/grafana with the plugin in /var/lib/grafana/plugins/pitwall-kafka-datasource
+#   grafana           grafana/grafana with the two plugins in /var/lib/grafana/plugins:
+#                     pitwall-kafka-datasource (dist/) and pitwall-leaderboard-panel (dist-panel/)
 
 ARG GO_VERSION=1.26.8
 ARG NODE_VERSION=20.20.2
@@ -33,6 +36,7 @@ COPY --from=frontend /src/dist ./dist
 # and the plugin's copy of the dashboards for its Dashboards tab.
 RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
     go tool mage -v backend dashboards \
+ && test -s dist/go_plugin_build_manifest \
  && go build -trimpath -ldflags "-s -w" -o /out/producer ./producer
 
 FROM alpine:${ALPINE_VERSION} AS producer
@@ -44,6 +48,7 @@ ENTRYPOINT ["/usr/local/bin/producer"]
 CMD ["serve", "--demo", "--brokers", "kafka:9092", "--registry", "http://schema-registry:8081", "--format", "avro"]
 
 FROM grafana/grafana:${GRAFANA_VERSION} AS grafana
-# The plugin folder name is the plugin id, as `grafana cli plugins install` would make it.
+# Each plugin folder is named after its plugin id, as `grafana cli plugins install` makes it.
 COPY --from=gobuild --chown=472:0 /src/dist /var/lib/grafana/plugins/pitwall-kafka-datasource
+COPY --from=frontend --chown=472:0 /src/dist-panel /var/lib/grafana/plugins/pitwall-leaderboard-panel
 ENV GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS=pitwall-kafka-datasource,pitwall-leaderboard-panel

@@ -7,6 +7,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/grafana/grafana-plugin-sdk-go/build"
@@ -136,7 +137,8 @@ func Soak() error {
 	return sh.RunV("go", "run", "./internal/soak")
 }
 
-// Frontend builds the frontend into dist/: npm ci on a fresh clone, then npm run build.
+// Frontend builds both frontends, the datasource into dist/ and the
+// leaderboard panel into dist-panel/: npm ci on a fresh clone, then npm run build.
 func Frontend() error {
 	return buildFrontend()
 }
@@ -153,50 +155,109 @@ func FrontendTest() error {
 	return nil
 }
 
-// Install builds the plugin (frontend and this machine's backend) and copies
-// it into $GF_PATHS_PLUGINS/pitwall-kafka-datasource. Use installTo to give
-// the folder as an argument instead.
-func Install() error { return installPlugin("") }
+// Install builds both plugins (the frontends and this machine's backend) and
+// copies them into $GF_PATHS_PLUGINS/pitwall-kafka-datasource and
+// $GF_PATHS_PLUGINS/pitwall-leaderboard-panel. Use installTo to give the
+// folder as an argument instead.
+func Install() error { return installPlugins("") }
 
-// InstallTo builds the plugin and copies it into DIR/pitwall-kafka-datasource:
+// InstallTo builds both plugins and copies them into DIR/<plugin id>:
 // go tool mage installTo /var/lib/grafana/plugins
-func InstallTo(dir string) error { return installPlugin(dir) }
+func InstallTo(dir string) error { return installPlugins(dir) }
 
-func installPlugin(dir string) error {
+func installPlugins(dir string) error {
 	pluginsDir, err := dist.PluginsDir(dir, os.Getenv)
 	if err != nil {
 		return err
 	}
 	mg.SerialDeps(buildFrontend, Backend, Dashboards)
-	if err := dist.Check("dist", []dist.Platform{dist.HostPlatform()}); err != nil {
-		return err
+	for _, b := range dist.Bundles {
+		if err := dist.Check(b, b.Dist, []dist.Platform{dist.HostPlatform()}); err != nil {
+			return err
+		}
 	}
-	dest, err := dist.Install("dist", pluginsDir)
-	if err != nil {
-		return err
+	var dests []string
+	for _, b := range dist.Bundles {
+		dest, err := dist.Install(b, b.Dist, pluginsDir)
+		if err != nil {
+			return err
+		}
+		dests = append(dests, dest)
 	}
-	fmt.Print(dist.GrafanaIniHint(dest))
+	fmt.Print(dist.GrafanaIniHint(dests...))
 	return nil
 }
 
-// Package builds the frontend and the backend for every platform, and writes
-// bin/pitwall-kafka-datasource-<version>.zip, which
-// `grafana cli --pluginUrl <zip> plugins install pitwall-kafka-datasource` installs.
-func Package() error {
+// Package builds both plugins, the backend for every platform, and writes
+// bin/pitwall-kafka-datasource-<version>.zip and
+// bin/pitwall-leaderboard-panel-<version>.zip, unsigned. Install the panel's
+// first: grafana cli --pluginUrl <zip> plugins install <id>.
+func Package() error { return packageBundles(false) }
+
+// Sign is package with a signature: it needs GRAFANA_ACCESS_POLICY_TOKEN
+// (and PITWALL_SIGN_ROOT_URLS for a private signature), signs both built
+// folders with npx @grafana/sign-plugin, then writes the two zips.
+func Sign() error { return packageBundles(true) }
+
+func packageBundles(sign bool) error {
+	var signCmds [][]string
+	if sign {
+		cmds, err := dist.SignCommands(os.Getenv)
+		if err != nil {
+			return err
+		}
+		signCmds = cmds
+	}
 	mg.SerialDeps(buildFrontend, build.BuildAll, Dashboards)
-	if err := dist.Check("dist", dist.ReleasePlatforms); err != nil {
-		return err
+	dirs := map[dist.Bundle]string{}
+	for _, b := range dist.Bundles {
+		if err := dist.Check(b, b.Dist, dist.ReleasePlatforms); err != nil {
+			return err
+		}
+		dirs[b] = b.Dist
 	}
-	version, err := dist.Version("dist")
+	version, err := dist.SameVersion(dirs)
 	if err != nil {
 		return err
 	}
-	zip, sum, err := dist.Zip("dist", "bin", version)
-	if err != nil {
-		return err
+	warnManifest()
+	for _, c := range signCmds {
+		if err := sh.RunV(c[0], c[1:]...); err != nil {
+			return fmt.Errorf("signing (%s): %w", strings.Join(c, " "), err)
+		}
 	}
-	fmt.Printf("Wrote %s\nsha256 %s\n", zip, sum)
+	for _, b := range dist.Bundles {
+		zip, sum, err := dist.Zip(b, b.Dist, "bin", version)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("Wrote %s\nsha256 %s\n", zip, sum)
+	}
+	if !sign {
+		fmt.Println("The zips are unsigned: Grafana loads them only where allow_loading_unsigned_plugins names both ids " +
+			"(go tool mage sign signs them; see the README's Signing section).")
+	}
 	return nil
+}
+
+// warnManifest compares the backend's Go build manifest with the Go files
+// git tracks, as the catalog's validator compares it with a clean clone, and
+// warns when they differ (uncommitted or untracked Go files in this tree).
+func warnManifest() {
+	m, err := dist.ReadManifest(filepath.Join(dist.Datasource.Dist, dist.ManifestFile))
+	if err != nil {
+		fmt.Println("WARNING:", err)
+		return
+	}
+	out, err := sh.Output("git", "ls-files", "--", "*.go")
+	if err != nil {
+		fmt.Println("WARNING: cannot list the Go files git tracks, so the Go build manifest is unchecked:", err)
+		return
+	}
+	if problems := dist.VerifyManifest(m, ".", strings.Fields(out)); len(problems) > 0 {
+		fmt.Printf("WARNING: the Go build manifest does not match the committed source, so the catalog's validator "+
+			"would reject this build; package from a clean clone:\n  - %s\n", strings.Join(problems, "\n  - "))
+	}
 }
 
 // Dashboards copies dashboards/*.json into dist/dashboards/, bound to an

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 )
 
 // ProvisionedUID is the uid of the datasource that provisioning/ creates
@@ -19,10 +20,18 @@ const ProvisionedUID = "pitwall"
 // user picks, whatever its uid.
 const DatasourceInput = "DS_PITWALL"
 
+// ImportedUIDSuffix is added to the uid of each dashboard the plugin ships
+// for its Dashboards tab. The provisioned copy keeps the plain uid; an import
+// under the same uid would try to overwrite it, which Grafana refuses with
+// 400 "Cannot save provisioned dashboard". With the suffix, Import beside a
+// provisioned copy adds a second, editable copy, and Re-import updates it.
+const ImportedUIDSuffix = "-imported"
+
 // ExportDashboards writes every *.json dashboard of srcDir into dstDir in the
 // form Grafana imports from a plugin: each reference to the provisioned
-// datasource becomes ${DS_PITWALL}, declared in __inputs, and __requires names
-// the plugins the dashboard needs. It returns the files written.
+// datasource becomes ${DS_PITWALL}, declared in __inputs; __requires names
+// the plugins the dashboard needs; the uid gets ImportedUIDSuffix, and so do
+// the /d/<uid> links between them. It returns the files written.
 func ExportDashboards(srcDir, dstDir string) ([]string, error) {
 	paths, err := filepath.Glob(filepath.Join(srcDir, "*.json"))
 	if err != nil {
@@ -35,13 +44,24 @@ func ExportDashboards(srcDir, dstDir string) ([]string, error) {
 		return nil, fmt.Errorf("creating %s: %w", dstDir, err)
 	}
 	sort.Strings(paths)
-	var written []string
-	for _, p := range paths {
+	raws := make([][]byte, len(paths))
+	renamed := map[string]string{}
+	for i, p := range paths {
 		raw, err := os.ReadFile(p)
 		if err != nil {
-			return written, fmt.Errorf("reading dashboard %s: %w", p, err)
+			return nil, fmt.Errorf("reading dashboard %s: %w", p, err)
 		}
-		out, err := ExportDashboard(raw)
+		raws[i] = raw
+		var head struct {
+			UID string `json:"uid"`
+		}
+		if json.Unmarshal(raw, &head) == nil && head.UID != "" {
+			renamed[head.UID] = head.UID + ImportedUIDSuffix
+		}
+	}
+	var written []string
+	for i, p := range paths {
+		out, err := exportDashboard(raws[i], renamed)
 		if err != nil {
 			return written, fmt.Errorf("dashboard %s: %w", p, err)
 		}
@@ -55,7 +75,11 @@ func ExportDashboards(srcDir, dstDir string) ([]string, error) {
 }
 
 // ExportDashboard turns one provisioned dashboard into its importable form.
-func ExportDashboard(raw []byte) ([]byte, error) {
+func ExportDashboard(raw []byte) ([]byte, error) { return exportDashboard(raw, nil) }
+
+// exportDashboard is ExportDashboard with renamed, the exported uid of each
+// provisioned one, for the dashboard's own uid and its /d/<uid> links.
+func exportDashboard(raw []byte, renamed map[string]string) ([]byte, error) {
 	var dash map[string]any
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
@@ -71,6 +95,10 @@ func ExportDashboard(raw []byte) ([]byte, error) {
 		return nil, fmt.Errorf("no reference to the datasource uid %q to bind", ProvisionedUID)
 	}
 	delete(dash, "id")
+	if uid, ok := dash["uid"].(string); ok && uid != "" {
+		dash["uid"] = uid + ImportedUIDSuffix
+	}
+	relink(dash, renamed)
 	dash["__inputs"] = []any{map[string]any{
 		"name":        DatasourceInput,
 		"label":       "Pitwall",
@@ -124,6 +152,39 @@ func rebind(v any, panelTypes map[string]bool) int {
 		}
 	}
 	return n
+}
+
+// relink points the dashboard's /d/<uid> links (dashboard links and panel
+// links) at the exported uids.
+func relink(v any, renamed map[string]string) {
+	switch t := v.(type) {
+	case map[string]any:
+		if u, ok := t["url"].(string); ok {
+			t["url"] = relinkURL(u, renamed)
+		}
+		for _, child := range t {
+			relink(child, renamed)
+		}
+	case []any:
+		for _, child := range t {
+			relink(child, renamed)
+		}
+	}
+}
+
+func relinkURL(u string, renamed map[string]string) string {
+	rest, ok := strings.CutPrefix(u, "/d/")
+	if !ok {
+		return u
+	}
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	if to, ok := renamed[rest[:end]]; ok {
+		return "/d/" + to + rest[end:]
+	}
+	return u
 }
 
 // isPanel tells a panel object from the other objects with a "type" (targets,

@@ -52,8 +52,10 @@ func TestExportDashboardBindsEveryReferenceToAnInput(t *testing.T) {
 	if _, ok := dash["id"]; ok {
 		t.Error("the database id should be dropped")
 	}
-	if dash["uid"] != "pitwall-f1-live" {
-		t.Errorf("dashboard uid changed to %v", dash["uid"])
+	// Not the provisioned uid: importing over a provisioned dashboard fails
+	// with 400 "Cannot save provisioned dashboard".
+	if dash["uid"] != "pitwall-f1-live-imported" {
+		t.Errorf("dashboard uid is %v, want pitwall-f1-live-imported", dash["uid"])
 	}
 	inputs, _ := dash["__inputs"].([]any)
 	if len(inputs) != 1 {
@@ -119,6 +121,29 @@ func TestExportDashboardsWritesEveryFile(t *testing.T) {
 	}
 }
 
+func TestExportDashboardsRelinkTheExportedCopies(t *testing.T) {
+	src, dst := t.TempDir(), t.TempDir()
+	withLinks := strings.Replace(sampleDashboard, `"title": "F1 live",`, `"title": "F1 live",
+  "links": [{"type": "link", "url": "/d/pitwall-explore-raw?orgId=1"}, {"type": "link", "url": "/d/elsewhere"},
+            {"type": "link", "url": "https://example.com/d/pitwall-explore-raw"}],`, 1)
+	raw := strings.NewReplacer(`"uid": "pitwall-f1-live"`, `"uid": "pitwall-explore-raw"`).Replace(sampleDashboard)
+	mustWrite(t, filepath.Join(src, "f1-live.json"), withLinks, 0o644)
+	mustWrite(t, filepath.Join(src, "raw.json"), raw, 0o644)
+	if _, err := ExportDashboards(src, dst); err != nil {
+		t.Fatal(err)
+	}
+	out, err := os.ReadFile(filepath.Join(dst, "f1-live.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(out)
+	for _, want := range []string{`"/d/pitwall-explore-raw-imported?orgId=1"`, `"/d/elsewhere"`, `"https://example.com/d/pitwall-explore-raw"`} {
+		if !strings.Contains(s, want) {
+			t.Errorf("exported links lack %s:\n%s", want, s)
+		}
+	}
+}
+
 // The repository's own dashboards export cleanly (they are what `go tool mage
 // dashboards` ships inside the plugin).
 func TestExportRepositoryDashboards(t *testing.T) {
@@ -128,5 +153,25 @@ func TestExportRepositoryDashboards(t *testing.T) {
 	}
 	if len(written) == 0 {
 		t.Fatal("no dashboards exported")
+	}
+	for _, f := range written {
+		raw, _ := os.ReadFile(f)
+		var d struct {
+			UID   string `json:"uid"`
+			Links []struct {
+				URL string `json:"url"`
+			} `json:"links"`
+		}
+		if err := json.Unmarshal(raw, &d); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasSuffix(d.UID, ImportedUIDSuffix) {
+			t.Errorf("%s: uid %q is the provisioned one; importing it next to the provisioned copy fails", f, d.UID)
+		}
+		for _, l := range d.Links {
+			if strings.HasPrefix(l.URL, "/d/") && !strings.Contains(l.URL, ImportedUIDSuffix) {
+				t.Errorf("%s: link %s leads to the provisioned copy", f, l.URL)
+			}
+		}
 	}
 }

@@ -16,24 +16,36 @@ import (
 
 var here = Platform{runtime.GOOS, runtime.GOARCH}
 
-// writeDist lays out a complete built plugin in a temp folder, shaped like
-// the real dist/: the frontend's files, a nested panel, an included dashboard
-// and one backend binary per platform.
-func writeDist(t *testing.T, platforms ...Platform) string {
+const sum64 = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+// writeDist lays out a complete built bundle in a temp folder, shaped like
+// the real dist/ or dist-panel/: the frontend's files, an included dashboard
+// and, for the datasource, one backend binary per platform and the Go build
+// manifest.
+func writeDist(t *testing.T, b Bundle, platforms ...Platform) string {
 	t.Helper()
 	dir := t.TempDir()
+	meta := `"info":{"version":"0.1.0","keywords":["f1"],
+		"logos":{"small":"img/logo.svg","large":"img/logo.svg"},
+		"links":[{"name":"Source","url":"https://example.com/src"},{"name":"Issues","url":"https://example.com/issues"}],
+		"screenshots":[{"name":"Race","path":"img/screenshots/race.png"}]}`
 	files := map[string]string{
-		"plugin.json": `{"id":"pitwall-kafka-datasource","type":"datasource","backend":true,"executable":"gpx_pitwall",
-			"info":{"version":"0.1.0"},
-			"includes":[{"type":"panel","path":"panels/leaderboard/plugin.json"},{"type":"dashboard","path":"dashboards/f1-live.json"}]}`,
-		"module.js":                       "define([],function(){})",
-		"img/logo.svg":                    "<svg/>",
-		"panels/leaderboard/plugin.json":  `{"id":"pitwall-leaderboard-panel","type":"panel"}`,
-		"panels/leaderboard/module.js":    "define([],function(){})",
-		"dashboards/f1-live.json":         `{"panels":[]}`,
-		"go_plugin_build_manifest":        "manifest",
-		"README.md":                       "# Pitwall",
-		"panels/leaderboard/img/logo.svg": "<svg/>",
+		"module.js":                "define([],function(){})",
+		"module.js.map":            `{"version":3}`,
+		"img/logo.svg":             "<svg/>",
+		"img/screenshots/race.png": "\x89PNG",
+		"README.md":                "# Pitwall",
+		"LICENSE":                  "Apache License",
+		"CHANGELOG.md":             "# Changelog",
+		"dashboards/f1-live.json":  `{"panels":[]}`,
+	}
+	if b.Type == "datasource" {
+		files["plugin.json"] = `{"id":"pitwall-kafka-datasource","type":"datasource","backend":true,"executable":"gpx_pitwall",` + meta + `,
+			"includes":[{"type":"dashboard","path":"dashboards/f1-live.json"}],
+			"dependencies":{"grafanaDependency":">=12.4.0","plugins":[{"id":"pitwall-leaderboard-panel","type":"panel","name":"Pitwall leaderboard"}]}}`
+		files[ManifestFile] = sum64 + ":pkg/main.go\n"
+	} else {
+		files["plugin.json"] = `{"id":"pitwall-leaderboard-panel","type":"panel",` + meta + `,"dependencies":{"grafanaDependency":">=12.4.0"}}`
 	}
 	for name, body := range files {
 		mustWrite(t, filepath.Join(dir, name), body, 0o644)
@@ -57,88 +69,110 @@ func mustWrite(t *testing.T, path, body string, perm os.FileMode) {
 	}
 }
 
-func TestCheckAcceptsACompleteDist(t *testing.T) {
-	dir := writeDist(t, ReleasePlatforms...)
-	if err := Check(dir, ReleasePlatforms); err != nil {
-		t.Fatalf("complete dist refused: %v", err)
-	}
-	v, err := Version(dir)
-	if err != nil || v != "0.1.0" {
-		t.Fatalf("Version = %q, %v; want 0.1.0", v, err)
+func mustRemove(t *testing.T, path string) {
+	t.Helper()
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
 	}
 }
 
-func TestCheckListsEveryProblem(t *testing.T) {
-	dir := writeDist(t, Platform{"linux", "amd64"})
-	mustWrite(t, filepath.Join(dir, "plugin.json"), `{"id":"other-datasource","backend":true,"executable":"gpx_pitwall",
-		"info":{"version":"%VERSION%"},"includes":[{"type":"dashboard","path":"dashboards/missing.json"}]}`, 0o644)
-	if err := os.Remove(filepath.Join(dir, "module.js")); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Remove(filepath.Join(dir, PanelDir, "module.js")); err != nil {
-		t.Fatal(err)
-	}
-	mustWrite(t, filepath.Join(dir, "gpx_pitwall_linux_amd64"), "not executable", 0o644)
-
-	err := Check(dir, []Platform{{"linux", "amd64"}, {"darwin", "arm64"}})
+func wantAll(t *testing.T, err error, wants ...string) {
+	t.Helper()
 	if err == nil {
-		t.Fatal("Check accepted a broken dist")
+		t.Fatalf("accepted; want errors about %q", wants)
 	}
-	for _, want := range []string{
-		`id is "other-datasource", want "pitwall-kafka-datasource"`,
-		`info.version is "%VERSION%"`,
-		`dashboards/missing.json`,
-		`gpx_pitwall_linux_amd64 is not executable`,
-		`no backend for darwin/arm64`,
-		`module.js is missing`,
-		`panels/leaderboard/module.js is missing`,
-	} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error does not mention %q:\n%v", want, err)
+	for _, w := range wants {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error does not mention %q:\n%v", w, err)
 		}
 	}
 }
 
-func TestCheckWrongPanelIDAndMissingPluginJSON(t *testing.T) {
-	dir := writeDist(t, here)
-	mustWrite(t, filepath.Join(dir, PanelDir, "plugin.json"), `{"id":"some-panel"}`, 0o644)
-	err := Check(dir, []Platform{here})
-	if err == nil || !strings.Contains(err.Error(), `id is "some-panel", want "pitwall-leaderboard-panel"`) {
-		t.Fatalf("wrong panel id not reported: %v", err)
+func TestCheckAcceptsBothCompleteBundles(t *testing.T) {
+	ds := writeDist(t, Datasource, ReleasePlatforms...)
+	if err := Check(Datasource, ds, ReleasePlatforms); err != nil {
+		t.Fatalf("complete datasource refused: %v", err)
 	}
+	panel := writeDist(t, Panel)
+	if err := Check(Panel, panel, ReleasePlatforms); err != nil {
+		t.Fatalf("complete panel refused: %v", err)
+	}
+	v, err := SameVersion(map[Bundle]string{Datasource: ds, Panel: panel})
+	if err != nil || v != "0.1.0" {
+		t.Fatalf("SameVersion = %q, %v; want 0.1.0", v, err)
+	}
+}
+
+func TestCheckListsEveryDatasourceProblem(t *testing.T) {
+	dir := writeDist(t, Datasource, Platform{"linux", "amd64"})
+	mustWrite(t, filepath.Join(dir, "plugin.json"), `{"id":"other-datasource","type":"datasource","backend":true,"executable":"gpx_pitwall",
+		"info":{"version":"%VERSION%","logos":{"small":"img/missing.svg","large":"./img/logo.svg"},"links":[{"name":"Source","url":"http://x"}]},
+		"includes":[{"type":"dashboard","path":"dashboards/missing.json"}],
+		"dependencies":{"plugins":[]}}`, 0o644)
+	mustRemove(t, filepath.Join(dir, "module.js.map"))
+	mustRemove(t, filepath.Join(dir, "LICENSE"))
+	mustRemove(t, filepath.Join(dir, ManifestFile))
+	mustWrite(t, filepath.Join(dir, "gpx_pitwall_linux_amd64"), "not executable", 0o644)
+	mustWrite(t, filepath.Join(dir, "panels/leaderboard/plugin.json"), `{"id":"pitwall-leaderboard-panel"}`, 0o644)
+
+	wantAll(t, Check(Datasource, dir, []Platform{{"linux", "amd64"}, {"darwin", "arm64"}}),
+		`id is "other-datasource", want "pitwall-kafka-datasource"`,
+		`info.version is "%VERSION%"`,
+		`dependencies.grafanaDependency is empty`,
+		`info.keywords is empty`,
+		`link "Source" is "http://x", not an https:// URL`,
+		`no "Issues" link`,
+		`small logo "img/missing.svg" is not in`,
+		`large logo path "./img/logo.svg" must be relative`,
+		`dashboards/missing.json`,
+		`gpx_pitwall_linux_amd64 is not executable`,
+		`no backend for darwin/arm64`,
+		`go_plugin_build_manifest`,
+		`dependencies.plugins does not name pitwall-leaderboard-panel`,
+		`module.js.map is missing`,
+		`LICENSE is missing`,
+		`holds another plugin (panels/leaderboard/plugin.json)`,
+	)
+}
+
+func TestCheckPanelHasNoBackendAndTheRightType(t *testing.T) {
+	dir := writeDist(t, Panel)
+	mustWrite(t, filepath.Join(dir, "plugin.json"), `{"id":"pitwall-leaderboard-panel","type":"datasource","backend":true,"executable":"x",
+		"info":{"version":"0.1.0","keywords":["f1"],"logos":{"small":"img/logo.svg","large":"img/logo.svg"},
+		"links":[{"name":"Source","url":"https://x"},{"name":"Issues","url":"https://x/i"}]},
+		"dependencies":{"grafanaDependency":">=12.4.0"}}`, 0o644)
+	mustRemove(t, filepath.Join(dir, "module.js"))
+	wantAll(t, Check(Panel, dir, nil), `type is "datasource", want "panel"`, `a panel has no backend`, `module.js is missing`)
 
 	empty := t.TempDir()
-	err = Check(empty, []Platform{here})
-	if err == nil || !strings.Contains(err.Error(), "plugin.json") || !strings.Contains(err.Error(), "module.js") {
-		t.Fatalf("empty dist not reported fully: %v", err)
-	}
+	wantAll(t, Check(Panel, empty, nil), "plugin.json", "module.js", "README.md")
 	if _, err := Version(empty); err == nil || !strings.Contains(err.Error(), "npm run build") {
 		t.Fatalf("Version of an empty dist should say to build the frontend, got %v", err)
 	}
 }
 
-func TestZipLayoutIsWhatGrafanaCLIInstalls(t *testing.T) {
-	dir := writeDist(t, ReleasePlatforms...)
-	out := t.TempDir()
-	zipPath, sum, err := Zip(dir, out, "0.1.0")
-	if err != nil {
-		t.Fatal(err)
+func TestCheckWantsTheDependencyTyped(t *testing.T) {
+	dir := writeDist(t, Datasource, here)
+	raw, _ := os.ReadFile(filepath.Join(dir, "plugin.json"))
+	mustWrite(t, filepath.Join(dir, "plugin.json"), strings.Replace(string(raw), `"type":"panel",`, `"type":"app",`, 1), 0o644)
+	wantAll(t, Check(Datasource, dir, []Platform{here}), `names pitwall-leaderboard-panel with type "app"`)
+}
+
+func TestSameVersionRefusesMixedBuilds(t *testing.T) {
+	ds, panel := writeDist(t, Datasource, here), writeDist(t, Panel)
+	raw, _ := os.ReadFile(filepath.Join(panel, "plugin.json"))
+	mustWrite(t, filepath.Join(panel, "plugin.json"), strings.Replace(string(raw), "0.1.0", "0.2.0", 1), 0o644)
+	if _, err := SameVersion(map[Bundle]string{Datasource: ds, Panel: panel}); err == nil || !strings.Contains(err.Error(), "rebuild both") {
+		t.Fatalf("mixed versions accepted: %v", err)
 	}
-	if filepath.Base(zipPath) != "pitwall-kafka-datasource-0.1.0.zip" {
-		t.Fatalf("zip name %s", filepath.Base(zipPath))
-	}
-	if st, err := os.Stat(zipPath); err != nil {
-		t.Fatal(err)
-	} else if st.Mode().Perm() != 0o644 {
-		t.Errorf("zip mode %v, want -rw-r--r--", st.Mode())
-	}
+}
+
+// zipEntries reads a zip and checks that every entry is under top/.
+func zipEntries(t *testing.T, zipPath, top string) map[string]*zip.File {
+	t.Helper()
 	raw, err := os.ReadFile(zipPath)
 	if err != nil {
 		t.Fatal(err)
-	}
-	h := sha256.Sum256(raw)
-	if hex.EncodeToString(h[:]) != sum {
-		t.Fatalf("returned sha256 %s does not match the file's", sum)
 	}
 	zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
 	if err != nil {
@@ -146,95 +180,122 @@ func TestZipLayoutIsWhatGrafanaCLIInstalls(t *testing.T) {
 	}
 	got := map[string]*zip.File{}
 	for _, f := range zr.File {
-		if f.Name != "pitwall-kafka-datasource/" && !strings.HasPrefix(f.Name, "pitwall-kafka-datasource/") {
-			t.Errorf("entry %q is outside the top folder", f.Name)
+		if f.Name != top+"/" && !strings.HasPrefix(f.Name, top+"/") {
+			t.Errorf("entry %q is outside the top folder %s/", f.Name, top)
 		}
 		if strings.Contains(f.Name, `\`) || strings.Contains(f.Name, "..") {
 			t.Errorf("entry %q has a bad path", f.Name)
 		}
 		got[f.Name] = f
 	}
-	// Every file of dist is in the zip, byte for byte, under the top folder.
-	var want []string
-	err = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		want = append(want, filepath.ToSlash(rel))
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sort.Strings(want)
-	for _, rel := range want {
-		f, ok := got["pitwall-kafka-datasource/"+rel]
-		if !ok {
-			t.Errorf("%s missing from the zip", rel)
-			continue
-		}
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(rc)
-		rc.Close()
-		orig, _ := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
-		if !bytes.Equal(body, orig) {
-			t.Errorf("%s differs in the zip", rel)
-		}
-	}
-	for _, p := range ReleasePlatforms {
-		f := got["pitwall-kafka-datasource/"+BinaryName("gpx_pitwall", p)]
-		if f == nil {
-			t.Fatalf("binary for %s missing", p)
-		}
-		if f.Mode().Perm()&0o111 == 0 {
-			t.Errorf("binary for %s lost its executable bit: %v", p, f.Mode())
-		}
-	}
-	if f := got["pitwall-kafka-datasource/plugin.json"]; f == nil || f.Mode().Perm()&0o111 != 0 {
-		t.Errorf("plugin.json missing or executable in the zip")
-	}
-	if f := got["pitwall-kafka-datasource/panels/leaderboard/"]; f == nil || !f.Mode().IsDir() {
-		t.Errorf("nested panel folder entry missing")
+	return got
+}
+
+func TestZipLayoutIsWhatTheCatalogAndGrafanaCLIExpect(t *testing.T) {
+	for _, b := range Bundles {
+		t.Run(b.ID, func(t *testing.T) {
+			var platforms []Platform
+			if b.Type == "datasource" {
+				platforms = ReleasePlatforms
+			}
+			dir := writeDist(t, b, platforms...)
+			zipPath, sum, err := Zip(b, dir, t.TempDir(), "0.1.0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := b.ID + "-0.1.0.zip"; filepath.Base(zipPath) != want {
+				t.Fatalf("zip name %s, want %s", filepath.Base(zipPath), want)
+			}
+			if st, err := os.Stat(zipPath); err != nil {
+				t.Fatal(err)
+			} else if st.Mode().Perm() != 0o644 {
+				t.Errorf("zip mode %v, want -rw-r--r--", st.Mode())
+			}
+			raw, _ := os.ReadFile(zipPath)
+			if h := sha256.Sum256(raw); hex.EncodeToString(h[:]) != sum {
+				t.Fatalf("returned sha256 %s does not match the file's", sum)
+			}
+			got := zipEntries(t, zipPath, b.ID)
+			// Every file of the folder is in the zip, byte for byte, under the top folder.
+			var want []string
+			_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+				if err == nil && !d.IsDir() {
+					rel, _ := filepath.Rel(dir, p)
+					want = append(want, filepath.ToSlash(rel))
+				}
+				return err
+			})
+			sort.Strings(want)
+			for _, rel := range want {
+				f, ok := got[b.ID+"/"+rel]
+				if !ok {
+					t.Errorf("%s missing from the zip", rel)
+					continue
+				}
+				rc, err := f.Open()
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := io.ReadAll(rc)
+				rc.Close()
+				orig, _ := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+				if !bytes.Equal(body, orig) {
+					t.Errorf("%s differs in the zip", rel)
+				}
+			}
+			for _, p := range platforms {
+				f := got[b.ID+"/"+BinaryName("gpx_pitwall", p)]
+				if f == nil {
+					t.Fatalf("binary for %s missing", p)
+				}
+				if f.Mode().Perm()&0o111 == 0 {
+					t.Errorf("binary for %s lost its executable bit: %v", p, f.Mode())
+				}
+			}
+			if b.Type == "datasource" && got[b.ID+"/"+ManifestFile] == nil {
+				t.Error("the Go build manifest is not in the datasource zip")
+			}
+			if f := got[b.ID+"/plugin.json"]; f == nil || f.Mode().Perm()&0o111 != 0 {
+				t.Errorf("plugin.json missing or executable in the zip")
+			}
+		})
 	}
 }
 
 func TestZipRefusesToPackItself(t *testing.T) {
-	dir := writeDist(t, here)
-	if _, _, err := Zip(dir, filepath.Join(dir, "out"), "0.1.0"); err == nil {
+	dir := writeDist(t, Datasource, here)
+	if _, _, err := Zip(Datasource, dir, filepath.Join(dir, "out"), "0.1.0"); err == nil {
 		t.Fatal("Zip wrote into the folder it packs")
 	}
-	if _, _, err := Zip(filepath.Join(dir, "nope"), t.TempDir(), "0.1.0"); err == nil {
+	if _, _, err := Zip(Datasource, filepath.Join(dir, "nope"), t.TempDir(), "0.1.0"); err == nil {
 		t.Fatal("Zip of a missing folder succeeded")
 	}
 }
 
-func TestInstallReplacesAnEarlierInstall(t *testing.T) {
-	dir := writeDist(t, here)
+func TestInstallPutsEachBundleInItsOwnFolder(t *testing.T) {
 	plugins := t.TempDir()
-	stale := filepath.Join(plugins, PluginID, "stale.js")
-	mustWrite(t, stale, "old", 0o644)
+	stale := filepath.Join(plugins, PluginID, "panels", "leaderboard", "module.js")
+	mustWrite(t, stale, "old nested panel", 0o644)
 	other := filepath.Join(plugins, "another-plugin", "plugin.json")
 	mustWrite(t, other, "{}", 0o644)
 
-	dest, err := Install(dir, plugins)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if dest != filepath.Join(plugins, PluginID) {
-		t.Fatalf("installed to %s", dest)
+	for _, b := range Bundles {
+		dest, err := Install(b, writeDist(t, b, here), plugins)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if dest != filepath.Join(plugins, b.ID) {
+			t.Fatalf("%s installed to %s", b.ID, dest)
+		}
+		if err := Check(b, dest, []Platform{here}); err != nil {
+			t.Errorf("installed folder is not a complete plugin: %v", err)
+		}
 	}
 	if _, err := os.Stat(stale); !os.IsNotExist(err) {
 		t.Errorf("a file of the earlier install survived: %v", err)
 	}
 	if _, err := os.Stat(other); err != nil {
 		t.Errorf("another plugin was touched: %v", err)
-	}
-	if err := Check(dest, []Platform{here}); err != nil {
-		t.Errorf("installed folder is not a complete plugin: %v", err)
 	}
 	entries, _ := os.ReadDir(plugins)
 	for _, e := range entries {
@@ -245,21 +306,21 @@ func TestInstallReplacesAnEarlierInstall(t *testing.T) {
 }
 
 func TestInstallCreatesPluginsFolderOnlyUnderAnExistingParent(t *testing.T) {
-	dir := writeDist(t, here)
+	dir := writeDist(t, Panel)
 	data := t.TempDir()
-	if _, err := Install(dir, filepath.Join(data, "plugins")); err != nil {
+	if _, err := Install(Panel, dir, filepath.Join(data, "plugins")); err != nil {
 		t.Fatalf("a missing plugins folder under an existing parent should be created: %v", err)
 	}
-	_, err := Install(dir, filepath.Join(data, "typo", "plugins"))
+	_, err := Install(Panel, dir, filepath.Join(data, "typo", "plugins"))
 	if err == nil || !strings.Contains(err.Error(), "does not exist") {
 		t.Fatalf("a plugins folder under a missing parent should be refused, got %v", err)
 	}
 	file := filepath.Join(data, "file")
 	mustWrite(t, file, "x", 0o644)
-	if _, err := Install(dir, file); err == nil || !strings.Contains(err.Error(), "not a folder") {
+	if _, err := Install(Panel, dir, file); err == nil || !strings.Contains(err.Error(), "not a folder") {
 		t.Fatalf("a file as plugins folder should be refused, got %v", err)
 	}
-	if _, err := Install(filepath.Join(data, "nodist"), data); err == nil || !strings.Contains(err.Error(), "build the plugin first") {
+	if _, err := Install(Panel, filepath.Join(data, "nodist"), data); err == nil || !strings.Contains(err.Error(), "build the plugin first") {
 		t.Fatalf("a missing dist should be refused, got %v", err)
 	}
 }
@@ -268,7 +329,7 @@ func TestInstallRefusesOverlap(t *testing.T) {
 	parent := t.TempDir()
 	dir := filepath.Join(parent, PluginID)
 	mustWrite(t, filepath.Join(dir, "plugin.json"), "{}", 0o644)
-	if _, err := Install(dir, parent); err == nil || !strings.Contains(err.Error(), "overlap") {
+	if _, err := Install(Datasource, dir, parent); err == nil || !strings.Contains(err.Error(), "overlap") {
 		t.Fatalf("installing dist onto itself should be refused, got %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "plugin.json")); err != nil {
@@ -298,8 +359,10 @@ func TestPluginsDirPrefersTheArgumentThenTheEnvironment(t *testing.T) {
 }
 
 func TestGrafanaIniHintNamesBothPlugins(t *testing.T) {
-	h := GrafanaIniHint("/var/lib/grafana/plugins/pitwall-kafka-datasource")
+	h := GrafanaIniHint("/p/pitwall-kafka-datasource", "/p/pitwall-leaderboard-panel")
 	for _, want := range []string{
+		"Installed /p/pitwall-kafka-datasource\n",
+		"Installed /p/pitwall-leaderboard-panel\n",
 		"[plugins]",
 		"allow_loading_unsigned_plugins = pitwall-kafka-datasource,pitwall-leaderboard-panel",
 		"GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS=pitwall-kafka-datasource,pitwall-leaderboard-panel",

@@ -26,12 +26,12 @@ func PluginsDir(arg string, getenv func(string) string) (string, error) {
 		"(Grafana's default is /var/lib/grafana/plugins for packages, <grafana>/data/plugins for a tarball)")
 }
 
-// Install copies distDir to pluginsDir/<plugin id>, replacing what an earlier
+// Install copies distDir, the built bundle b, to pluginsDir/<id>, replacing what an earlier
 // install left there, and returns that folder. The plugins folder itself is
 // created if its parent exists (a fresh Grafana tarball has no data/plugins
 // until its first start); a missing parent is more likely a typo, so it is an
 // error.
-func Install(distDir, pluginsDir string) (string, error) {
+func Install(b Bundle, distDir, pluginsDir string) (string, error) {
 	st, err := os.Stat(distDir)
 	if err != nil {
 		return "", fmt.Errorf("installing from %s: %w (build the plugin first)", distDir, err)
@@ -42,13 +42,13 @@ func Install(distDir, pluginsDir string) (string, error) {
 	if err := ensurePluginsDir(pluginsDir); err != nil {
 		return "", err
 	}
-	dest := filepath.Join(pluginsDir, PluginID)
+	dest := filepath.Join(pluginsDir, b.ID)
 	if inside(dest, distDir) || inside(distDir, dest) {
 		return "", fmt.Errorf("installing %s into %s: the two folders overlap", distDir, dest)
 	}
 	// Copy next to the destination first, then swap, so an interrupted copy
 	// never leaves a half plugin where Grafana looks.
-	tmp, err := os.MkdirTemp(pluginsDir, "."+PluginID+"-*")
+	tmp, err := os.MkdirTemp(pluginsDir, "."+b.ID+"-*")
 	if err != nil {
 		return "", fmt.Errorf("installing into %s: %w", pluginsDir, err)
 	}
@@ -147,16 +147,18 @@ func copyFile(src, dst string, perm fs.FileMode) error {
 	return nil
 }
 
-// GrafanaIniHint is what to tell the user after an install: how to let
-// Grafana load the unsigned plugin and its panel.
-func GrafanaIniHint(dest string) string {
+// GrafanaIniHint is what to tell the user after installing into dests:
+// how to let Grafana load the two unsigned plugins, and to restart it.
+func GrafanaIniHint(dests ...string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Installed the plugin in %s\n\n", dest)
-	b.WriteString("The plugin is unsigned. Allow it (and its leaderboard panel) in grafana.ini:\n\n")
+	for _, d := range dests {
+		fmt.Fprintf(&b, "Installed %s\n", d)
+	}
+	b.WriteString("\nThese builds are unsigned. Allow both plugins in grafana.ini:\n\n")
 	b.WriteString("  [plugins]\n")
 	fmt.Fprintf(&b, "  allow_loading_unsigned_plugins = %s,%s\n\n", PluginID, PanelID)
 	b.WriteString("or in Grafana's environment:\n\n")
 	fmt.Fprintf(&b, "  GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS=%s,%s\n\n", PluginID, PanelID)
-	b.WriteString("Then restart Grafana, so that it loads the new backend.\n")
+	b.WriteString("(not needed for builds signed with go tool mage sign). Then restart Grafana, so that it loads the new backend.\n")
 	return b.String()
 }

@@ -1,5 +1,8 @@
-// Package dist checks, installs and packages the built plugin folder (dist/).
-// The Magefile's install, installTo, package and dashboards targets call it.
+// Package dist checks, installs, signs and packages the two built plugins:
+// the datasource (dist/) and the leaderboard panel (dist-panel/). Grafana's
+// catalog allows nested plugins only in app plugins, so the panel is a plugin
+// of its own, and the datasource names it under dependencies.plugins. The
+// Magefile's install, installTo, package, sign and dashboards targets call it.
 package dist
 
 import (
@@ -9,7 +12,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"strings"
 )
 
 // Plugin ids of DESIGN.md.
@@ -18,8 +20,28 @@ const (
 	PanelID  = "pitwall-leaderboard-panel"
 )
 
-// PanelDir is where the nested leaderboard panel lives inside dist/.
-const PanelDir = "panels/leaderboard"
+// ManifestFile is the SDK's list of the Go sources a backend was built
+// from (sha256:path per line), which the catalog's validator checks against
+// the source code.
+const ManifestFile = "go_plugin_build_manifest"
+
+// Bundle is one plugin Pitwall ships, as the frontend build writes it into
+// its own folder.
+type Bundle struct {
+	ID   string // plugin id: the zip's top folder and the folder it installs into
+	Type string // plugin.json type
+	Dist string // the folder the build writes, relative to the repository root
+}
+
+var (
+	// Datasource is the backend datasource plugin, built into dist/.
+	Datasource = Bundle{ID: PluginID, Type: "datasource", Dist: "dist"}
+	// Panel is the leaderboard panel plugin, built from
+	// src/panels/leaderboard/ into dist-panel/.
+	Panel = Bundle{ID: PanelID, Type: "panel", Dist: "dist-panel"}
+	// Bundles are both, in the order they are checked, installed and packaged.
+	Bundles = []Bundle{Datasource, Panel}
+)
 
 // Platform is a GOOS/GOARCH pair the backend binary is built for.
 type Platform struct{ OS, Arch string }
@@ -33,6 +55,10 @@ var ReleasePlatforms = []Platform{
 	{"darwin", "amd64"}, {"darwin", "arm64"}, {"windows", "amd64"},
 }
 
+// HostPlatform is the platform this program runs on, whose backend a local
+// Grafana loads.
+func HostPlatform() Platform { return Platform{runtime.GOOS, runtime.GOARCH} }
+
 // pluginJSON is the part of a plugin.json that packaging relies on.
 type pluginJSON struct {
 	ID         string `json:"id"`
@@ -41,11 +67,32 @@ type pluginJSON struct {
 	Executable string `json:"executable"`
 	Info       struct {
 		Version string `json:"version"`
+		Logos   struct {
+			Small string `json:"small"`
+			Large string `json:"large"`
+		} `json:"logos"`
+		Links []struct {
+			Name string `json:"name"`
+			URL  string `json:"url"`
+		} `json:"links"`
+		Keywords    []string `json:"keywords"`
+		Screenshots []struct {
+			Name string `json:"name"`
+			Path string `json:"path"`
+		} `json:"screenshots"`
 	} `json:"info"`
 	Includes []struct {
 		Type string `json:"type"`
 		Path string `json:"path"`
 	} `json:"includes"`
+	Dependencies struct {
+		GrafanaDependency string `json:"grafanaDependency"`
+		Plugins           []struct {
+			ID   string `json:"id"`
+			Type string `json:"type"`
+			Name string `json:"name"`
+		} `json:"plugins"`
+	} `json:"dependencies"`
 }
 
 func readPluginJSON(path string) (pluginJSON, error) {
@@ -62,7 +109,7 @@ func readPluginJSON(path string) (pluginJSON, error) {
 
 var versionRE = regexp.MustCompile(`^[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$`)
 
-// Version returns the plugin version written into dist/plugin.json by the
+// Version returns the plugin version written into distDir/plugin.json by the
 // frontend build (which replaces plugin.json's %VERSION% with package.json's).
 func Version(distDir string) (string, error) {
 	p, err := readPluginJSON(filepath.Join(distDir, "plugin.json"))
@@ -77,6 +124,27 @@ func Version(distDir string) (string, error) {
 	return v, nil
 }
 
+// SameVersion returns the version the bundles' folders share, or an error
+// when they differ (one was built from another checkout or left over).
+func SameVersion(dirs map[Bundle]string) (string, error) {
+	version := ""
+	for _, b := range Bundles {
+		dir, ok := dirs[b]
+		if !ok {
+			continue
+		}
+		v, err := Version(dir)
+		if err != nil {
+			return "", err
+		}
+		if version != "" && v != version {
+			return "", fmt.Errorf("%s is version %s but %s is %s: rebuild both (npm run build)", dir, v, dirs[Datasource], version)
+		}
+		version = v
+	}
+	return version, nil
+}
+
 // BinaryName is the file name Grafana looks for: <executable>_<os>_<arch>[.exe].
 func BinaryName(executable string, p Platform) string {
 	name := fmt.Sprintf("%s_%s_%s", executable, p.OS, p.Arch)
@@ -86,72 +154,7 @@ func BinaryName(executable string, p Platform) string {
 	return name
 }
 
-// Check reports everything missing or wrong in distDir for a plugin that
-// Grafana can load on each of the given platforms: the datasource's
-// plugin.json and module.js, the nested leaderboard panel, every file that
-// plugin.json includes, and an executable backend binary per platform. The
-// error lists every problem, not just the first.
-func Check(distDir string, platforms []Platform) error {
-	var problems []string
-	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
-
-	p, err := readPluginJSON(filepath.Join(distDir, "plugin.json"))
-	if err != nil {
-		add("%v", err)
-	} else {
-		if p.ID != PluginID {
-			add("plugin.json: id is %q, want %q", p.ID, PluginID)
-		}
-		if _, err := Version(distDir); err != nil {
-			add("%v", err)
-		}
-		for _, inc := range p.Includes {
-			if inc.Path == "" {
-				continue
-			}
-			if !isFile(filepath.Join(distDir, filepath.FromSlash(inc.Path))) {
-				add("plugin.json includes %s %q, which is not in %s", inc.Type, inc.Path, distDir)
-			}
-		}
-		if !p.Backend || p.Executable == "" {
-			add("plugin.json: backend must be true with an executable (DESIGN.md: gpx_pitwall)")
-		} else {
-			for _, pl := range platforms {
-				bin := filepath.Join(distDir, BinaryName(p.Executable, pl))
-				st, err := os.Stat(bin)
-				switch {
-				case err != nil:
-					add("no backend for %s: %s is missing (go tool mage backend builds this machine's; go tool mage package builds them all)", pl, bin)
-				case pl.OS != "windows" && st.Mode().Perm()&0o111 == 0:
-					add("%s is not executable", bin)
-				}
-			}
-		}
-	}
-	if !isFile(filepath.Join(distDir, "module.js")) {
-		add("module.js is missing from %s (run npm run build)", distDir)
-	}
-	panel, err := readPluginJSON(filepath.Join(distDir, PanelDir, "plugin.json"))
-	switch {
-	case err != nil:
-		add("leaderboard panel: %v", err)
-	case panel.ID != PanelID:
-		add("%s/plugin.json: id is %q, want %q", PanelDir, panel.ID, PanelID)
-	}
-	if !isFile(filepath.Join(distDir, PanelDir, "module.js")) {
-		add("%s/module.js is missing from %s (run npm run build)", PanelDir, distDir)
-	}
-	if len(problems) > 0 {
-		return fmt.Errorf("%s is not a complete plugin:\n  - %s", distDir, strings.Join(problems, "\n  - "))
-	}
-	return nil
-}
-
 func isFile(path string) bool {
 	st, err := os.Stat(path)
 	return err == nil && st.Mode().IsRegular()
 }
-
-// HostPlatform is the platform this program runs on, whose backend a local
-// Grafana loads.
-func HostPlatform() Platform { return Platform{runtime.GOOS, runtime.GOARCH} }

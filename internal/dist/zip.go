@@ -14,16 +14,16 @@ import (
 )
 
 // ZipName is the file name of a packaged plugin version.
-func ZipName(version string) string {
-	return fmt.Sprintf("%s-%s.zip", PluginID, version)
+func ZipName(id, version string) string {
+	return fmt.Sprintf("%s-%s.zip", id, version)
 }
 
-// Zip writes distDir into outDir/<plugin id>-<version>.zip with every entry
-// under one top folder named for the plugin id, the layout that
-// `grafana cli --pluginUrl <zip> plugins install <id>` unpacks into the
-// plugins folder. File modes are kept, so backend binaries stay executable.
-// It returns the zip's path and its SHA-256.
-func Zip(distDir, outDir, version string) (zipPath, sum string, err error) {
+// Zip writes distDir, the built bundle b, into outDir/<id>-<version>.zip
+// with every entry under one top folder named for the plugin id, the layout
+// that the catalog expects and `grafana cli --pluginUrl <zip> plugins
+// install <id>` unpacks into the plugins folder. File modes are kept, so
+// backend binaries stay executable. It returns the zip's path and its SHA-256.
+func Zip(b Bundle, distDir, outDir, version string) (zipPath, sum string, err error) {
 	st, err := os.Stat(distDir)
 	if err != nil {
 		return "", "", fmt.Errorf("packaging %s: %w", distDir, err)
@@ -34,7 +34,7 @@ func Zip(distDir, outDir, version string) (zipPath, sum string, err error) {
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return "", "", fmt.Errorf("creating %s: %w", outDir, err)
 	}
-	zipPath = filepath.Join(outDir, ZipName(version))
+	zipPath = filepath.Join(outDir, ZipName(b.ID, version))
 	if inside(zipPath, distDir) {
 		return "", "", fmt.Errorf("packaging %s: the zip %s would be inside the folder it packs", distDir, zipPath)
 	}
@@ -50,7 +50,7 @@ func Zip(distDir, outDir, version string) (zipPath, sum string, err error) {
 	}()
 	h := sha256.New()
 	zw := zip.NewWriter(io.MultiWriter(tmp, h))
-	if err = addTree(zw, distDir, PluginID); err != nil {
+	if err = addTree(zw, distDir, b.ID); err != nil {
 		return "", "", err
 	}
 	if err = zw.Close(); err != nil {

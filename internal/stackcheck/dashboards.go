@@ -49,6 +49,13 @@ type Panel struct {
 	// its series). What the options name in the frames is checked in
 	// src/dashboards.test.ts, with Grafana's own matchers.
 	PluginVersion string `json:"pluginVersion"`
+	// Description and Links show in the panel's header, even when Grafana
+	// lacks the panel's plugin and draws an empty body.
+	Description string `json:"description"`
+	Links       []struct {
+		Title string `json:"title"`
+		URL   string `json:"url"`
+	} `json:"links"`
 }
 
 // GridPos is a panel's place on the 24-column grid.
@@ -152,6 +159,11 @@ func CheckDashboard(d Dashboard) []error {
 			seen[p.ID] = p.Title
 			if !contains(CorePanels, p.Type) && p.Type != PanelType {
 				add("%s: type %q is neither a core panel nor %s", where, p.Type, PanelType)
+			}
+			if p.Type == PanelType {
+				for _, e := range missingPanelHint(p) {
+					add("%s: %v", where, e)
+				}
 			}
 			if top {
 				// A collapsed row's panels keep the places they have when it opens.
@@ -270,6 +282,29 @@ func checkGrid(uid string, ps []Panel) []error {
 				errs = append(errs, fmt.Errorf("%s: panels %q and %q overlap", uid, a.Title, b.Title))
 			}
 		}
+	}
+	return errs
+}
+
+// missingPanelHint checks what a user without the leaderboard panel plugin
+// sees: Grafana 12.4 draws an empty panel whose header says "Plugin
+// pitwall-leaderboard-panel not found", next to the panel's description and
+// links. They must say how to get the plugin.
+func missingPanelHint(p Panel) []error {
+	var errs []error
+	if !strings.Contains(p.Description, PanelType) || !strings.Contains(strings.ToLower(p.Description), "install") {
+		errs = append(errs, fmt.Errorf("the description must say to install %s, for Grafanas without it", PanelType))
+	}
+	catalog, howTo := false, false
+	for _, l := range p.Links {
+		catalog = catalog || l.URL == "/plugins/"+PanelType
+		howTo = howTo || (strings.HasPrefix(l.URL, "https://") && strings.Contains(strings.ToLower(l.Title), "install"))
+	}
+	if !catalog {
+		errs = append(errs, fmt.Errorf("no panel link to /plugins/%s (the plugin's page in Grafana)", PanelType))
+	}
+	if !howTo {
+		errs = append(errs, fmt.Errorf("no panel link to the install instructions (an https:// link titled with \"install\")"))
 	}
 	return errs
 }

@@ -143,6 +143,13 @@ func TestDashboardProblemsAreFound(t *testing.T) {
 			d.Panels = append(d.Panels, p)
 		}, `panels "Speed" and "RPM" overlap`},
 		"off the grid": {func(d *Dashboard) { d.Panels[0].GridPos = GridPos{20, 0, 8, 8} }, "off the 24-column grid"},
+		"leaderboard without install hint": {func(d *Dashboard) {
+			d.Panels[0].Type, d.Panels[0].Description = PanelType, "The race order, live."
+		}, "the description must say to install pitwall-leaderboard-panel"},
+		"leaderboard without links": {func(d *Dashboard) {
+			d.Panels[0].Type = PanelType
+			d.Panels[0].Description = "Needs pitwall-leaderboard-panel: install it."
+		}, "no panel link to /plugins/pitwall-leaderboard-panel"},
 		"nested panel": {func(d *Dashboard) {
 			row := Panel{ID: 9, Type: "row", Title: "Row", GridPos: GridPos{0, 8, 24, 1},
 				Panels: []Panel{{ID: 10, Type: "piechart", Title: "Nested", GridPos: GridPos{0, 9, 6, 6},

@@ -79,6 +79,7 @@ func Load(root string) (*Stack, error) {
 const (
 	ProvisioningDir = "/etc/grafana/provisioning"
 	PluginDir       = "/var/lib/grafana/plugins/" + DatasourceType
+	PanelPluginDir  = "/var/lib/grafana/plugins/" + PanelType
 )
 
 // CheckGrafanaService checks the grafana service's mounts (provisioning and
@@ -229,14 +230,21 @@ func CheckDockerfile(stages []Stage, goMod, nvmrc string) []error {
 	} else if last.Name != "grafana" {
 		add("the Grafana stage must be named grafana, is %q", last.Name)
 	}
-	copied := false
-	for _, l := range last.Lines {
-		if strings.HasPrefix(strings.ToUpper(l), "COPY ") && strings.HasSuffix(l, " "+PluginDir) {
-			copied = true
+	// Two plugins, each in a folder named after its id: the datasource with
+	// its backend (dist/), the leaderboard panel (dist-panel/).
+	for _, dir := range []string{PluginDir, PanelPluginDir} {
+		copied := false
+		for _, l := range last.Lines {
+			if strings.HasPrefix(strings.ToUpper(l), "COPY ") && strings.HasSuffix(l, " "+dir) {
+				copied = true
+			}
+		}
+		if !copied {
+			add("the Grafana stage does not COPY a plugin to %s", dir)
 		}
 	}
-	if !copied {
-		add("the Grafana stage does not COPY the plugin to %s", PluginDir)
+	if st, ok := byBase("golang"); ok && !hasRun(st, "go_plugin_build_manifest") {
+		add("the Go stage must check that the backend build wrote its go_plugin_build_manifest")
 	}
 	return errs
 }

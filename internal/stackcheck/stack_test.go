@@ -165,7 +165,11 @@ func TestDockerfileProblemsAreFound(t *testing.T) {
 		{"other Grafana", [][2]string{{"ARG GRAFANA_VERSION=12.4.10", "ARG GRAFANA_VERSION=11.6.0"}},
 			[]string{"must be grafana/grafana:12.4.x"}},
 		{"plugin not copied", [][2]string{{"/src/dist /var/lib/grafana/plugins/pitwall-kafka-datasource", "/src/dist /var/lib/grafana/plugins/pitwall"}},
-			[]string{"does not COPY the plugin to /var/lib/grafana/plugins/pitwall-kafka-datasource"}},
+			[]string{"does not COPY a plugin to /var/lib/grafana/plugins/pitwall-kafka-datasource"}},
+		{"panel not copied", [][2]string{{"COPY --from=frontend --chown=472:0 /src/dist-panel /var/lib/grafana/plugins/pitwall-leaderboard-panel\n", ""}},
+			[]string{"does not COPY a plugin to /var/lib/grafana/plugins/pitwall-leaderboard-panel"}},
+		{"manifest unchecked", [][2]string{{" && test -s dist/go_plugin_build_manifest \\\n", ""}},
+			[]string{"go_plugin_build_manifest"}},
 		{"no npm ci", [][2]string{{"RUN npm ci --no-audit --no-fund", "RUN npm install"}},
 			[]string{"must run npm ci and npm run build"}},
 	}

@@ -192,13 +192,13 @@ func (c *compiler) compile(w, r avro.Schema, name, full string) (*avroOp, error)
 		}
 		return op, nil
 	case avro.Fixed:
-		fs := w.(*avro.FixedSchema)
+		fixed := w.(*avro.FixedSchema)
 		op, err := c.newOp(opFixed, name, full)
 		if err != nil {
 			return nil, err
 		}
-		op.size = fs.Size()
-		if dec, ok := fs.Logical().(*avro.DecimalLogicalSchema); ok {
+		op.size = fixed.Size()
+		if dec, ok := fixed.Logical().(*avro.DecimalLogicalSchema); ok {
 			op.decimal = dec.Scale() + 1
 		}
 		return op, nil
