@@ -144,9 +144,16 @@ func Frontend() error {
 }
 
 // FrontendTest checks the frontend: it builds it (npm ci first on a fresh
-// clone), then runs npm run typecheck, lint and test:ci (Jest).
+// clone), checks that dist/ and dist-panel/ are complete plugins but for the
+// backend, then runs npm run typecheck, lint and test:ci (Jest).
 func FrontendTest() error {
-	mg.SerialDeps(buildFrontend)
+	mg.SerialDeps(buildFrontend, Dashboards)
+	// The two plugins the build writes, without backends.
+	for _, b := range dist.Bundles {
+		if err := dist.Check(b, b.Dist, nil); err != nil {
+			return err
+		}
+	}
 	for _, script := range []string{"typecheck", "lint", "test:ci"} {
 		if err := sh.RunV("npm", "run", script); err != nil {
 			return fmt.Errorf("frontend check npm run %s: %w", script, err)

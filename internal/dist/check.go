@@ -14,8 +14,9 @@ import (
 // logos, screenshots, included files, links), module.js with its source
 // map, README.md, LICENSE, no plugin nested inside (only app plugins may
 // nest), and for the datasource its dependency on the panel plus, per
-// platform, an executable backend and the Go build manifest. The error lists
-// every problem, not just the first.
+// platform, an executable backend and the Go build manifest. With no
+// platforms it checks the frontend build alone (no backend, no manifest).
+// The error lists every problem, not just the first.
 func Check(b Bundle, dir string, platforms []Platform) error {
 	var problems []string
 	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
@@ -98,6 +99,9 @@ func checkMetadata(b Bundle, dir string, p pluginJSON, add func(string, ...any))
 func checkBackend(dir string, p pluginJSON, platforms []Platform, add func(string, ...any)) {
 	if !p.Backend || p.Executable == "" {
 		add("plugin.json: backend must be true with an executable (DESIGN.md: gpx_pitwall)")
+		return
+	}
+	if len(platforms) == 0 {
 		return
 	}
 	for _, pl := range platforms {

@@ -97,6 +97,12 @@ func TestCheckAcceptsBothCompleteBundles(t *testing.T) {
 	if err := Check(Panel, panel, ReleasePlatforms); err != nil {
 		t.Fatalf("complete panel refused: %v", err)
 	}
+	// The frontend build alone (what go tool mage frontendTest checks).
+	front := writeDist(t, Datasource)
+	mustRemove(t, filepath.Join(front, ManifestFile))
+	if err := Check(Datasource, front, nil); err != nil {
+		t.Fatalf("a complete frontend build refused: %v", err)
+	}
 	v, err := SameVersion(map[Bundle]string{Datasource: ds, Panel: panel})
 	if err != nil || v != "0.1.0" {
 		t.Fatalf("SameVersion = %q, %v; want 0.1.0", v, err)
