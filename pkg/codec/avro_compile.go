@@ -117,7 +117,7 @@ func (c *compiler) newOp(kind opKind, name, full string) (*avroOp, error) {
 	if !c.dynamic && !c.noEmit && kind.leaf() {
 		s, ok := c.slots[full]
 		if !ok {
-			s = int32(len(c.names))
+			s = int32(len(c.names)) // #nosec G115 -- below maxProgramOps
 			c.names = append(c.names, full)
 			c.slots[full] = s
 		}

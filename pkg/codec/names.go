@@ -36,7 +36,7 @@ func (n *Names) add(name string) (int32, bool) {
 	if n.max > 0 && len(n.names) >= n.max {
 		return -1, false
 	}
-	id := int32(len(n.names))
+	id := int32(len(n.names)) // #nosec G115 -- a names table holds far fewer than 2^31 names
 	n.names = append(n.names, name)
 	n.ids[name] = id
 	return id, true

@@ -47,7 +47,7 @@ func (s *seriesSet) get(driver, raceID string) *series {
 	x := s.byRace[key]
 	if x == nil {
 		d, r := strings.Clone(driver), strings.Clone(raceID)
-		x = &series{id: int32(len(s.list)), driver: d, raceID: r, dec: newDecimator(s.maxPoints)}
+		x = &series{id: int32(len(s.list)), driver: d, raceID: r, dec: newDecimator(s.maxPoints)} // #nosec G115 -- one series per driver and race
 		x.liveKey = "driver=" + d
 		if s.raceLabel {
 			x.liveKey += ",race_id=" + labelSafe(r)

@@ -243,7 +243,7 @@ func unescape(s string) (string, error) {
 			if hi < 0 || lo < 0 {
 				return "", fmt.Errorf("bad escape %q", s[i:i+3])
 			}
-			b.WriteByte(byte(hi<<4 | lo))
+			b.WriteByte(byte(hi<<4 | lo)) // #nosec G115 -- two hex digits, 0..255
 			i += 2
 		default:
 			return "", fmt.Errorf("unexpected %q in %q", c, s)

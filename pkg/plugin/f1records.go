@@ -39,10 +39,10 @@ func (s *slotIndex) slot(names *codec.Names, id int32) int {
 		s.names, s.slots = names, s.slots[:0]
 	}
 	for int(id) >= len(s.slots) {
-		n := int32(len(s.slots))
+		n := int32(len(s.slots)) // #nosec G115 -- below id, an int32
 		v := int8(-1)
 		if i, ok := s.want[names.Name(n)]; ok {
-			v = int8(i)
+			v = int8(i) // #nosec G115 -- a slot of the slotNames lists, fewer than 20
 		}
 		s.slots = append(s.slots, v)
 	}

@@ -195,7 +195,7 @@ func (s Settings) tlsConfig() (*tls.Config, error) {
 	if !s.TLSEnabled {
 		return nil, nil
 	}
-	cfg := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: s.TLSServerName, InsecureSkipVerify: s.TLSSkipVerify} //nolint:gosec // user's explicit choice
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: s.TLSServerName, InsecureSkipVerify: s.TLSSkipVerify} // #nosec G402 -- the user's explicit tlsSkipVerify setting
 	if s.TLSCACert.IsSet() {
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM([]byte(s.TLSCACert.Reveal())) {
@@ -250,7 +250,7 @@ func (s Settings) registryConfig() codec.RegistryConfig {
 			t = &tls.Config{MinVersion: tls.VersionTLS12}
 		}
 		if t != nil {
-			t.InsecureSkipVerify = s.SchemaRegistryTLSSkipVerify //nolint:gosec // the user's explicit choice for the registry
+			t.InsecureSkipVerify = s.SchemaRegistryTLSSkipVerify // #nosec G402 -- the user's explicit schemaRegistryTlsSkipVerify setting
 		}
 	}
 	return codec.RegistryConfig{

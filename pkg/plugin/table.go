@@ -137,7 +137,7 @@ func (t *Table) SetField(names *codec.Names, f codec.Field) {
 		if f.Kind == codec.KindNull || (t.opt.NumbersOnly && f.Kind != codec.KindNumber) {
 			return
 		}
-		ci = int32(t.column(names.Name(f.ID), f.Kind))
+		ci = int32(t.column(names.Name(f.ID), f.Kind)) // #nosec G115 -- a column index, below the table's column cap
 		t.byID[f.ID] = ci
 	}
 	t.put(t.cols[ci], f)
@@ -164,7 +164,7 @@ func (t *Table) resolve(name string) int32 {
 		}
 	}
 	if i, ok := t.index[name]; ok {
-		return int32(i)
+		return int32(i) // #nosec G115 -- a column index, below the table's column cap
 	}
 	return int32(1 << 30) // created on the first non-null value
 }

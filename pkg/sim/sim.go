@@ -186,7 +186,7 @@ func New(cfg Config) (*Sim, error) {
 		cfg:     cfg,
 		circ:    cfg.Circuit,
 		prof:    cfg.Circuit.SpeedProfile(),
-		rng:     rand.New(rand.NewPCG(cfg.Seed, 0x7069_7477_616c_6c)),
+		rng:     rand.New(rand.NewPCG(cfg.Seed, 0x7069_7477_616c_6c)), // #nosec G404 -- a seeded, reproducible simulation, not a secret
 		laps:    cfg.Laps,
 		tickMs:  1000 / cfg.RateHz,
 		an:      f1.NewAnalyzer(cfg.Rules),
@@ -277,27 +277,27 @@ func (s *Sim) resetQueue() {
 
 func (s *Sim) emitTel(t f1.Telemetry) {
 	s.tel = append(s.tel, t)
-	s.q = append(s.q, qitem{KindTelemetry, t.Ts, int32(len(s.tel) - 1)})
+	s.q = append(s.q, qitem{KindTelemetry, t.Ts, int32(len(s.tel) - 1)}) // #nosec G115 -- events of one race, far below 2^31
 }
 
 func (s *Sim) emitPos(p f1.Position) {
 	s.pos = append(s.pos, p)
-	s.q = append(s.q, qitem{KindPosition, p.Ts, int32(len(s.pos) - 1)})
+	s.q = append(s.q, qitem{KindPosition, p.Ts, int32(len(s.pos) - 1)}) // #nosec G115 -- events of one race, far below 2^31
 }
 
 func (s *Sim) emitRC(ts int64, typ, driver string, lap int, msg string) {
 	s.rc = append(s.rc, f1.RaceControl{Ts: ts, RaceID: s.cfg.RaceID, Type: typ, Driver: driver, Lap: lap, TotalLaps: s.laps, Message: msg})
-	s.q = append(s.q, qitem{KindRaceControl, ts, int32(len(s.rc) - 1)})
+	s.q = append(s.q, qitem{KindRaceControl, ts, int32(len(s.rc) - 1)}) // #nosec G115 -- events of one race, far below 2^31
 }
 
 // emitAlert queues an alert at the time of the sample that raised it.
 func (s *Sim) emitAlert(at int64, a f1.Alert) {
 	s.alert = append(s.alert, a)
-	s.q = append(s.q, qitem{KindAlert, at, int32(len(s.alert) - 1)})
+	s.q = append(s.q, qitem{KindAlert, at, int32(len(s.alert) - 1)}) // #nosec G115 -- events of one race, far below 2^31
 }
 
 func (s *Sim) emitTruth(at int64, t Truth) {
 	t.RaceID = s.cfg.RaceID
 	s.truth = append(s.truth, t)
-	s.q = append(s.q, qitem{KindTruth, at, int32(len(s.truth) - 1)})
+	s.q = append(s.q, qitem{KindTruth, at, int32(len(s.truth) - 1)}) // #nosec G115 -- events of one race, far below 2^31
 }
