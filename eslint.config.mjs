@@ -37,4 +37,11 @@ export default defineConfig([
     ],
   },
   ...baseConfig,
+  {
+    // The plugin catalog's validator (its semgrep rules) forbids console
+    // logging in plugin code other than errors and warnings.
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ['**/*.test.ts', '**/*.test.tsx', 'src/testing/**'],
+    rules: { 'no-console': ['error', { allow: ['error', 'warn'] }] },
+  },
 ]);
