@@ -6,6 +6,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 )
 
@@ -25,6 +26,9 @@ func Check(b Bundle, dir string, platforms []Platform) error {
 	if err != nil {
 		add("%v (run npm run build)", err)
 	} else {
+		if _, err := Version(dir); err != nil {
+			add("%v", err)
+		}
 		checkMetadata(b, dir, p, add)
 		if b.Type == "datasource" {
 			checkBackend(dir, p, platforms, add)
@@ -53,9 +57,6 @@ func checkMetadata(b Bundle, dir string, p pluginJSON, add func(string, ...any))
 	}
 	if p.Type != b.Type {
 		add("plugin.json: type is %q, want %q", p.Type, b.Type)
-	}
-	if _, err := Version(dir); err != nil {
-		add("%v", err)
 	}
 	if p.Dependencies.GrafanaDependency == "" {
 		add("plugin.json: dependencies.grafanaDependency is empty")
@@ -146,3 +147,7 @@ func nestedPlugins(dir string) []string {
 	})
 	return found
 }
+
+// mdLink matches a Markdown link or image and captures its target, as the
+// catalog's validator reads README links.
+var mdLink = regexp.MustCompile(`\[.+?\]\((.+?)\)`)
