@@ -29,6 +29,8 @@ interface Bundle {
   pluginJson: string;
   // Where the logos and screenshots that plugin.json names are, relative to
   // the repository root (the folder that the built plugin.json will be in).
+  // An image missing there is taken from src/, where the screenshots that
+  // tests/screenshots.spec.ts takes live (src/img/screenshots/).
   assets: string;
   // The README the catalog shows, relative to the repository root.
   readme: string;
@@ -71,7 +73,9 @@ function pluginConfig(base: Configuration, b: Bundle): Configuration {
   const pluginJsonPath = path.join(root, b.pluginJson);
   const meta = JSON.parse(fs.readFileSync(pluginJsonPath, 'utf8'));
   const id: string = meta.id;
-  const assets = path.join(root, b.assets);
+  const imageSource = (img: string) =>
+    [b.assets, 'src'].map((dir) => path.join(root, dir, img)).find((p) => fs.existsSync(p)) ??
+    path.join(root, b.assets, img);
   const dist = path.join(root, b.dist);
   // Logos and screenshots: paths relative to plugin.json, copied to the same
   // paths relative to the bundle's plugin.json.
@@ -125,7 +129,7 @@ __webpack_public_path__ =
           { from: pluginJsonPath, to: 'plugin.json', toType: 'file' },
           { from: path.join(root, 'LICENSE'), to: 'LICENSE', toType: 'file' },
           { from: path.join(root, 'CHANGELOG.md'), to: 'CHANGELOG.md', toType: 'file', force: true },
-          ...images.map((img) => ({ from: path.join(assets, img), to: img, toType: 'file' as const })),
+          ...images.map((img) => ({ from: imageSource(img), to: img, toType: 'file' as const })),
         ],
       }),
       new ReplaceInFileWebpackPlugin([

@@ -53,7 +53,12 @@ func TestRepositoryPluginJSONsAreCatalogReady(t *testing.T) {
 				}
 			}
 			for _, img := range images {
-				checkImage(t, filepath.Join(root, rp.dir, filepath.FromSlash(img)))
+				// Beside plugin.json, else in src/ (webpack.config.ts's imageSource).
+				at := filepath.Join(root, rp.dir, filepath.FromSlash(img))
+				if _, err := os.Stat(at); err != nil {
+					at = filepath.Join(root, "src", filepath.FromSlash(img))
+				}
+				checkImage(t, at)
 			}
 			readme, err := os.ReadFile(filepath.Join(root, rp.dir, "README.md"))
 			if err != nil {
