@@ -101,7 +101,14 @@ func TestIntegrationTimeRangeOverRolledAndDeletedSegments(t *testing.T) {
 	// A range that starts before the log start answers from the log start.
 	got, note := read(0, 4000)
 	wantRun(got, int(logStart), 4000)
-	t.Logf("notices of a range that starts before the log start: %q", note)
+	t.Logf("notice of a range that starts before the log start: %q", note)
+	if !strings.Contains(note, "deleted by retention") || !strings.Contains(note, time.UnixMilli(ts(int(logStart))).UTC().Format(time.RFC3339)) {
+		t.Errorf("no notice saying the range's start was deleted, from when records are kept: %q", note)
+	}
+	// A range inside what is kept gets no such notice.
+	if _, note := read(int(logStart)+10, 4000); strings.Contains(note, "retention") {
+		t.Errorf("a range inside the kept records says %q", note)
+	}
 	// A range wholly before the log start holds nothing, and is no error.
 	got, _ = read(0, int(logStart)-1)
 	if len(got) != 0 {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
@@ -124,5 +125,29 @@ func (c *Client) offsets(topic, what string, l kadm.ListedOffsets, err error) (m
 		}
 		out[p] = o.Offset
 	}
+	return out, nil
+}
+
+// TrimmedBefore reports, per partition of topic, whether a read from ms on
+// starts at the oldest record Kafka still holds while older ones were
+// deleted (by retention, or DeleteRecords): the log start offset is above
+// 0, the first record at or after ms is the one at the log start, and its
+// timestamp is later than ms. It returns those partitions with the oldest
+// kept record's time; a range from ms cannot show what was before it.
+func (c *Client) TrimmedBefore(ctx context.Context, topic string, ms int64) (map[int32]time.Time, error) {
+	starts, err := c.StartOffsets(ctx, topic)
+	if err != nil {
+		return nil, err
+	}
+	after, err := c.adm.ListOffsetsAfterMilli(ctx, ms, topic)
+	if err != nil {
+		return nil, fmt.Errorf("reading offsets after %d ms of %s: %w", ms, topic, c.Explain(err))
+	}
+	out := map[int32]time.Time{}
+	after.Each(func(o kadm.ListedOffset) {
+		if o.Err == nil && o.Topic == topic && starts[o.Partition] > 0 && o.Offset == starts[o.Partition] && o.Timestamp > ms {
+			out[o.Partition] = time.UnixMilli(o.Timestamp)
+		}
+	})
 	return out, nil
 }

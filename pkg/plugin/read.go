@@ -75,6 +75,11 @@ func (d *Datasource) readQuery(ctx context.Context, q *Query, qt QueryType, env 
 			return nil, err
 		}
 		from, to := env.From.UnixMilli(), env.To.UnixMilli()
+		if q.Offset == OffsetTimeRange {
+			if n := d.trimmedNotice(ctx, topic, from); n != nil {
+				notices = append(notices, *n)
+			}
+		}
 		err = d.kafka.ReadRange(ctx, topic, ranges, func(r *kgo.Record) error {
 			if q.Offset == OffsetTimeRange {
 				if ms := r.Timestamp.UnixMilli(); ms < from || ms > to {
@@ -116,6 +121,31 @@ func (d *Datasource) readQuery(ctx context.Context, q *Query, qt QueryType, env 
 	feeder.counts.flush("query")
 	feeder.faults.flushMetrics()
 	return notices, nil
+}
+
+// trimmedNotice says when a time range starts before the oldest record
+// Kafka still holds of topic (older ones were deleted by retention): the
+// range is answered from there. Nil when nothing is missing, or when the
+// look-up fails (the read that follows reports a broken broker).
+func (d *Datasource) trimmedNotice(ctx context.Context, topic string, from int64) *data.Notice {
+	mctx, cancel := context.WithTimeout(ctx, d.settings.Timeout)
+	defer cancel()
+	trimmed, err := d.kafka.TrimmedBefore(mctx, topic, from)
+	if err != nil || len(trimmed) == 0 {
+		return nil
+	}
+	var parts []int32
+	var kept time.Time
+	for p, t := range trimmed {
+		parts = append(parts, p)
+		if t.After(kept) {
+			kept = t // the latest of the partitions' oldest kept records: complete from there
+		}
+	}
+	sort.Slice(parts, func(i, j int) bool { return parts[i] < parts[j] })
+	return &data.Notice{Severity: data.NoticeSeverityInfo, Text: fmt.Sprintf(
+		"%s no longer holds the start of this range: the oldest records Kafka keeps are from %s (partitions %v); older ones were deleted by retention",
+		topic, kept.UTC().Format(time.RFC3339), parts)}
 }
 
 // queryRanges turns the query's offset mode into per-partition ranges.
