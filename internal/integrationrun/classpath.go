@@ -45,5 +45,5 @@ func EnsureClasspath(root string, out io.Writer) error {
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("mvn dependency:copy-dependencies in %s: %w", PomDir, err)
 	}
-	return os.WriteFile(marker, []byte(want+"\n"), 0o644)
+	return os.WriteFile(marker, []byte(want+"\n"), 0o644) // #nosec G703 -- the harness's marker in the repository
 }

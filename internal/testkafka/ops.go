@@ -27,7 +27,7 @@ func (c *Cluster) WaitReady(ctx context.Context) error {
 	}
 	adm := c.Admin()
 	topic := "testkafka-ready-" + strconv.FormatInt(time.Now().UnixNano(), 36)
-	rf := int16(len(c.runningIDs()))
+	rf := int16(len(c.runningIDs())) // #nosec G115 -- a test cluster has 1 to 3 nodes
 	err := c.poll(ctx, "a probe topic with replication factor "+strconv.Itoa(int(rf)), func(ctx context.Context) error {
 		r, err := adm.CreateTopic(ctx, 1, rf, nil, topic)
 		if err == nil {
@@ -253,7 +253,7 @@ func (c *Cluster) Leader(ctx context.Context, topic string, partition int32) (in
 // has a leader and a full ISR.
 func (c *Cluster) CreateTopic(ctx context.Context, topic string, partitions int32, rf int16, configs map[string]string) error {
 	if rf == 0 {
-		rf = int16(len(c.nodes))
+		rf = int16(len(c.nodes)) // #nosec G115 -- a test cluster has 1 to 3 nodes
 	}
 	cfg := map[string]*string{}
 	for k, v := range configs {
