@@ -270,3 +270,57 @@ func (c *Cluster) CreateTopic(ctx context.Context, topic string, partitions int3
 }
 
 var kerrTopicExists = kerr.TopicAlreadyExists
+
+// DeleteTopics deletes topics and waits until no running broker knows them
+// any more (each broker applies the deletion from the metadata log in its
+// own time), so that a topic of the same name can be made afresh.
+func (c *Cluster) DeleteTopics(ctx context.Context, topics ...string) error {
+	if len(topics) == 0 {
+		return nil
+	}
+	if _, err := c.Admin().DeleteTopics(ctx, topics...); err != nil {
+		return fmt.Errorf("deleting topics %v: %w", topics, err)
+	}
+	return c.poll(ctx, fmt.Sprintf("every broker to forget topics %v", topics), func(ctx context.Context) error {
+		for _, id := range c.runningIDs() {
+			cl, err := kgo.NewClient(kgo.SeedBrokers(fmt.Sprintf("127.0.0.1:%d", c.node(id).internal)), kgo.RequestRetries(0))
+			if err != nil {
+				return err
+			}
+			req := kmsg.NewPtrMetadataRequest()
+			for _, t := range topics {
+				rt := kmsg.NewMetadataRequestTopic()
+				rt.Topic = kmsg.StringPtr(t)
+				req.Topics = append(req.Topics, rt)
+			}
+			resp, err := req.RequestWith(ctx, cl)
+			cl.Close()
+			if err != nil {
+				return err
+			}
+			for _, t := range resp.Topics {
+				if t.ErrorCode != kerr.UnknownTopicOrPartition.Code {
+					return fmt.Errorf("broker %d still knows topic %s", id, *t.Topic)
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// Topics lists the cluster's topics, internal ones left out, from fresh
+// metadata (kadm's ListTopics answers from a cache that does not see a
+// topic another client auto-created).
+func (c *Cluster) Topics(ctx context.Context) ([]string, error) {
+	m, err := c.metadata(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, t := range m.Topics {
+		if !t.IsInternal && t.Topic != nil {
+			out = append(out, *t.Topic)
+		}
+	}
+	return out, nil
+}

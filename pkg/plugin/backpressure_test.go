@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -16,7 +15,7 @@ import (
 // partitions as fast as franz-go batches them (lz4, 1 MB batches, like the
 // producer), with timestamps that grow with the record number. It returns
 // how many went to each partition.
-func produceBacklog(t testing.TB, c *kfake.Cluster, topic string, partitions int32, n int) map[int64]int64 {
+func produceBacklog(t testing.TB, c broker, topic string, partitions int32, n int) map[int64]int64 {
 	t.Helper()
 	p, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.RecordPartitioner(kgo.ManualPartitioner()),
 		kgo.ProducerBatchCompression(kgo.Lz4Compression()), kgo.ProducerBatchMaxBytes(1<<20),

@@ -30,7 +30,7 @@ func TestBrokerGoneForGood(t *testing.T) {
 	saved := log.DefaultLogger
 	log.DefaultLogger = logs
 	t.Cleanup(func() { log.DefaultLogger = saved })
-	c := testCluster(t, map[string]int32{"gone": 2})
+	c := fakeCluster(t, map[string]int32{"gone": 2})
 	addr := c.ListenAddrs()[0]
 	d := newTestDS(t, c, dsOpts{json: map[string]any{"timeoutSeconds": 1}})
 	produce(t, c, "gone", seqRecords(2, 0, 10)...)

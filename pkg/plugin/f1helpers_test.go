@@ -9,7 +9,6 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
-	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/pitwall-f1/pitwall/pkg/f1"
 	"github.com/pitwall-f1/pitwall/pkg/sim"
@@ -109,7 +108,7 @@ func partitionOf(key string, n int32) int32 {
 }
 
 // produceRace writes a simulated race to the cluster.
-func produceRace(t testing.TB, c *kfake.Cluster, r simRace) {
+func produceRace(t testing.TB, c broker, r simRace) {
 	t.Helper()
 	for topic, recs := range r.byTopic {
 		produce(t, c, topic, recs...)

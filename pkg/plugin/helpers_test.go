@@ -24,9 +24,32 @@ var update = flag.Bool("update", false, "rewrite golden files")
 
 const testOrg = 1
 
-// testCluster starts an in-process Kafka on 127.0.0.1 with the given topics
-// (name -> partitions).
-func testCluster(t testing.TB, topics map[string]int32, opts ...kfake.Opt) *kfake.Cluster {
+// broker is where a test's records live: franz-go's kfake in the fast
+// suite, a real Apache Kafka cluster when the integration suite runs the
+// same test (broker_integration_test.go sets realBroker).
+type broker interface {
+	ListenAddrs() []string
+}
+
+// realBroker, when set (integration build, inside
+// TestIntegrationPluginOnRealKafka), gives the tests that need no kfake
+// option fresh topics on a real Kafka cluster.
+var realBroker func(t testing.TB, topics map[string]int32) broker
+
+// testCluster gives a broker with the given topics (name -> partitions):
+// kfake on 127.0.0.1, or real Kafka when the integration suite runs the
+// test. Options are kfake's, so a test that passes one always gets kfake.
+func testCluster(t testing.TB, topics map[string]int32, opts ...kfake.Opt) broker {
+	t.Helper()
+	if realBroker != nil && len(opts) == 0 {
+		return realBroker(t, topics)
+	}
+	return fakeCluster(t, topics, opts...)
+}
+
+// fakeCluster starts an in-process kfake cluster, for the tests that need
+// kfake itself (to close it, or one of its options).
+func fakeCluster(t testing.TB, topics map[string]int32, opts ...kfake.Opt) *kfake.Cluster {
 	t.Helper()
 	all := []kfake.Opt{kfake.NumBrokers(1), kfake.Ports(0)}
 	for name, n := range topics {
@@ -46,7 +69,7 @@ type dsOpts struct {
 }
 
 // newTestDS makes a datasource instance the way Grafana does.
-func newTestDS(t testing.TB, c *kfake.Cluster, o dsOpts) *Datasource {
+func newTestDS(t testing.TB, c broker, o dsOpts) *Datasource {
 	t.Helper()
 	jd := map[string]any{"timeoutSeconds": 3}
 	if c != nil {
@@ -75,12 +98,12 @@ type rec struct {
 	value     []byte
 }
 
-func produce(t testing.TB, c *kfake.Cluster, topic string, recs ...rec) {
+func produce(t testing.TB, c broker, topic string, recs ...rec) {
 	t.Helper()
 	produceWith(t, c, nil, topic, recs...)
 }
 
-func produceWith(t testing.TB, c *kfake.Cluster, opts []kgo.Opt, topic string, recs ...rec) {
+func produceWith(t testing.TB, c broker, opts []kgo.Opt, topic string, recs ...rec) {
 	t.Helper()
 	p, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(c.ListenAddrs()...), kgo.RecordPartitioner(kgo.ManualPartitioner())}, opts...)...)
 	if err != nil {

@@ -36,8 +36,8 @@ func newNamedDS(t testing.TB, uid string, jd map[string]any, secure map[string]s
 // resume offsets and settings. Within one instance, two streams with
 // different queries on one topic each get their own rows.
 func TestIsolationBetweenInstancesAndStreams(t *testing.T) {
-	ca := testCluster(t, map[string]int32{"f1-telemetry": 2})
-	cb := testCluster(t, map[string]int32{"f1-telemetry": 2})
+	ca := fakeCluster(t, map[string]int32{"f1-telemetry": 2})
+	cb := fakeCluster(t, map[string]int32{"f1-telemetry": 2})
 	ra, rb := startFlakyRegistry(t), startFlakyRegistry(t, srfake.WithAuth("Basic "+basicAuth("b-user", "b-only")))
 	// Schema id 1 is a different schema in each registry.
 	ra.reg.SeedSchema("f1-telemetry-value", 1, 1, sr.Schema{Schema: seqSchemaV1, Type: sr.TypeAvro})

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/sr/srfake"
 
@@ -21,7 +20,7 @@ import (
 )
 
 // raceCommands reads every record of f1-race-commands.
-func raceCommands(t *testing.T, c *kfake.Cluster) []*kgo.Record {
+func raceCommands(t *testing.T, c broker) []*kgo.Record {
 	t.Helper()
 	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.ConsumeTopics(f1.TopicRaceCommands),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
@@ -111,7 +110,7 @@ func TestRaceStartProducesACommandServeReads(t *testing.T) {
 	}
 }
 
-func kgoClient(t *testing.T, c *kfake.Cluster) *kgo.Client {
+func kgoClient(t *testing.T, c broker) *kgo.Client {
 	t.Helper()
 	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...))
 	if err != nil {

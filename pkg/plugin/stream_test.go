@@ -172,7 +172,7 @@ func TestStreamBadRecordsBecomeNoticesAndGoodOnesFlow(t *testing.T) {
 }
 
 func TestRunStreamReturnsAnErrorWhenTheBrokerIsLost(t *testing.T) {
-	c := testCluster(t, map[string]int32{"doomed": 1})
+	c := fakeCluster(t, map[string]int32{"doomed": 1})
 	d := newTestDS(t, c, dsOpts{})
 	d.lossAfter = time.Second
 	produce(t, c, "doomed", rec{0, "", 1, []byte(`{"n":1}`)})
