@@ -34,7 +34,7 @@ type Config struct {
 	// Kafka is the broker: KafkaFake (producer dev: kfake, in a child
 	// process) or KafkaReal (three Apache Kafka brokers, internal/testkafka).
 	Kafka string
-	Log    io.Writer // progress lines
+	Log   io.Writer // progress lines
 }
 
 // DefaultConfig is the full bench: about two to three minutes on 2 cores.

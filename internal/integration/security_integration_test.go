@@ -26,7 +26,7 @@ func grantBob(t *testing.T, c *testkafka.Cluster) {
 	adm := c.Admin()
 	for _, b := range []*kadm.ACLBuilder{
 		kadm.NewACLs().Allow("User:" + limUser).Topics("f1-").ResourcePatternType(kadm.ACLPatternPrefixed).Operations(kadm.OpAll),
-		kadm.NewACLs().Allow("User:" + limUser).Clusters().Operations(kadm.OpIdempotentWrite, kadm.OpDescribe),
+		kadm.NewACLs().Allow("User:"+limUser).Clusters().Operations(kadm.OpIdempotentWrite, kadm.OpDescribe),
 		kadm.NewACLs().Deny("User:" + limUser).Topics("secret-").ResourcePatternType(kadm.ACLPatternPrefixed).Operations(kadm.OpAll),
 	} {
 		res, err := adm.CreateACLs(ctx, b)
@@ -79,22 +79,22 @@ func credCases(c *testkafka.Cluster) []credCase {
 			secure: map[string]string{"tlsCACert": ca, "tlsClientCert": string(c.Certs.ClientCert), "tlsClientKey": string(c.Certs.ClientKey)}, ok: true},
 		{name: "wrong password", listener: lnSASL, json: sasl("SCRAM-SHA-512", superUser),
 			secure: map[string]string{"tlsCACert": ca, "saslPassword": "Wrong-Pass-9zz"},
-			want: []string{"SASL", "saslPassword"}, notWant: []string{"Wrong-Pass-9zz", "TLS"}},
+			want:   []string{"SASL", "saslPassword"}, notWant: []string{"Wrong-Pass-9zz", "TLS"}},
 		{name: "wrong PLAIN password", listener: lnSASL, json: sasl("PLAIN", superUser),
 			secure: map[string]string{"tlsCACert": ca, "saslPassword": "Wrong-Pass-9zz"},
-			want: []string{"SASL", "saslPassword"}, notWant: []string{"Wrong-Pass-9zz", "TLS"}},
+			want:   []string{"SASL", "saslPassword"}, notWant: []string{"Wrong-Pass-9zz", "TLS"}},
 		{name: "unknown CA", listener: lnSASL, json: sasl("SCRAM-SHA-512", superUser),
 			secure: map[string]string{"tlsCACert": other, "saslPassword": superPass},
-			want: []string{"TLS", "unknown authority", "tlsCACert"}, notWant: []string{superPass}},
+			want:   []string{"TLS", "unknown authority", "tlsCACert"}, notWant: []string{superPass}},
 		{name: "wrong server name", listener: lnSASL, json: tlsOn(map[string]any{"saslMechanism": "SCRAM-SHA-512", "saslUsername": superUser, "tlsServerName": "kafka.wrong.example"}),
 			secure: map[string]string{"tlsCACert": ca, "saslPassword": superPass},
-			want: []string{"TLS", "host name", "tlsServerName"}, notWant: []string{superPass}},
+			want:   []string{"TLS", "host name", "tlsServerName"}, notWant: []string{superPass}},
 		{name: "mutual TLS without a client certificate", listener: lnMTLS, json: tlsOn(nil),
 			secure: map[string]string{"tlsCACert": ca},
-			want: []string{"TLS", "tlsClientCert"}},
+			want:   []string{"TLS", "tlsClientCert"}},
 		{name: "mutual TLS with a certificate of another CA", listener: lnMTLS, json: tlsOn(nil),
 			secure: map[string]string{"tlsCACert": ca, "tlsClientCert": string(c.Certs.OtherClientCert), "tlsClientKey": string(c.Certs.OtherClientKey)},
-			want: []string{"TLS", "tlsClientCert"}, notWant: []string{"SASL"}},
+			want:   []string{"TLS", "tlsClientCert"}, notWant: []string{"SASL"}},
 	}
 }
 
