@@ -75,9 +75,9 @@ func Test() {
 // 10x and 100x, pipeline capacity per core (JSON, Avro), a one-hour
 // full-grid range query and the plugin's memory, in a few minutes with no
 // outside services. Its last line is one JSON object. Options:
-// go run ./internal/bench/cmd/pitwall-bench -h
+// go run ./internal/bench -h
 func Bench() error {
-	return sh.RunV("go", "run", "./internal/bench/cmd/pitwall-bench")
+	return sh.RunV("go", "run", "./internal/bench")
 }
 
 // BenchReal is Bench against three Apache Kafka brokers instead of kfake
@@ -87,7 +87,7 @@ func BenchReal() error {
 	if err := integrationrun.EnsureClasspath(".", os.Stdout); err != nil {
 		return err
 	}
-	return sh.RunV("go", "run", "./internal/bench/cmd/pitwall-bench", "-kafka", "real")
+	return sh.RunV("go", "run", "./internal/bench", "-kafka", "real")
 }
 
 // BenchSmoke runs every Go benchmark once, so none can rot; it judges no

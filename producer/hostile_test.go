@@ -11,11 +11,11 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
-	"github.com/hamba/avro/v2"
 	"github.com/pitwall-f1/pitwall/pkg/codec"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
-	"github.com/pitwall-f1/pitwall/producer/encode"
+	"github.com/pitwall-f1/pitwall/pkg/f1wire"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -55,16 +55,16 @@ func TestServeSkipsHostileCommandsAndKeepsRunning(t *testing.T) {
 	}
 	bad := [][]byte{
 		hugeDriversCommand(), // @0
-		encode.RaceCommandJSON(nil, &f1.RaceCommand{Ts: 1, RaceID: longID, Command: f1.CommandStart, Circuit: "spa"}),                      // @1
-		encode.RaceCommandAvro(nil, 1, &f1.RaceCommand{Ts: 1, RaceID: "nan", Command: f1.CommandStart, Circuit: "spa", Speed: math.NaN()}), // @2
-		encode.RaceCommandJSON(nil, &f1.RaceCommand{Ts: 1, RaceID: "many", Command: f1.CommandStart, Drivers: manyDrivers}),                // @3
+		f1wire.RaceCommandJSON(nil, &f1.RaceCommand{Ts: 1, RaceID: longID, Command: f1.CommandStart, Circuit: "spa"}),                      // @1
+		f1wire.RaceCommandAvro(nil, 1, &f1.RaceCommand{Ts: 1, RaceID: "nan", Command: f1.CommandStart, Circuit: "spa", Speed: math.NaN()}), // @2
+		f1wire.RaceCommandJSON(nil, &f1.RaceCommand{Ts: 1, RaceID: "many", Command: f1.CommandStart, Drivers: manyDrivers}),                // @3
 		append(codec.AppendWireHeader(nil, 1), 0, 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f),                                    // @4: a 2^62-byte race_id
 		[]byte(`{"ts":1,"race_id":"ctl","command":"st\u0000art\u001b[31m"}`),                                                               // @5
 	}
 	for _, v := range bad {
 		send(v)
 	}
-	send(encode.RaceCommandJSON(nil, &f1.RaceCommand{Ts: 2, RaceID: "good", Command: f1.CommandStart, Circuit: "spa", Laps: 1, Drivers: []string{"VER"}}))
+	send(f1wire.RaceCommandJSON(nil, &f1.RaceCommand{Ts: 2, RaceID: "good", Command: f1.CommandStart, Circuit: "spa", Laps: 1, Drivers: []string{"VER"}}))
 	waitFor(t, "the good race to finish", func() bool { return hasRC(t, addr, "good", f1.EventFinish) })
 
 	log := errOut.String()
@@ -139,25 +139,24 @@ func TestDevWarnsWhenListeningBeyondLoopback(t *testing.T) {
 // command within serve's bounds or is an error; neither decoding nor turning
 // a start into a race spec panics. Seeds: testdata/fuzz/FuzzServeCommand.
 func FuzzServeCommand(f *testing.F) {
-	schema := avro.MustParse(codec.RaceCommandSchema)
 	f.Add(hugeDriversCommand())
-	f.Add(encode.RaceCommandJSON(nil, &f1.RaceCommand{Ts: 1, RaceID: "r1", Command: f1.CommandStart, Circuit: "spa", Laps: 3, Drivers: []string{"VER", "LEC"}, Speed: 10}))
-	f.Add(encode.RaceCommandAvro(nil, 1, &f1.RaceCommand{Ts: 1, RaceID: "r2", Command: f1.CommandStart, Circuit: "monaco", Laps: 2, Speed: 1, SelectedDriver: "NOR"}))
-	f.Add(encode.RaceCommandAvro(nil, 1, &f1.RaceCommand{Ts: 1, RaceID: "r3", Command: f1.CommandStop}))
+	f.Add(f1wire.RaceCommandJSON(nil, &f1.RaceCommand{Ts: 1, RaceID: "r1", Command: f1.CommandStart, Circuit: "spa", Laps: 3, Drivers: []string{"VER", "LEC"}, Speed: 10}))
+	f.Add(f1wire.RaceCommandAvro(nil, 1, &f1.RaceCommand{Ts: 1, RaceID: "r2", Command: f1.CommandStart, Circuit: "monaco", Laps: 2, Speed: 1, SelectedDriver: "NOR"}))
+	f.Add(f1wire.RaceCommandAvro(nil, 1, &f1.RaceCommand{Ts: 1, RaceID: "r3", Command: f1.CommandStop}))
 	f.Add([]byte(`{"ts":1,"race_id":"x","command":"start","laps":1e99,"speed":-1}`))
 	def, err := newRaceSpec("monza", 0, "all", "1", 4, 1, "")
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, v []byte) {
-		c, err := decodeCommand(v, schema)
+		c, err := f1wire.DecodeRaceCommand(v, time.Time{})
 		if err != nil {
 			if len(err.Error()) > 1000 {
 				t.Fatalf("a %d-byte error message", len(err.Error()))
 			}
 			return
 		}
-		if len(c.RaceID) > maxRaceIDLen || len(c.Drivers) > maxCommandDrivers || !(c.Speed >= 0) || math.IsInf(c.Speed, 0) {
+		if len(c.RaceID) > f1wire.MaxRaceIDLen || len(c.Drivers) > f1wire.MaxCommandDrivers || !(c.Speed >= 0) || math.IsInf(c.Speed, 0) {
 			t.Fatalf("a command out of bounds was accepted: %+v", c)
 		}
 		if sp, err := specFromCommand(c, def); err == nil && (sp.cfg.Laps < 0 || sp.cfg.Laps > 200 || len(sp.cfg.Drivers) == 0) {

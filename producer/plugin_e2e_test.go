@@ -10,11 +10,10 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
-	"github.com/hamba/avro/v2"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/pitwall-f1/pitwall/pkg/codec"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
+	"github.com/pitwall-f1/pitwall/pkg/f1wire"
 	"github.com/pitwall-f1/pitwall/pkg/plugin"
 )
 
@@ -88,7 +87,7 @@ func TestPluginRaceControlDrivesServe(t *testing.T) {
 	if fs.NumRecords() != 1 {
 		t.Fatalf("no command on %s: %v", f1.TopicRaceCommands, fs.Errors())
 	}
-	cmd, err := decodeCommand(fs.Records()[0].Value, avro.MustParse(codec.RaceCommandSchema))
+	cmd, err := f1wire.DecodeRaceCommand(fs.Records()[0].Value, fs.Records()[0].Timestamp)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,8 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pitwall-f1/pitwall/internal/sim"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
-	"github.com/pitwall-f1/pitwall/pkg/sim"
+	"github.com/pitwall-f1/pitwall/pkg/f1wire"
 )
 
 const raceExamples = `Simulates a Formula 1 race and produces it to Kafka: telemetry, timing,
@@ -69,7 +70,7 @@ func newRaceSpec(circuit string, laps int, drivers, speed string, rate float64, 
 	if raceID == "" {
 		raceID = fmt.Sprintf("%s-%d-%d", c.Key, seed, time.Now().Unix())
 	}
-	if err := checkRaceID(raceID); err != nil {
+	if err := f1wire.CheckRaceID(raceID); err != nil {
 		return sp, err
 	}
 	sp.cfg = sim.Config{RaceID: raceID, Circuit: c, Laps: laps, Drivers: ds, Seed: seed, RateHz: rate}

@@ -10,9 +10,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pitwall-f1/pitwall/internal/sim"
 	"github.com/pitwall-f1/pitwall/pkg/codec"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
-	"github.com/pitwall-f1/pitwall/pkg/sim"
+	"github.com/pitwall-f1/pitwall/pkg/f1wire"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
@@ -157,7 +158,7 @@ func TestRaceRoundTrip(t *testing.T) {
 					ss, err := d.reg.SchemaByVersion(context.Background(), codec.Subject(topic), -1)
 					if err != nil {
 						t.Errorf("subject %s: %v", codec.Subject(topic), err)
-					} else if want, _ := codec.SchemaForTopic(topic); ss.Schema.Schema == "" || want == "" {
+					} else if want, _ := f1wire.SchemaForTopic(topic); ss.Schema.Schema == "" || want == "" {
 						t.Errorf("subject %s has no schema", codec.Subject(topic))
 					}
 				}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/pitwall-f1/pitwall/pkg/codec"
+	"github.com/pitwall-f1/pitwall/pkg/f1wire"
 	"github.com/twmb/franz-go/pkg/sr"
 )
 
@@ -36,11 +37,11 @@ func registerSchemas(ctx context.Context, c *kafkaConfig) (schemaIDs, error) {
 		topic, schema string
 		id            *int
 	}{
-		{c.topics.Telemetry, codec.TelemetrySchema, &ids.Telemetry},
-		{c.topics.Positions, codec.PositionSchema, &ids.Positions},
-		{c.topics.RaceControl, codec.RaceControlSchema, &ids.RaceControl},
-		{c.topics.Alerts, codec.AlertSchema, &ids.Alerts},
-		{c.topics.Commands, codec.RaceCommandSchema, &ids.Commands},
+		{c.topics.Telemetry, f1wire.TelemetrySchema, &ids.Telemetry},
+		{c.topics.Positions, f1wire.PositionSchema, &ids.Positions},
+		{c.topics.RaceControl, f1wire.RaceControlSchema, &ids.RaceControl},
+		{c.topics.Alerts, f1wire.AlertSchema, &ids.Alerts},
+		{c.topics.Commands, f1wire.RaceCommandSchema, &ids.Commands},
 	} {
 		ss, err := cl.CreateSchema(ctx, codec.Subject(r.topic), sr.Schema{Schema: r.schema, Type: sr.TypeAvro})
 		if err != nil {

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pitwall-f1/pitwall/internal/replay"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
-	"github.com/pitwall-f1/pitwall/producer/replay"
 )
 
 const replayExamples = `Replays recorded data into Kafka, several files merged in time order, keeping

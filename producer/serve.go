@@ -7,9 +7,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/hamba/avro/v2"
-	"github.com/pitwall-f1/pitwall/pkg/codec"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
+	"github.com/pitwall-f1/pitwall/pkg/f1wire"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
@@ -77,7 +76,6 @@ func runServe(ctx context.Context, args, env []string, stdout, stderr io.Writer)
 		r.start(ctx, sp)
 	}
 	fmt.Fprintf(stdout, "serve: waiting for commands on %s at %s\n", kc.topics.Commands, kc.brokers)
-	cmdSchema := avro.MustParse(codec.RaceCommandSchema)
 	for {
 		fs := cons.PollFetches(ctx)
 		if ctx.Err() != nil {
@@ -86,7 +84,7 @@ func runServe(ctx context.Context, args, env []string, stdout, stderr io.Writer)
 		fs.EachError(func(t string, p int32, err error) {
 			fmt.Fprintf(stderr, "serve: reading %s[%d]: %v\n", t, p, err)
 		})
-		fs.EachRecord(func(rec *kgo.Record) { serveRecord(ctx, r, rec, cmdSchema, def) })
+		fs.EachRecord(func(rec *kgo.Record) { serveRecord(ctx, r, rec, def) })
 		if err := r.err(); err != nil {
 			return err
 		}
@@ -139,7 +137,7 @@ func (r *runner) handle(ctx context.Context, c f1.RaceCommand, def raceSpec) {
 	case f1.CommandStop:
 		r.stop(c.RaceID)
 	default:
-		fmt.Fprintf(r.stderr, "serve: unknown command %s (want start or stop)\n", clipText(c.Command, 40))
+		fmt.Fprintf(r.stderr, "serve: unknown command %s (want start or stop)\n", f1wire.Quote(c.Command, 40))
 	}
 }
 

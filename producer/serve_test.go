@@ -11,7 +11,7 @@ import (
 
 	"github.com/pitwall-f1/pitwall/pkg/codec"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
-	"github.com/pitwall-f1/pitwall/producer/encode"
+	"github.com/pitwall-f1/pitwall/pkg/f1wire"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/sr"
@@ -73,7 +73,7 @@ func TestServeStartStop(t *testing.T) {
 		}
 	}
 	// A JSON start: a short race as fast as possible (speed 0).
-	send(encode.RaceCommandJSON(nil, &f1.RaceCommand{Ts: 1, RaceID: "s1", Command: f1.CommandStart, Circuit: "spa", Laps: 1, Drivers: []string{"VER", "LEC"}}))
+	send(f1wire.RaceCommandJSON(nil, &f1.RaceCommand{Ts: 1, RaceID: "s1", Command: f1.CommandStart, Circuit: "spa", Laps: 1, Drivers: []string{"VER", "LEC"}}))
 	waitFor(t, "race s1 to finish", func() bool { return hasRC(t, addr, "s1", f1.EventFinish) })
 
 	// Garbage is skipped with a message; serve keeps going.
@@ -83,14 +83,14 @@ func TestServeStartStop(t *testing.T) {
 	// An Avro start (as Grafana may send), real time, then a JSON stop.
 	ss, err := func() (sr.SubjectSchema, error) {
 		c, _ := sr.NewClient(sr.URLs(reg.URL()))
-		return c.CreateSchema(context.Background(), codec.Subject(f1.TopicRaceCommands), sr.Schema{Schema: codec.RaceCommandSchema, Type: sr.TypeAvro})
+		return c.CreateSchema(context.Background(), codec.Subject(f1.TopicRaceCommands), sr.Schema{Schema: f1wire.RaceCommandSchema, Type: sr.TypeAvro})
 	}()
 	if err != nil {
 		t.Fatal(err)
 	}
-	send(encode.RaceCommandAvro(nil, ss.ID, &f1.RaceCommand{Ts: 2, RaceID: "s2", Command: f1.CommandStart, Circuit: "monaco", Laps: 3, Speed: 1}))
+	send(f1wire.RaceCommandAvro(nil, ss.ID, &f1.RaceCommand{Ts: 2, RaceID: "s2", Command: f1.CommandStart, Circuit: "monaco", Laps: 3, Speed: 1}))
 	waitFor(t, "race s2 to start", func() bool { return hasRC(t, addr, "s2", f1.EventLightsOut) })
-	send(encode.RaceCommandJSON(nil, &f1.RaceCommand{Ts: 3, RaceID: "s2", Command: f1.CommandStop}))
+	send(f1wire.RaceCommandJSON(nil, &f1.RaceCommand{Ts: 3, RaceID: "s2", Command: f1.CommandStop}))
 	waitFor(t, "race s2 to be aborted", func() bool { return hasRC(t, addr, "s2", f1.EventAborted) })
 
 	cancel()

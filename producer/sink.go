@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/pitwall-f1/pitwall/pkg/f1"
-	"github.com/pitwall-f1/pitwall/producer/encode"
+	"github.com/pitwall-f1/pitwall/pkg/f1wire"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -148,40 +148,40 @@ func (s *sink) produce(topic, key string, ts int64, v []byte) error {
 func (s *sink) telemetry(t *f1.Telemetry) error {
 	s.byTopic[0]++
 	if s.avro {
-		return s.produce(s.topics.Telemetry, t.Driver, t.Ts, encode.TelemetryAvro(s.buf(), s.ids.Telemetry, t))
+		return s.produce(s.topics.Telemetry, t.Driver, t.Ts, f1wire.TelemetryAvro(s.buf(), s.ids.Telemetry, t))
 	}
-	return s.produce(s.topics.Telemetry, t.Driver, t.Ts, encode.TelemetryJSON(s.buf(), t))
+	return s.produce(s.topics.Telemetry, t.Driver, t.Ts, f1wire.TelemetryJSON(s.buf(), t))
 }
 
 func (s *sink) position(p *f1.Position) error {
 	s.byTopic[1]++
 	if s.avro {
-		return s.produce(s.topics.Positions, p.Driver, p.Ts, encode.PositionAvro(s.buf(), s.ids.Positions, p))
+		return s.produce(s.topics.Positions, p.Driver, p.Ts, f1wire.PositionAvro(s.buf(), s.ids.Positions, p))
 	}
-	return s.produce(s.topics.Positions, p.Driver, p.Ts, encode.PositionJSON(s.buf(), p))
+	return s.produce(s.topics.Positions, p.Driver, p.Ts, f1wire.PositionJSON(s.buf(), p))
 }
 
 func (s *sink) raceControl(r *f1.RaceControl) error {
 	s.byTopic[2]++
 	if s.avro {
-		return s.produce(s.topics.RaceControl, r.RaceID, r.Ts, encode.RaceControlAvro(s.buf(), s.ids.RaceControl, r))
+		return s.produce(s.topics.RaceControl, r.RaceID, r.Ts, f1wire.RaceControlAvro(s.buf(), s.ids.RaceControl, r))
 	}
-	return s.produce(s.topics.RaceControl, r.RaceID, r.Ts, encode.RaceControlJSON(s.buf(), r))
+	return s.produce(s.topics.RaceControl, r.RaceID, r.Ts, f1wire.RaceControlJSON(s.buf(), r))
 }
 
 func (s *sink) alert(a *f1.Alert) error {
 	s.byTopic[3]++
 	if s.avro {
-		return s.produce(s.topics.Alerts, a.Severity, a.Ts, encode.AlertAvro(s.buf(), s.ids.Alerts, a))
+		return s.produce(s.topics.Alerts, a.Severity, a.Ts, f1wire.AlertAvro(s.buf(), s.ids.Alerts, a))
 	}
-	return s.produce(s.topics.Alerts, a.Severity, a.Ts, encode.AlertJSON(s.buf(), a))
+	return s.produce(s.topics.Alerts, a.Severity, a.Ts, f1wire.AlertJSON(s.buf(), a))
 }
 
 func (s *sink) command(c *f1.RaceCommand) error {
 	if s.avro {
-		return s.produce(s.topics.Commands, c.RaceID, c.Ts, encode.RaceCommandAvro(s.buf(), s.ids.Commands, c))
+		return s.produce(s.topics.Commands, c.RaceID, c.Ts, f1wire.RaceCommandAvro(s.buf(), s.ids.Commands, c))
 	}
-	return s.produce(s.topics.Commands, c.RaceID, c.Ts, encode.RaceCommandJSON(s.buf(), c))
+	return s.produce(s.topics.Commands, c.RaceID, c.Ts, f1wire.RaceCommandJSON(s.buf(), c))
 }
 
 // flush waits until everything sent is acknowledged or failed, at most

@@ -8,7 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/pitwall-f1/pitwall/pkg/sim"
+	"github.com/pitwall-f1/pitwall/internal/sim"
 )
 
 // progress reports a run's progress: on a terminal, a status line redrawn

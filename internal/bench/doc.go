@@ -1,6 +1,9 @@
-// Package bench is Pitwall's end-to-end benchmark (`go tool mage bench`, or
-// `go run ./internal/bench/cmd/pitwall-bench`). It measures the plugin side
-// with the real parts and no outside services:
+// Command pitwall-bench is Pitwall's end-to-end benchmark (`go tool mage
+// bench`, or `go run ./internal/bench`): live latency at 1x, 10x and 100x,
+// pipeline capacity per core (JSON and Avro), a one-hour full-grid
+// time-range query and the plugin's memory. It needs the Go toolchain (it
+// builds the producer) and nothing else. It measures the plugin side with
+// the real parts and no outside services:
 //
 //   - the broker (franz-go's kfake, with srfake as the Schema Registry) runs
 //     in a child process, `producer dev`, and the simulator in another,
@@ -14,4 +17,4 @@
 // capacity per core for JSON and Avro (capacity.go), a one-hour full-grid
 // time-range query (rangequery.go), and memory throughout (machine.go).
 // report.go prints the table and, as the last line, one JSON object.
-package bench
+package main

@@ -1,8 +1,3 @@
-// Command pitwall-bench measures Pitwall end to end: live latency at 1x, 10x
-// and 100x, pipeline capacity per core (JSON and Avro), a one-hour
-// full-grid time-range query and the plugin's memory. It needs the Go
-// toolchain (it builds the producer) and nothing else; `go tool mage bench`
-// runs it. The last line of its output is one JSON object.
 package main
 
 import (
@@ -15,8 +10,6 @@ import (
 	"runtime/pprof"
 	"strings"
 	"syscall"
-
-	"github.com/pitwall-f1/pitwall/internal/bench"
 )
 
 func main() {
@@ -32,15 +25,15 @@ func run() error {
 	phases := flag.String("phases", "", "comma-separated phases to run: live, capacity, query (default: all)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	memProfile := flag.String("memprofile", "", "write an allocation profile of the run to this file")
-	kafka := flag.String("kafka", bench.KafkaFake, "broker: fake (producer dev's kfake) or real (three Apache Kafka brokers; needs Java 17 and the classpath of go tool mage integration)")
+	kafka := flag.String("kafka", KafkaFake, "broker: fake (producer dev's kfake) or real (three Apache Kafka brokers; needs Java 17 and the classpath of go tool mage integration)")
 	flag.Parse()
-	cfg := bench.DefaultConfig()
+	cfg := DefaultConfig()
 	if *quick {
-		cfg = bench.QuickConfig()
+		cfg = QuickConfig()
 	}
 	cfg.Producer = *producer
 	switch *kafka {
-	case bench.KafkaFake, bench.KafkaReal:
+	case KafkaFake, KafkaReal:
 		cfg.Kafka = *kafka
 	default:
 		return fmt.Errorf("unknown -kafka %q: want fake or real", *kafka)
@@ -67,7 +60,7 @@ func run() error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	res, err := bench.Run(ctx, cfg)
+	res, err := Run(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package bench
+package main
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/pitwall-f1/pitwall/pkg/plugin"
+	"github.com/pitwall-f1/pitwall/pkg/query"
 )
 
 const benchOrg = 1
@@ -32,17 +33,17 @@ func newDatasource(b *devBroker) (*plugin.Datasource, error) {
 // queryTypeAvailable reports whether the plugin answers queryType (the F1
 // types register themselves as they are implemented).
 func queryTypeAvailable(queryType string) error {
-	_, err := plugin.ParseQuery([]byte(fmt.Sprintf(`{"queryType":%q}`, queryType)))
+	_, err := query.Parse([]byte(fmt.Sprintf(`{"queryType":%q}`, queryType)))
 	return err
 }
 
 // channelPath is the Live channel path of a stream query given as JSON.
 func channelPath(queryJSON string) (string, error) {
-	q, err := plugin.ParseQuery([]byte(queryJSON))
+	q, err := query.Parse([]byte(queryJSON))
 	if err != nil {
 		return "", fmt.Errorf("query %s: %w", queryJSON, err)
 	}
-	return plugin.EncodeChannelPath(benchOrg, q)
+	return query.EncodeChannelPath(benchOrg, q)
 }
 
 // stream is one RunStream call running in the background.

@@ -1,4 +1,4 @@
-package bench
+package main
 
 import (
 	"bytes"
@@ -20,7 +20,7 @@ func TestPitwallBenchQuick(t *testing.T) {
 	}
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "pitwall-bench")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/pitwall-bench")
+	build := exec.Command("go", "build", "-o", bin, ".")
 	build.Env = append(os.Environ(), "GOTOOLCHAIN=local")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building pitwall-bench: %v\n%s", err, out)

@@ -15,9 +15,9 @@ func TestFindListsTheRepositorysFuzzTargets(t *testing.T) {
 	for _, tg := range targets {
 		got[tg.Dir+"."+tg.Name] = true
 	}
-	for _, want := range []string{"pkg/codec.FuzzJSONFlatten", "pkg/codec.FuzzAvroDecode", "producer/replay.FuzzFastF1CSV",
-		"producer/replay.FuzzOpenF1JSON", "pkg/plugin.FuzzChannelPath", "pkg/plugin.FuzzParseQuery",
-		"pkg/plugin.FuzzSettings", "pkg/plugin.FuzzPipelineFrames"} {
+	for _, want := range []string{"pkg/codec.FuzzJSONFlatten", "pkg/codec.FuzzAvroDecode", "internal/replay.FuzzFastF1CSV",
+		"internal/replay.FuzzOpenF1JSON", "pkg/query.FuzzChannelPath", "pkg/query.FuzzParseQuery",
+		"pkg/plugin.FuzzSettings", "pkg/pipeline.FuzzPipelineFrames"} {
 		if !got[want] {
 			t.Errorf("%s not found in %v", want, targets)
 		}

@@ -13,7 +13,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/instancemgmt"
 
-	"github.com/pitwall-f1/pitwall/pkg/plugin"
+	querymodel "github.com/pitwall-f1/pitwall/pkg/query"
 )
 
 // rowRecorder is a Grafana Live subscriber: it keeps every row the stream
@@ -81,11 +81,11 @@ func (r *rowRecorder) count() int {
 // subscriber, until the test ends. It returns how many runs failed.
 func liveStream(t *testing.T, inst instancemgmt.Instance, queryJSON string, r *rowRecorder) (failures func() []error) {
 	t.Helper()
-	q, err := plugin.ParseQuery([]byte(queryJSON))
+	q, err := querymodel.Parse([]byte(queryJSON))
 	if err != nil {
 		t.Fatal(err)
 	}
-	path, err := plugin.EncodeChannelPath(1, q)
+	path, err := querymodel.EncodeChannelPath(1, q)
 	if err != nil {
 		t.Fatal(err)
 	}

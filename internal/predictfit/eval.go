@@ -3,7 +3,7 @@ package predictfit
 import (
 	"path/filepath"
 
-	"github.com/pitwall-f1/pitwall/producer/replay"
+	"github.com/pitwall-f1/pitwall/internal/replay"
 )
 
 // EvaluationRaces are the real races of ../shared/data the model is scored

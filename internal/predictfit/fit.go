@@ -3,8 +3,8 @@ package predictfit
 import (
 	"fmt"
 
+	"github.com/pitwall-f1/pitwall/internal/replay"
 	"github.com/pitwall-f1/pitwall/pkg/f1/predict"
-	"github.com/pitwall-f1/pitwall/producer/replay"
 )
 
 // Run replays the race through a predictor with coefficients c (nil for

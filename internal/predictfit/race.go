@@ -9,9 +9,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pitwall-f1/pitwall/internal/replay"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
 	"github.com/pitwall-f1/pitwall/pkg/f1/predict"
-	"github.com/pitwall-f1/pitwall/producer/replay"
 )
 
 // DefaultPitLossS is the pit loss used for circuits pkg/f1 does not know.

@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/pitwall-f1/pitwall/internal/realdata"
+	"github.com/pitwall-f1/pitwall/internal/replay"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
-	"github.com/pitwall-f1/pitwall/producer/replay"
 )
 
 // summary writes a per-lap summary: three cars 1 s apart, 85 s laps; SOF

@@ -4,9 +4,9 @@ import (
 	"testing"
 
 	"github.com/pitwall-f1/pitwall/internal/realdata"
+	"github.com/pitwall-f1/pitwall/internal/sim"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
 	"github.com/pitwall-f1/pitwall/pkg/f1/predict"
-	"github.com/pitwall-f1/pitwall/pkg/sim"
 )
 
 func logScores(t *testing.T, s Scores) {

@@ -3,9 +3,9 @@ package predictfit
 import (
 	"fmt"
 
+	"github.com/pitwall-f1/pitwall/internal/replay"
+	"github.com/pitwall-f1/pitwall/internal/sim"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
-	"github.com/pitwall-f1/pitwall/pkg/sim"
-	"github.com/pitwall-f1/pitwall/producer/replay"
 )
 
 // SimRace runs the simulator and keeps what the predictor sees (positions

@@ -5,7 +5,7 @@ import (
 
 	"github.com/pitwall-f1/pitwall/pkg/f1"
 
-	"github.com/pitwall-f1/pitwall/producer/replay"
+	"github.com/pitwall-f1/pitwall/internal/replay"
 )
 
 // retiredLaps: a car whose last lap is more laps than this short of the

@@ -7,9 +7,9 @@ import (
 	"testing"
 
 	"github.com/pitwall-f1/pitwall/internal/realdata"
+	"github.com/pitwall-f1/pitwall/internal/replay"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
 	"github.com/pitwall-f1/pitwall/pkg/f1/predict"
-	"github.com/pitwall-f1/pitwall/producer/replay"
 )
 
 // TestSameCompoundStopsFindMonzaStops hides what a per-lap summary loses

@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/pitwall-f1/pitwall/pkg/plugin"
+	"github.com/pitwall-f1/pitwall/pkg/query"
 )
 
 // The channels the soak keeps open: every F1 type and the general ones, as
@@ -67,12 +68,12 @@ func runSoak(ctx context.Context, c config, out io.Writer) (bool, error) {
 	var errCount atomic.Int64
 	sent := &counter{}
 	for _, js := range soakQueries {
-		q, err := plugin.ParseQuery([]byte(js))
+		q, err := query.Parse([]byte(js))
 		if err != nil {
 			fmt.Fprintf(out, "soak: skipping %s: %v\n", js, err)
 			continue
 		}
-		path, err := plugin.EncodeChannelPath(1, q)
+		path, err := query.EncodeChannelPath(1, q)
 		if err != nil {
 			return false, fmt.Errorf("channel of %s: %w", js, err)
 		}

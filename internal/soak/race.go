@@ -13,9 +13,9 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/pitwall-f1/pitwall/internal/sim"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
-	"github.com/pitwall-f1/pitwall/pkg/sim"
-	"github.com/pitwall-f1/pitwall/producer/encode"
+	"github.com/pitwall-f1/pitwall/pkg/f1wire"
 )
 
 // The race side runs in a child process, so that the parent's RSS is the
@@ -105,16 +105,16 @@ func runRaceSide(ctx context.Context, speed float64, circuit string, out io.Writ
 			switch ev.Kind {
 			case sim.KindTelemetry:
 				ev.Telemetry.Ts = ts
-				produce(f1.TopicTelemetry, ev.Telemetry.Driver, ts, encode.TelemetryJSON(nil, ev.Telemetry))
+				produce(f1.TopicTelemetry, ev.Telemetry.Driver, ts, f1wire.TelemetryJSON(nil, ev.Telemetry))
 			case sim.KindPosition:
 				ev.Position.Ts = ts
-				produce(f1.TopicPositions, ev.Position.Driver, ts, encode.PositionJSON(nil, ev.Position))
+				produce(f1.TopicPositions, ev.Position.Driver, ts, f1wire.PositionJSON(nil, ev.Position))
 			case sim.KindRaceControl:
 				ev.RaceControl.Ts = ts
-				produce(f1.TopicRaceControl, ev.RaceControl.RaceID, ts, encode.RaceControlJSON(nil, ev.RaceControl))
+				produce(f1.TopicRaceControl, ev.RaceControl.RaceID, ts, f1wire.RaceControlJSON(nil, ev.RaceControl))
 			case sim.KindAlert:
 				ev.Alert.Ts = ts
-				produce(f1.TopicAlerts, ev.Alert.Severity, ts, encode.AlertJSON(nil, ev.Alert))
+				produce(f1.TopicAlerts, ev.Alert.Severity, ts, f1wire.AlertJSON(nil, ev.Alert))
 			}
 			if e := failed.Load(); e != nil {
 				return fmt.Errorf("producing: %w", *e)

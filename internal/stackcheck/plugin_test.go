@@ -16,11 +16,11 @@ import (
 	"github.com/twmb/franz-go/pkg/sr"
 	"github.com/twmb/franz-go/pkg/sr/srfake"
 
+	"github.com/pitwall-f1/pitwall/internal/sim"
 	"github.com/pitwall-f1/pitwall/pkg/codec"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
+	"github.com/pitwall-f1/pitwall/pkg/f1wire"
 	"github.com/pitwall-f1/pitwall/pkg/plugin"
-	"github.com/pitwall-f1/pitwall/pkg/sim"
-	"github.com/pitwall-f1/pitwall/producer/encode"
 )
 
 // The stack in miniature: the repository's provisioned datasource settings,
@@ -38,7 +38,7 @@ func fillRace(t *testing.T, c *kfake.Cluster, reg *srfake.Registry) (from, to ti
 	t.Helper()
 	ids := map[string]int{}
 	for i, tp := range f1.Topics() {
-		schema, ok := codec.SchemaForTopic(tp.Name)
+		schema, ok := f1wire.SchemaForTopic(tp.Name)
 		if !ok {
 			t.Fatalf("no Avro schema for %s", tp.Name)
 		}
@@ -70,16 +70,16 @@ func fillRace(t *testing.T, c *kfake.Cluster, reg *srfake.Registry) (from, to ti
 		switch ev.Kind {
 		case sim.KindTelemetry:
 			r.Topic, r.Key = f1.TopicTelemetry, []byte(ev.Telemetry.Driver)
-			r.Value = encode.TelemetryAvro(nil, ids[r.Topic], ev.Telemetry)
+			r.Value = f1wire.TelemetryAvro(nil, ids[r.Topic], ev.Telemetry)
 		case sim.KindPosition:
 			r.Topic, r.Key = f1.TopicPositions, []byte(ev.Position.Driver)
-			r.Value = encode.PositionAvro(nil, ids[r.Topic], ev.Position)
+			r.Value = f1wire.PositionAvro(nil, ids[r.Topic], ev.Position)
 		case sim.KindRaceControl:
 			r.Topic, r.Key = f1.TopicRaceControl, []byte(ev.RaceControl.RaceID)
-			r.Value = encode.RaceControlAvro(nil, ids[r.Topic], ev.RaceControl)
+			r.Value = f1wire.RaceControlAvro(nil, ids[r.Topic], ev.RaceControl)
 		case sim.KindAlert:
 			r.Topic, r.Key = f1.TopicAlerts, []byte(ev.Alert.Severity)
-			r.Value = encode.AlertAvro(nil, ids[r.Topic], ev.Alert)
+			r.Value = f1wire.AlertAvro(nil, ids[r.Topic], ev.Alert)
 		default:
 			continue
 		}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/hamba/avro/v2"
-	"github.com/pitwall-f1/pitwall/pkg/f1"
 	"github.com/twmb/franz-go/pkg/sr"
 	"github.com/twmb/franz-go/pkg/sr/srfake"
 )
@@ -70,9 +69,9 @@ func decodeKind(t *testing.T, d *Decoder, v []byte, want ErrKind) {
 
 func TestAvroTelemetryDecodesByTheSchemaIDInTheRecord(t *testing.T) {
 	fake, reg := newSR(t)
-	seed(fake, Subject(f1.TopicTelemetry), 1, 7, TelemetrySchema)
-	d := NewDecoder(FormatAvro, f1.TopicTelemetry, reg, Limits{})
-	tel := f1.Telemetry{Ts: 1725197758853, RaceID: "monza-2024", Driver: "VER", DriverNumber: 1, Team: "Red Bull Racing",
+	seed(fake, Subject(topicTelemetry), 1, 7, TelemetrySchema)
+	d := NewDecoder(FormatAvro, topicTelemetry, reg, Limits{})
+	tel := telemetry{Ts: 1725197758853, RaceID: "monza-2024", Driver: "VER", DriverNumber: 1, Team: "Red Bull Racing",
 		Lap: 43, DistanceM: 12.5, SpeedKph: 321.5, RPM: 11800, Gear: 8, ThrottlePct: 100, Brake: 0, DRS: 12, X: -1.5, Y: 2.25, BrakeTempC: 410}
 	got := decodeOK(t, d, wire(t, TelemetrySchema, 7, tel))
 	eq(t, got, []string{"ts=1.725197758853e+12", `race_id="monza-2024"`, `driver="VER"`, "driver_number=1", `team="Red Bull Racing"`,

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"testing"
-
-	"github.com/pitwall-f1/pitwall/pkg/f1"
 )
 
 // json20 is the 20-field payload of the stream benchmarks (5 floats, 5
@@ -79,12 +77,12 @@ func BenchmarkStdlibJSON20(b *testing.B) {
 
 func BenchmarkDecodeAvroTelemetry(b *testing.B) {
 	fake, reg := newSR(b)
-	seed(fake, Subject(f1.TopicTelemetry), 1, 1, TelemetrySchema)
+	seed(fake, Subject(topicTelemetry), 1, 1, TelemetrySchema)
 	vals := make([][]byte, 256)
 	for i := range vals {
-		vals[i] = wire(b, TelemetrySchema, 1, f1.Telemetry{Ts: int64(i), RaceID: "r", Driver: "VER", Team: "Red Bull Racing", SpeedKph: float64(i), RPM: 11000, Gear: 7})
+		vals[i] = wire(b, TelemetrySchema, 1, telemetry{Ts: int64(i), RaceID: "r", Driver: "VER", Team: "Red Bull Racing", SpeedKph: float64(i), RPM: 11000, Gear: 7})
 	}
-	d := NewDecoder(FormatAvro, f1.TopicTelemetry, reg, Limits{})
+	d := NewDecoder(FormatAvro, topicTelemetry, reg, Limits{})
 	var rec Record
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -11,8 +11,6 @@ import (
 	"testing"
 
 	"github.com/hamba/avro/v2"
-
-	"github.com/pitwall-f1/pitwall/pkg/f1"
 )
 
 // FuzzJSONFlatten: any input either decodes within the limits or fails with
@@ -66,7 +64,7 @@ func FuzzAvroDecode(f *testing.F) {
 		}
 		seed(fake, subject, i+1, i+1, s)
 	}
-	tel := f1.Telemetry{Ts: 1, RaceID: "r", Driver: "VER", Gear: 3, SpeedKph: 200}
+	tel := telemetry{Ts: 1, RaceID: "r", Driver: "VER", Gear: 3, SpeedKph: 200}
 	f.Add(wire(f, TelemetrySchema, 1, tel))
 	f.Add(wire(f, evoV1, 3, map[string]any{"ts": int64(5), "speed": 9, "old": "o"}))
 	f.Add([]byte{0, 0, 0, 0, 2, 2, 10, 104, 101, 108, 108, 111})

@@ -37,3 +37,7 @@ func SplitWire(v []byte) (id int, body []byte, err error) {
 func LooksLikeWire(v []byte) bool {
 	return len(v) >= WireHeaderLen && v[0] == MagicByte
 }
+
+// Subject is the registry subject of a topic's values: "<topic>-value",
+// the Schema Registry's topic-name strategy (docs/DESIGN.md).
+func Subject(topic string) string { return topic + "-value" }

@@ -1,42 +1,48 @@
-package f1frame
+package decimate
 
 import "math"
 
-// point is one sample of a series: ts in ms and a value.
-type point struct {
-	ts int64
-	v  float64
+// Point is one sample of a series: Ts in ms and a value.
+type Point struct {
+	Ts int64
+	V  float64
 }
 
 // bucket holds the extremes of a run of consecutive samples.
 type bucket struct {
-	lo, hi point // lowest and highest value (the first of equal ones)
+	lo, hi Point // lowest and highest value (the first of equal ones)
 	n      int
 }
 
-// decimator keeps a series in at most max buckets of consecutive samples,
-// each remembered by its lowest and highest sample, so a series of any length
-// is drawn with at most 2·max points and its peaks survive. When the buckets
-// are full, neighbours merge in pairs and each bucket takes twice as many
-// samples from then on. Memory is O(max); adding does not allocate once the
-// buckets have grown to max.
-type decimator struct {
+// Series keeps a series that grows point by point in at most max buckets
+// of consecutive samples, each remembered by its lowest and highest sample,
+// so a series of any length is drawn with at most 2·max points and its
+// peaks survive. When the buckets are full, neighbours merge in pairs and
+// each bucket takes twice as many samples from then on. Memory is O(max);
+// adding does not allocate once the buckets have grown to max.
+type Series struct {
 	max int // buckets kept, ≥ 1
 	per int // samples a new bucket takes
 	b   []bucket
 	n   int64 // samples added
 }
 
-func newDecimator(maxPoints int) decimator {
+// NewSeries returns a series drawn with at most maxPoints points.
+func NewSeries(maxPoints int) Series {
 	m := maxPoints / 2
 	if m < 1 {
 		m = 1
 	}
-	return decimator{max: m, per: 1}
+	return Series{max: m, per: 1}
 }
 
-func (d *decimator) add(p point) {
-	if math.IsNaN(p.v) {
+// Added is how many samples Add took (NaN, which cannot be drawn, is not
+// taken).
+func (d *Series) Added() int64 { return d.n }
+
+// Add takes one sample.
+func (d *Series) Add(p Point) {
+	if math.IsNaN(p.V) {
 		return
 	}
 	d.n++
@@ -53,16 +59,16 @@ func (d *decimator) add(p point) {
 }
 
 // fold adds p to the last bucket if it has room.
-func (d *decimator) fold(p point) bool {
+func (d *Series) fold(p Point) bool {
 	n := len(d.b)
 	if n == 0 || d.b[n-1].n >= d.per {
 		return false
 	}
 	last := &d.b[n-1]
-	if p.v < last.lo.v {
+	if p.V < last.lo.V {
 		last.lo = p
 	}
-	if p.v > last.hi.v {
+	if p.V > last.hi.V {
 		last.hi = p
 	}
 	last.n++
@@ -70,16 +76,16 @@ func (d *decimator) fold(p point) bool {
 }
 
 // halve merges neighbouring buckets in pairs.
-func (d *decimator) halve() {
+func (d *Series) halve() {
 	j := 0
 	for i := 0; i < len(d.b); i += 2 {
 		x := d.b[i]
 		if i+1 < len(d.b) {
 			y := d.b[i+1]
-			if y.lo.v < x.lo.v {
+			if y.lo.V < x.lo.V {
 				x.lo = y.lo
 			}
-			if y.hi.v > x.hi.v {
+			if y.hi.V > x.hi.V {
 				x.hi = y.hi
 			}
 			x.n += y.n
@@ -91,13 +97,13 @@ func (d *decimator) halve() {
 	d.per *= 2
 }
 
-// points appends the kept points in time order.
-func (d *decimator) points(dst []point) []point {
+// Points appends the kept points in time order.
+func (d *Series) Points(dst []Point) []Point {
 	for _, b := range d.b {
 		switch {
-		case b.lo.ts == b.hi.ts:
+		case b.lo.Ts == b.hi.Ts:
 			dst = append(dst, b.lo)
-		case b.lo.ts < b.hi.ts:
+		case b.lo.Ts < b.hi.Ts:
 			dst = append(dst, b.lo, b.hi)
 		default:
 			dst = append(dst, b.hi, b.lo)
@@ -106,11 +112,11 @@ func (d *decimator) points(dst []point) []point {
 	return dst
 }
 
-// kept is how many points points would return.
-func (d *decimator) kept() int {
+// Kept is how many points Points would return.
+func (d *Series) Kept() int {
 	k := 0
 	for _, b := range d.b {
-		if b.lo.ts == b.hi.ts {
+		if b.lo.Ts == b.hi.Ts {
 			k++
 		} else {
 			k += 2
@@ -119,10 +125,10 @@ func (d *decimator) kept() int {
 	return k
 }
 
-// reduceMinMax keeps at most max points of a run of samples in time order:
-// the lowest and highest of each of max/2 equal slices (all of them when
-// there are few). It works in place and returns the kept prefix.
-func reduceMinMax(pts []point, max int) []point {
+// MinMax keeps at most max points of a run of samples in time order: the
+// lowest and highest of each of max/2 equal slices (all of them when there
+// are few). It works in place and returns the kept prefix.
+func MinMax(pts []Point, max int) []Point {
 	if len(pts) <= max {
 		return pts
 	}
@@ -138,10 +144,10 @@ func reduceMinMax(pts []point, max int) []point {
 		}
 		mn, mx := lo, lo
 		for i := lo + 1; i < hi; i++ {
-			if pts[i].v < pts[mn].v {
+			if pts[i].V < pts[mn].V {
 				mn = i
 			}
-			if pts[i].v > pts[mx].v {
+			if pts[i].V > pts[mx].V {
 				mx = i
 			}
 		}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	"github.com/pitwall-f1/pitwall/pkg/decimate"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
 )
 
@@ -43,7 +44,7 @@ func (a *averageSpeed) telemetry(t *f1.Telemetry) {
 		return
 	}
 	x := a.set.get(t.Driver, t.RaceID)
-	a.set.add(x, point{ts: t.Ts, v: round2(avg)}, a.e.opts.Live)
+	a.set.add(x, decimate.Point{Ts: t.Ts, V: round2(avg)}, a.e.opts.Live)
 }
 
 var kphConfig = data.FieldConfig{Unit: "velocitykmh"}

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"math"
 	"slices"
+
+	"github.com/pitwall-f1/pitwall/pkg/decimate"
 )
 
 // livePt is a point waiting for a Live push: its series id, ts and value.
@@ -43,8 +45,8 @@ type liveBuf struct {
 	drop    []bool  // scratch of thin, per point
 }
 
-func (l *liveBuf) add(id int32, p point) {
-	l.pend = append(l.pend, livePt{s: id, ts: p.ts, v: p.v})
+func (l *liveBuf) add(id int32, p decimate.Point) {
+	l.pend = append(l.pend, livePt{s: id, ts: p.Ts, v: p.V})
 }
 
 // newTimeline reports whether p is so far before what was pushed that a new
@@ -131,7 +133,7 @@ func (l *liveBuf) thin(pts []livePt, series, max int, mode reduceMode) []livePt 
 	}
 	l.drop = drop
 	var idx []int
-	var run []point
+	var run []decimate.Point
 	for s := range counts {
 		if int(counts[s]) <= max {
 			continue
@@ -149,10 +151,10 @@ func (l *liveBuf) thin(pts []livePt, series, max int, mode reduceMode) []livePt 
 		}
 		run = run[:0]
 		for _, i := range idx {
-			run = append(run, point{ts: int64(i), v: pts[i].v}) // ts holds the index
+			run = append(run, decimate.Point{Ts: int64(i), V: pts[i].v}) // ts holds the index
 		}
-		for _, k := range reduceMinMax(run, max) {
-			drop[k.ts] = false
+		for _, k := range decimate.MinMax(run, max) {
+			drop[k.Ts] = false
 		}
 	}
 	out := 0

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/pitwall-f1/pitwall/pkg/decimate"
 )
 
 // series is one drawn line: a driver in a race.
@@ -15,7 +17,7 @@ type series struct {
 	driver   string
 	raceID   string
 	liveKey  string // the Live labels value: driver=VER (race_id too, when asked)
-	dec      decimator
+	dec      decimate.Series
 	lastTs   int64
 	hasPoint bool
 }
@@ -47,7 +49,7 @@ func (s *seriesSet) get(driver, raceID string) *series {
 	x := s.byRace[key]
 	if x == nil {
 		d, r := strings.Clone(driver), strings.Clone(raceID)
-		x = &series{id: int32(len(s.list)), driver: d, raceID: r, dec: newDecimator(s.maxPoints)} // #nosec G115 -- one series per driver and race
+		x = &series{id: int32(len(s.list)), driver: d, raceID: r, dec: decimate.NewSeries(s.maxPoints)} // #nosec G115 -- one series per driver and race
 		x.liveKey = "driver=" + d
 		if s.raceLabel {
 			x.liveKey += ",race_id=" + labelSafe(r)
@@ -72,9 +74,9 @@ func (s *seriesSet) seen(driver, raceID string, ts int64) {
 }
 
 // add records a point of x, for Frames and for the next Flush.
-func (s *seriesSet) add(x *series, p point, live bool) {
-	x.dec.add(p)
-	if live && s.live.newTimeline(p.ts) {
+func (s *seriesSet) add(x *series, p decimate.Point, live bool) {
+	x.dec.Add(p)
+	if live && s.live.newTimeline(p.Ts) {
 		// A new timeline (an older race replayed after a newer one): start
 		// the Live ordering over instead of calling everything late.
 		for _, y := range s.list {
@@ -82,8 +84,8 @@ func (s *seriesSet) add(x *series, p point, live bool) {
 		}
 		s.live.started, s.live.pend = false, s.live.pend[:0]
 	}
-	if !x.hasPoint || p.ts > x.lastTs {
-		x.lastTs, x.hasPoint = p.ts, true
+	if !x.hasPoint || p.Ts > x.lastTs {
+		x.lastTs, x.hasPoint = p.Ts, true
 	}
 	if live {
 		s.live.add(x.id, p)
@@ -116,14 +118,14 @@ func (s *seriesSet) races() int {
 func (s *seriesSet) rangeFrames(name, valueName string, cfg *data.FieldConfig, st *Stats) data.Frames {
 	multiRace := s.races() > 1
 	var fs data.Frames
-	var pts []point
+	var pts []decimate.Point
 	for _, x := range s.sorted() {
-		pts = x.dec.points(pts[:0])
-		st.Decimated += x.dec.n - int64(len(pts))
+		pts = x.dec.Points(pts[:0])
+		st.Decimated += x.dec.Added() - int64(len(pts))
 		times := make([]time.Time, len(pts))
 		vals := make([]float64, len(pts))
 		for i, p := range pts {
-			times[i], vals[i] = msTime(p.ts), p.v
+			times[i], vals[i] = msTime(p.Ts), p.V
 		}
 		labels := data.Labels{"driver": x.driver}
 		display := x.driver
@@ -169,12 +171,12 @@ func (s *seriesSet) liveFrame(name, valueName string, cfg *data.FieldConfig, pts
 // first frame of a stream; what the next Flush sends starts after it.
 func (s *seriesSet) initialLive(st *Stats) []livePt {
 	var all []livePt
-	var pts []point
+	var pts []decimate.Point
 	for _, x := range s.list {
-		pts = x.dec.points(pts[:0])
-		st.Decimated += x.dec.n - int64(len(pts))
+		pts = x.dec.Points(pts[:0])
+		st.Decimated += x.dec.Added() - int64(len(pts))
 		for _, p := range pts {
-			all = append(all, livePt{s: x.id, ts: p.ts, v: p.v})
+			all = append(all, livePt{s: x.id, ts: p.Ts, v: p.V})
 		}
 	}
 	slices.SortStableFunc(all, func(a, b livePt) int { return cmp.Compare(a.ts, b.ts) })

@@ -6,6 +6,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	"github.com/pitwall-f1/pitwall/pkg/decimate"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
 )
 
@@ -67,7 +68,7 @@ func (w *wheelSpin) telemetry(t *f1.Telemetry) {
 	w.collect()
 	if d.SlipValid {
 		x := w.set.get(t.Driver, t.RaceID)
-		w.set.add(x, point{ts: t.Ts, v: round2(d.SlipPct)}, w.e.opts.Live)
+		w.set.add(x, decimate.Point{Ts: t.Ts, V: round2(d.SlipPct)}, w.e.opts.Live)
 	} else if w.e.opts.Live {
 		w.set.seen(t.Driver, t.RaceID, t.Ts)
 	}

@@ -1,4 +1,4 @@
-package encode
+package f1wire
 
 import (
 	"encoding/binary"
@@ -11,8 +11,8 @@ import (
 // Avro binary encoding (Avro 1.11 spec): int and long are zig-zag varints,
 // double is 8 bytes little-endian, string is a long length then the bytes,
 // an array is blocks of (count, items) ended by a zero count. A record is
-// its fields in schema order. The field orders below follow pkg/codec's
-// schemas; the round-trip tests decode with hamba/avro against them.
+// its fields in schema order. The field orders below follow the schemas of
+// schemas.go; the round-trip tests decode with hamba/avro against them.
 
 func avroLong(b []byte, v int64) []byte { return binary.AppendVarint(b, v) }
 

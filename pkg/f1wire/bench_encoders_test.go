@@ -1,4 +1,4 @@
-package encode
+package f1wire
 
 import (
 	"testing"

@@ -1,4 +1,4 @@
-package encode
+package f1wire
 
 import (
 	"encoding/json"
@@ -102,12 +102,12 @@ func avroRoundTrip[T any](t *testing.T, schema string, enc func([]byte, int, *T)
 }
 
 func TestAvroRoundTrip(t *testing.T) {
-	avroRoundTrip(t, codec.TelemetrySchema, TelemetryAvro, tel, true)
-	avroRoundTrip(t, codec.PositionSchema, PositionAvro, pos, true)
-	avroRoundTrip(t, codec.RaceControlSchema, RaceControlAvro, rc, true)
-	avroRoundTrip(t, codec.AlertSchema, AlertAvro, alert, true)
-	avroRoundTrip(t, codec.RaceCommandSchema, RaceCommandAvro, cmd, false)
-	avroRoundTrip(t, codec.RaceCommandSchema, RaceCommandAvro, f1.RaceCommand{Ts: 1, RaceID: "r", Command: f1.CommandStop, Drivers: []string{}}, true)
+	avroRoundTrip(t, TelemetrySchema, TelemetryAvro, tel, true)
+	avroRoundTrip(t, PositionSchema, PositionAvro, pos, true)
+	avroRoundTrip(t, RaceControlSchema, RaceControlAvro, rc, true)
+	avroRoundTrip(t, AlertSchema, AlertAvro, alert, true)
+	avroRoundTrip(t, RaceCommandSchema, RaceCommandAvro, cmd, false)
+	avroRoundTrip(t, RaceCommandSchema, RaceCommandAvro, f1.RaceCommand{Ts: 1, RaceID: "r", Command: f1.CommandStop, Drivers: []string{}}, true)
 }
 
 func BenchmarkTelemetryJSON(b *testing.B) {

@@ -1,9 +1,4 @@
-// Package encode appends Pitwall's records to byte slices as JSON (the
-// field names of DESIGN.md) or as Avro binary in the order of pkg/codec's
-// schemas. Both are hand-written append-style encoders: no reflection, no
-// allocation beyond growing the destination, so the producer can write
-// hundreds of thousands of records a second.
-package encode
+package f1wire
 
 import (
 	"math"

@@ -1,14 +1,17 @@
-package plugin
+package f1wire
 
 import (
+	"time"
+
 	"github.com/pitwall-f1/pitwall/pkg/codec"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
 )
 
-// Typed views of decoded records, for the F1 query types: the same record
-// decoded from JSON or Avro fills the same pkg/f1 struct. Each view maps
-// field ids to struct slots once per names table, so filling a struct costs
-// one slice index per field.
+// Typed views of decoded records: the same record decoded from JSON or Avro
+// (pkg/codec) fills the same pkg/f1 struct. Each view maps field ids to
+// struct slots once per names table, so filling a struct costs one slice
+// index per field. The field names are those of docs/DESIGN.md and of the
+// schemas in schemas.go.
 
 var (
 	telemetrySlots = slotNames("ts", "race_id", "driver", "driver_number", "team", "lap", "distance_m", "speed_kph", "rpm",
@@ -49,16 +52,21 @@ func (s *slotIndex) slot(names *codec.Names, id int32) int {
 	return int(s.slots[id])
 }
 
-// F1Reader fills pkg/f1 structs from decoded records. Keep one per
-// pipeline (it caches per names table); it is not safe for concurrent use.
-type F1Reader struct {
+// Reader fills pkg/f1 structs from decoded records. Keep one per pipeline
+// (it caches per names table); it is not safe for concurrent use.
+//
+// Each method takes a record decoded by pkg/codec, the names table its
+// field ids index, and the Kafka record's timestamp and key: they stand in
+// for a value without ts, and (F1 topics are keyed by driver) without
+// driver.
+type Reader struct {
 	tel, pos, rc, al slotIndex
 	interns          map[string]string
 }
 
-// NewF1Reader returns a reader.
-func NewF1Reader() *F1Reader {
-	return &F1Reader{tel: slotIndex{want: telemetrySlots}, pos: slotIndex{want: positionSlots},
+// NewReader returns a reader.
+func NewReader() *Reader {
+	return &Reader{tel: slotIndex{want: telemetrySlots}, pos: slotIndex{want: positionSlots},
 		rc: slotIndex{want: raceControlSlots}, al: slotIndex{want: alertSlots}, interns: map[string]string{}}
 }
 
@@ -71,7 +79,7 @@ func num(f codec.Field) float64 {
 
 // str returns a string field, sharing repeated short values (driver codes,
 // team names, race ids) instead of allocating each time.
-func (fr *F1Reader) str(f codec.Field) string {
+func (fr *Reader) str(f codec.Field) string {
 	if f.Kind != codec.KindString {
 		return ""
 	}
@@ -89,10 +97,10 @@ func (fr *F1Reader) str(f codec.Field) string {
 }
 
 // Telemetry fills t from an f1-telemetry record; false if it has no driver.
-func (fr *F1Reader) Telemetry(r *Rec, t *f1.Telemetry) bool {
+func (fr *Reader) Telemetry(rec *codec.Record, names *codec.Names, ts time.Time, key []byte, t *f1.Telemetry) bool {
 	*t = f1.Telemetry{}
-	for _, f := range r.Fields {
-		switch fr.tel.slot(r.Names, f.ID) {
+	for _, f := range rec.Fields {
+		switch fr.tel.slot(names, f.ID) {
 		case 0:
 			t.Ts = int64(num(f))
 		case 1:
@@ -127,15 +135,15 @@ func (fr *F1Reader) Telemetry(r *Rec, t *f1.Telemetry) bool {
 			t.BrakeTempC = num(f)
 		}
 	}
-	fillTsDriver(r, &t.Ts, &t.Driver)
+	fillTsDriver(ts, key, &t.Ts, &t.Driver)
 	return t.Driver != ""
 }
 
 // Position fills p from an f1-positions record; false if it has no driver.
-func (fr *F1Reader) Position(r *Rec, p *f1.Position) bool {
+func (fr *Reader) Position(rec *codec.Record, names *codec.Names, ts time.Time, key []byte, p *f1.Position) bool {
 	*p = f1.Position{}
-	for _, f := range r.Fields {
-		switch fr.pos.slot(r.Names, f.ID) {
+	for _, f := range rec.Fields {
+		switch fr.pos.slot(names, f.ID) {
 		case 0:
 			p.Ts = int64(num(f))
 		case 1:
@@ -164,15 +172,15 @@ func (fr *F1Reader) Position(r *Rec, p *f1.Position) bool {
 			p.Status = fr.str(f)
 		}
 	}
-	fillTsDriver(r, &p.Ts, &p.Driver)
+	fillTsDriver(ts, key, &p.Ts, &p.Driver)
 	return p.Driver != ""
 }
 
 // RaceControl fills e from an f1-race-control record; false without a type.
-func (fr *F1Reader) RaceControl(r *Rec, e *f1.RaceControl) bool {
+func (fr *Reader) RaceControl(rec *codec.Record, names *codec.Names, ts time.Time, e *f1.RaceControl) bool {
 	*e = f1.RaceControl{}
-	for _, f := range r.Fields {
-		switch fr.rc.slot(r.Names, f.ID) {
+	for _, f := range rec.Fields {
+		switch fr.rc.slot(names, f.ID) {
 		case 0:
 			e.Ts = int64(num(f))
 		case 1:
@@ -190,16 +198,16 @@ func (fr *F1Reader) RaceControl(r *Rec, e *f1.RaceControl) bool {
 		}
 	}
 	if e.Ts == 0 {
-		e.Ts = r.Kafka.Timestamp.UnixMilli()
+		e.Ts = ts.UnixMilli()
 	}
 	return e.Type != ""
 }
 
 // Alert fills a from an f1-alerts record; false without a kind.
-func (fr *F1Reader) Alert(r *Rec, a *f1.Alert) bool {
+func (fr *Reader) Alert(rec *codec.Record, names *codec.Names, ts time.Time, a *f1.Alert) bool {
 	*a = f1.Alert{}
-	for _, f := range r.Fields {
-		switch fr.al.slot(r.Names, f.ID) {
+	for _, f := range rec.Fields {
+		switch fr.al.slot(names, f.ID) {
 		case 0:
 			a.Ts = int64(num(f))
 		case 1:
@@ -217,18 +225,18 @@ func (fr *F1Reader) Alert(r *Rec, a *f1.Alert) bool {
 		}
 	}
 	if a.Ts == 0 {
-		a.Ts = r.Kafka.Timestamp.UnixMilli()
+		a.Ts = ts.UnixMilli()
 	}
 	return a.Kind != ""
 }
 
 // fillTsDriver falls back to the Kafka timestamp and key (F1 topics are
 // keyed by driver).
-func fillTsDriver(r *Rec, ts *int64, driver *string) {
+func fillTsDriver(kts time.Time, key []byte, ts *int64, driver *string) {
 	if *ts == 0 {
-		*ts = r.Kafka.Timestamp.UnixMilli()
+		*ts = kts.UnixMilli()
 	}
-	if *driver == "" && r.Kafka.Key != nil {
-		*driver = string(r.Kafka.Key)
+	if *driver == "" && key != nil {
+		*driver = string(key)
 	}
 }

@@ -1,40 +1,77 @@
-package plugin
+package f1wire
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/hamba/avro/v2"
+	"github.com/twmb/franz-go/pkg/sr"
 	"github.com/twmb/franz-go/pkg/sr/srfake"
 
 	"github.com/pitwall-f1/pitwall/pkg/codec"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
 )
 
-func decodeRec(t testing.TB, d *codec.Decoder, topic string, value []byte) *Rec {
+// decoded is a record decoded by pkg/codec, with the Kafka timestamp and
+// key the Reader falls back to.
+type decoded struct {
+	rec   *codec.Record
+	names *codec.Names
+	ts    time.Time
+	key   []byte
+}
+
+func decodeRec(t testing.TB, d *codec.Decoder, value []byte) decoded {
 	t.Helper()
 	var rec codec.Record
 	if err := d.Decode(context.Background(), value, &rec); err != nil {
 		t.Fatal(err)
 	}
-	return &Rec{Record: &rec, Names: d.Names(), Kafka: &kgo.Record{Topic: topic, Key: []byte("KEY"), Timestamp: time.UnixMilli(42)}}
+	return decoded{rec: &rec, names: d.Names(), ts: time.UnixMilli(42), key: []byte("KEY")}
+}
+
+func jsonValue(t testing.TB, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func avroWire(t testing.TB, schema string, id int, v any) []byte {
+	t.Helper()
+	s, err := avro.ParseWithCache(schema, "", &avro.SchemaCache{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := avro.Marshal(s, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(codec.AppendWireHeader(nil, id), b...)
 }
 
 func TestF1ReaderFillsStructsFromJSONAndAvro(t *testing.T) {
 	fake := srfake.New()
 	t.Cleanup(fake.Close)
-	seedSchema(fake, codec.Subject("tel"), 5, codec.TelemetrySchema)
+	fake.SeedSchema(codec.Subject("tel"), 5, 5, sr.Schema{Schema: TelemetrySchema, Type: sr.TypeAvro})
 	reg, err := codec.NewRegistry(codec.RegistryConfig{URL: fake.URL()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := spaTelemetry(t, "VER", 32)[3]
+	// The fourth row of the Spa 2022 fixture (pkg/plugin/testdata/spa2022_telemetry_VER_head.csv).
+	ver, _ := f1.DriverByCode("VER")
+	want := f1.Telemetry{Ts: 1661695527174, RaceID: "spa-2022", Driver: "VER", DriverNumber: ver.Number, Team: ver.Team, Lap: 32,
+		DistanceM: 102.56305555555554, SpeedKph: 255, RPM: 11489, Gear: 6, ThrottlePct: 100}
 	want.X, want.Y, want.BrakeTempC = 1.5, -2.5, 612
-	fr := NewF1Reader()
-	for name, value := range map[string][]byte{"json": jsonValue(t, want), "avro": avroWire(t, codec.TelemetrySchema, 5, want)} {
+	fr := NewReader()
+	for name, value := range map[string][]byte{"json": jsonValue(t, want), "avro": avroWire(t, TelemetrySchema, 5, want)} {
 		var got f1.Telemetry
-		if !fr.Telemetry(decodeRec(t, codec.NewDecoder(codec.FormatAuto, "tel", reg, codec.Limits{}), "tel", value), &got) || got != want {
+		r := decodeRec(t, codec.NewDecoder(codec.FormatAuto, "tel", reg, codec.Limits{}), value)
+		if !fr.Telemetry(r.rec, r.names, r.ts, r.key, &got) || got != want {
 			t.Errorf("%s: got %+v\nwant %+v", name, got, want)
 		}
 	}
@@ -42,33 +79,33 @@ func TestF1ReaderFillsStructsFromJSONAndAvro(t *testing.T) {
 	pos := f1.Position{Ts: 9, RaceID: "r", Driver: "LEC", Position: 2, Lap: 40, GapToLeaderS: 1.5, IntervalS: 1.5, LastLapS: 81.2,
 		BestLapS: 80.9, PitStops: 1, Tyre: f1.TyreHard, TyreAgeLaps: 12, Status: f1.StatusRunning}
 	var gotPos f1.Position
-	if !fr.Position(decodeRec(t, d, "p", jsonValue(t, pos)), &gotPos) || gotPos != pos {
+	if r := decodeRec(t, d, jsonValue(t, pos)); !fr.Position(r.rec, r.names, r.ts, r.key, &gotPos) || gotPos != pos {
 		t.Errorf("position: %+v", gotPos)
 	}
 	rc := f1.RaceControl{Ts: 10, RaceID: "r", Type: f1.EventFlag, Lap: 3, TotalLaps: 53, Message: "YELLOW"}
 	var gotRC f1.RaceControl
-	if !fr.RaceControl(decodeRec(t, d, "rc", jsonValue(t, rc)), &gotRC) || gotRC != rc {
+	if r := decodeRec(t, d, jsonValue(t, rc)); !fr.RaceControl(r.rec, r.names, r.ts, &gotRC) || gotRC != rc {
 		t.Errorf("race control: %+v", gotRC)
 	}
 	al := f1.Alert{Ts: 11, RaceID: "r", Driver: "VER", Severity: f1.SeverityHigh, Kind: f1.KindOverspeed, Value: 330, Message: "fast"}
 	var gotAl f1.Alert
-	if !fr.Alert(decodeRec(t, d, "a", jsonValue(t, al)), &gotAl) || gotAl != al {
+	if r := decodeRec(t, d, jsonValue(t, al)); !fr.Alert(r.rec, r.names, r.ts, &gotAl) || gotAl != al {
 		t.Errorf("alert: %+v", gotAl)
 	}
 	// Missing ts and driver fall back to the Kafka timestamp and key.
 	var bare f1.Telemetry
-	if !fr.Telemetry(decodeRec(t, d, "t", []byte(`{"speed_kph":100}`)), &bare) || bare.Ts != 42 || bare.Driver != "KEY" || bare.SpeedKph != 100 {
+	if r := decodeRec(t, d, []byte(`{"speed_kph":100}`)); !fr.Telemetry(r.rec, r.names, r.ts, r.key, &bare) || bare.Ts != 42 || bare.Driver != "KEY" || bare.SpeedKph != 100 {
 		t.Errorf("fallbacks: %+v", bare)
 	}
 }
 
 func BenchmarkF1ReaderTelemetry(b *testing.B) {
 	d := codec.NewDecoder(codec.FormatJSON, "x", nil, codec.Limits{})
-	r := decodeRec(b, d, "t", jsonValue(b, f1.Telemetry{Ts: 1, RaceID: "r", Driver: "VER", Team: "Red Bull Racing", SpeedKph: 300, Gear: 8}))
-	fr := NewF1Reader()
+	r := decodeRec(b, d, jsonValue(b, f1.Telemetry{Ts: 1, RaceID: "r", Driver: "VER", Team: "Red Bull Racing", SpeedKph: 300, Gear: 8}))
+	fr := NewReader()
 	var t f1.Telemetry
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		fr.Telemetry(r, &t)
+		fr.Telemetry(r.rec, r.names, r.ts, r.key, &t)
 	}
 }

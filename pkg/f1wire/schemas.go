@@ -1,10 +1,11 @@
-package codec
+package f1wire
 
 import "github.com/pitwall-f1/pitwall/pkg/f1"
 
 // The Avro schemas of Pitwall's topics. Field names are the JSON names of
-// DESIGN.md, and ts is timestamp-millis. They are registered under
-// "<topic>-value" (the Schema Registry's topic-name strategy).
+// docs/DESIGN.md, and ts is timestamp-millis. They are registered under
+// codec.Subject(topic), "<topic>-value" (the Schema Registry's topic-name
+// strategy). The encoders of avro.go write their fields in this order.
 const (
 	TelemetrySchema = `{"type":"record","name":"Telemetry","namespace":"f1.pitwall","fields":[
 {"name":"ts","type":{"type":"long","logicalType":"timestamp-millis"}},
@@ -84,6 +85,3 @@ func SchemaForTopic(topic string) (string, bool) {
 	}
 	return "", false
 }
-
-// Subject is the registry subject for a topic's values.
-func Subject(topic string) string { return topic + "-value" }

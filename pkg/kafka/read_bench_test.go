@@ -8,9 +8,9 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/pitwall-f1/pitwall/internal/sim"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
-	"github.com/pitwall-f1/pitwall/pkg/sim"
-	"github.com/pitwall-f1/pitwall/producer/encode"
+	"github.com/pitwall-f1/pitwall/pkg/f1wire"
 )
 
 // BenchmarkReadRange reads a telemetry topic of a simulated full-grid race
@@ -90,7 +90,7 @@ func fillTelemetry(b *testing.B, c *kfake.Cluster, topic string, n int) {
 			continue
 		}
 		t := ev.Telemetry
-		p.Produce(ctx, &kgo.Record{Topic: topic, Key: []byte(t.Driver), Value: encode.TelemetryJSON(nil, t), Timestamp: time.UnixMilli(t.Ts)},
+		p.Produce(ctx, &kgo.Record{Topic: topic, Key: []byte(t.Driver), Value: f1wire.TelemetryJSON(nil, t), Timestamp: time.UnixMilli(t.Ts)},
 			func(_ *kgo.Record, err error) {
 				if err != nil {
 					b.Error(err)

@@ -1,49 +1,25 @@
-package plugin
+package pipeline
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/pitwall-f1/pitwall/pkg/codec"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
 	"github.com/pitwall-f1/pitwall/pkg/f1frame"
+	"github.com/pitwall-f1/pitwall/pkg/f1wire"
+	"github.com/pitwall-f1/pitwall/pkg/query"
 )
 
-// The six F1 query types (DESIGN.md): wheelSpin, gearAnomalies, alerts,
-// leaderboard, averageSpeed and raceControl. Each is one pkg/f1frame Builder
-// behind the core's Pipeline: the core reads the kind's topics (merged by
-// timestamp when there are several), decodes each record, F1Reader fills the
-// pkg/f1 struct of its topic, and the Builder analyses it and makes the
-// frames — complete ones over a time range (QueryData, annotations,
-// alerting), and first-frame-then-flushes live (RunStream).
-
-// f1Codes are the channel-path codes of the F1 types.
-var f1Codes = []struct {
-	kind f1frame.Kind
-	code string
-}{
-	{f1frame.KindWheelSpin, "ws"},
-	{f1frame.KindGearAnomalies, "ga"},
-	{f1frame.KindAlerts, "al"},
-	{f1frame.KindLeaderboard, "lb"},
-	{f1frame.KindAverageSpeed, "as"},
-	{f1frame.KindRaceControl, "rc"},
-}
-
-func init() {
-	for _, c := range f1Codes {
-		kind := c.kind
-		RegisterQueryType(QueryType{
-			Name:         string(kind),
-			Code:         c.code,
-			DefaultTopic: kind.Topics()[0],
-			Topics:       func(q *Query) []string { return f1Topics(kind, q) },
-			New:          func(q *Query, env *Env) (Pipeline, error) { return newF1Pipeline(kind, q, env) },
-		})
-	}
-}
+// The six F1 query types (docs/DESIGN.md): wheelSpin, gearAnomalies,
+// alerts, leaderboard, averageSpeed and raceControl. Each is one pkg/f1frame
+// Builder behind the core's Pipeline: the core reads the kind's topics
+// (merged by timestamp when there are several), decodes each record,
+// f1wire.Reader fills the pkg/f1 struct of its topic, and the Builder
+// analyses it and makes the frames — complete ones over a time range
+// (QueryData, annotations, alerting), and first-frame-then-flushes live
+// (RunStream).
 
 // recType is which pkg/f1 record a topic holds.
 type recType uint8
@@ -70,23 +46,6 @@ func recTypeOf(defaultTopic string) recType {
 	return recUnknown
 }
 
-// f1Topics are the topics a query of kind reads: the kind's topics, with the
-// query's topic in place of the main one (a query may point the main topic
-// elsewhere, e.g. a replay's).
-func f1Topics(kind f1frame.Kind, q *Query) []string {
-	def := kind.Topics()
-	out := make([]string, 0, len(def))
-	for i, t := range def {
-		if i == 0 && q.Topic != "" {
-			t = q.Topic
-		}
-		if !slices.Contains(out, t) {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
 // errNotF1 counts records an F1 query cannot use (no driver, no event type,
 // no alert kind): a metric label like codec's ErrKinds.
 const errNotF1 codec.ErrKind = "not_f1_record"
@@ -95,7 +54,7 @@ const errNotF1 codec.ErrKind = "not_f1_record"
 type f1Pipeline struct {
 	b       *f1frame.Builder
 	env     *Env
-	rd      *F1Reader
+	rd      *f1wire.Reader
 	types   map[string]recType // topic -> record type
 	stream  bool               // RunStream or a stream's history
 	pending int
@@ -109,8 +68,8 @@ type f1Pipeline struct {
 	al  f1.Alert
 }
 
-func newF1Pipeline(kind f1frame.Kind, q *Query, env *Env) (Pipeline, error) {
-	opts, err := f1Options(q)
+func newF1Pipeline(kind f1frame.Kind, q *query.Query, env *Env) (Pipeline, error) {
+	opts, err := query.F1Options(q)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +84,7 @@ func newF1Pipeline(kind f1frame.Kind, q *Query, env *Env) (Pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &f1Pipeline{b: b, env: env, rd: NewF1Reader(), types: map[string]recType{}, stream: opts.Live}
+	p := &f1Pipeline{b: b, env: env, rd: f1wire.NewReader(), types: map[string]recType{}, stream: opts.Live}
 	for i, t := range kind.Topics() {
 		topic := t
 		if i == 0 && q.Topic != "" {
@@ -145,25 +104,25 @@ func (p *f1Pipeline) Add(r *Rec) {
 	p.pending++
 	switch p.lastType {
 	case recTelemetry:
-		if p.rd.Telemetry(r, &p.tel) {
+		if p.rd.Telemetry(r.Record, r.Names, r.Kafka.Timestamp, r.Kafka.Key, &p.tel) {
 			p.b.AddTelemetry(&p.tel)
 			return
 		}
 		p.skip(r, "a telemetry record without a driver (field driver, or the record key)")
 	case recPosition:
-		if p.rd.Position(r, &p.pos) {
+		if p.rd.Position(r.Record, r.Names, r.Kafka.Timestamp, r.Kafka.Key, &p.pos) {
 			p.b.AddPosition(&p.pos)
 			return
 		}
 		p.skip(r, "a timing record without a driver (field driver, or the record key)")
 	case recRaceControl:
-		if p.rd.RaceControl(r, &p.rc) {
+		if p.rd.RaceControl(r.Record, r.Names, r.Kafka.Timestamp, &p.rc) {
 			p.b.AddRaceControl(&p.rc)
 			return
 		}
 		p.skip(r, "a race-control record without a type (field type)")
 	case recAlert:
-		if p.rd.Alert(r, &p.al) {
+		if p.rd.Alert(r.Record, r.Names, r.Kafka.Timestamp, &p.al) {
 			p.b.AddAlert(&p.al)
 			return
 		}
@@ -198,7 +157,7 @@ func (p *f1Pipeline) Frames(final bool) []*data.Frame {
 	}
 	if len(frames) > 0 {
 		if n := p.notices(); len(n) > 0 {
-			meta(frames[0]).Notices = append(meta(frames[0]).Notices, n...)
+			MetaOf(frames[0]).Notices = append(MetaOf(frames[0]).Notices, n...)
 		}
 	}
 	return frames

@@ -1,4 +1,4 @@
-package plugin
+package pipeline
 
 import (
 	"context"
@@ -7,15 +7,16 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/pitwall-f1/pitwall/internal/sim"
 	"github.com/pitwall-f1/pitwall/pkg/codec"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
-	"github.com/pitwall-f1/pitwall/pkg/sim"
-	"github.com/pitwall-f1/pitwall/producer/encode"
+	"github.com/pitwall-f1/pitwall/pkg/f1wire"
+	"github.com/pitwall-f1/pitwall/pkg/query"
 )
 
 // BenchmarkF1Pipeline: what an F1 query type costs per telemetry record in
 // the plugin at a full grid (one simulated lap of Monza, 20 cars, replayed
-// in a loop), beyond decoding: F1Reader filling the struct plus the f1frame
+// in a loop), beyond decoding: f1wire.Reader filling the struct plus the f1frame
 // Builder (detection on every record), live, with a flush every 1,000
 // records. json_decode is the decoding the core does first, for scale.
 // Kafka is left out.
@@ -32,7 +33,7 @@ func BenchmarkF1Pipeline(b *testing.B) {
 			break
 		}
 		if ev.Kind == sim.KindTelemetry {
-			v := encode.TelemetryJSON(nil, ev.Telemetry)
+			v := f1wire.TelemetryJSON(nil, ev.Telemetry)
 			recs = append(recs, &kgo.Record{Topic: f1.TopicTelemetry, Key: []byte(ev.Telemetry.Driver), Value: v, Timestamp: time.UnixMilli(ev.Telemetry.Ts)})
 		}
 	}
@@ -72,13 +73,13 @@ func BenchmarkF1Pipeline(b *testing.B) {
 		}
 	}
 	b.Run("json_decode", func(b *testing.B) { run(b, true, nil, nil) })
-	for _, cd := range f1Codes {
-		if cd.kind == "raceControl" {
-			continue // reads no telemetry
+	for _, qt := range query.Types {
+		if qt.F1 == "" || qt.F1 == "raceControl" {
+			continue // not F1, or reads no telemetry
 		}
-		b.Run(string(cd.kind), func(b *testing.B) {
-			q := mustQuery(b, `{"queryType":"`+string(cd.kind)+`","stream":true}`)
-			p, err := newF1Pipeline(cd.kind, q, &Env{Mode: ModeStream, Faults: &Faults{}})
+		b.Run(string(qt.F1), func(b *testing.B) {
+			q := mustQuery(b, `{"queryType":"`+string(qt.F1)+`","stream":true}`)
+			p, err := newF1Pipeline(qt.F1, q, &Env{Mode: ModeStream, Faults: &Faults{}})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package plugin
+package pipeline
 
 import (
 	"fmt"
@@ -87,7 +87,7 @@ func (f *Faults) StreamNotices() []data.Notice {
 // flushMetrics adds the counts since the last flush to the metrics.
 func (f *Faults) flushMetrics() {
 	for k, n := range f.pending {
-		metricDecodeErrors.WithLabelValues(string(k)).Add(float64(n))
+		MetricDecodeErrors.WithLabelValues(string(k)).Add(float64(n))
 		delete(f.pending, k)
 	}
 }

@@ -1,4 +1,4 @@
-package plugin
+package pipeline
 
 import (
 	"bytes"
@@ -13,10 +13,11 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/pitwall-f1/pitwall/pkg/codec"
+	"github.com/pitwall-f1/pitwall/pkg/query"
 )
 
 // FuzzPipelineFrames feeds arbitrary records (one per line) through the
-// core's decoder and every registered query type's pipeline, live (frames
+// core's decoder and every query type's pipeline, live (frames
 // every few records) and as a query, with arbitrary query fields: no panic,
 // every frame is rectangular and serialises for Grafana, and raw keeps one
 // row per decoded record. Seeds: testdata/fuzz/FuzzPipelineFrames.
@@ -30,15 +31,15 @@ not json
 {"ts":2,"race_id":"r","driver":"VER","position":1,"lap":1,"gap_to_leader_s":0,"tyre":"SOFT","status":"RUNNING"}
 {"ts":3,"race_id":"r","driver":"VER","severity":"high","kind":"overspeed","value":360,"message":"m"}`), `[]`)
 	f.Add(byte(130), []byte("{\"x\":1e308,\"y\":-1e308,\"z\":true}\n{\"x\":\"s\",\"y\":false}\n{}\n[]\n\"str\"\n42"), `["x","y"]`)
-	names := make([]string, 0, len(queryTypes))
-	for n := range queryTypes {
-		names = append(names, n)
+	names := make([]string, 0, len(query.Types))
+	for _, t := range query.Types {
+		names = append(names, t.Name)
 	}
 	sort.Strings(names)
 	f.Fuzz(func(t *testing.T, sel byte, in []byte, fields string) {
 		name := names[int(sel&0x7f)%len(names)]
 		stream := sel&0x80 != 0
-		qt := queryTypes[name]
+		qt, _ := query.TypeNamed(name)
 		qj := map[string]any{"queryType": name, "offset": "earliest"}
 		if qt.DefaultTopic == "" {
 			qj["topic"] = "fz"
@@ -48,7 +49,7 @@ not json
 			qj["fields"] = fl
 		}
 		raw, _ := json.Marshal(qj)
-		q, err := ParseQuery(raw)
+		q, err := query.Parse(raw)
 		if err != nil {
 			return // the query model's own fuzz target covers refusals
 		}
@@ -58,13 +59,13 @@ not json
 		} else {
 			env.From, env.To = time.UnixMilli(0), time.UnixMilli(1<<50)
 		}
-		pipe, err := qt.New(q, env)
+		pipe, err := New(q, env)
 		if err != nil {
 			return
 		}
-		d := &Datasource{limits: codec.Limits{MaxValueBytes: 1 << 16, MaxFields: 100, MaxNames: 300}}
-		feeder := d.newFeeder(q, pipe, env.Faults)
-		topics := qt.topics(q)
+		src := &Source{Limits: codec.Limits{MaxValueBytes: 1 << 16, MaxFields: 100, MaxNames: 300}}
+		feeder := newFeeder(src, q, pipe, env.Faults)
+		topics := qt.Topics(q)
 		var frames []*data.Frame
 		lines := bytes.Split(in, []byte("\n"))
 		if len(lines) > 200 {

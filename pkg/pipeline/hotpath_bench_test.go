@@ -1,4 +1,4 @@
-package plugin
+package pipeline
 
 import (
 	"context"
@@ -11,13 +11,13 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/pitwall-f1/pitwall/internal/sim"
 	"github.com/pitwall-f1/pitwall/pkg/codec"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
-	"github.com/pitwall-f1/pitwall/pkg/sim"
-	"github.com/pitwall-f1/pitwall/producer/encode"
+	"github.com/pitwall-f1/pitwall/pkg/f1wire"
 )
 
-// Hot-path benchmarks on one race hour of full-grid telemetry (pkg/sim,
+// Hot-path benchmarks on one race hour of full-grid telemetry (internal/sim,
 // 20 cars x 4 Hz x 3,600 s = 288,000 records, encoded by the producer's
 // encoders), with Kafka left out (internal/bench measures it with Kafka):
 //
@@ -28,7 +28,7 @@ import (
 //     for Grafana (Arrow) and as JSON.
 //   - BenchmarkStreamPipelines: a live stream per record (decode ->
 //     pipeline -> frames -> SendFrame's JSON), flushed every 1,000
-//     records; complements BenchmarkStreamSendFrame (bench_test.go) with
+//     records; complements BenchmarkStreamSendFrame (stream_bench_test.go) with
 //     JSON telemetry and an F1 type.
 //
 // Telemetry's Avro schema has id 2 in benchRegistry.
@@ -84,9 +84,9 @@ func raceHour(b *testing.B, format codec.Format) *hourData {
 		}
 		var v []byte
 		if format == codec.FormatAvro {
-			v = encode.TelemetryAvro(nil, hourTelemetryID, t)
+			v = f1wire.TelemetryAvro(nil, hourTelemetryID, t)
 		} else {
-			v = encode.TelemetryJSON(nil, t)
+			v = f1wire.TelemetryJSON(nil, t)
 		}
 		if keys[t.Driver] == nil {
 			keys[t.Driver] = []byte(t.Driver)
@@ -98,8 +98,8 @@ func raceHour(b *testing.B, format codec.Format) *hourData {
 	return h
 }
 
-func benchDatasource(b *testing.B) *Datasource {
-	return &Datasource{registry: benchRegistry(b), uid: "bench", resume: newResumeStore()}
+func benchSource(b *testing.B) *Source {
+	return &Source{Registry: benchRegistry(b)}
 }
 
 func BenchmarkQueryHour(b *testing.B) {
@@ -108,7 +108,7 @@ func BenchmarkQueryHour(b *testing.B) {
 	} {
 		b.Run(c.queryType+"_"+c.format, func(b *testing.B) {
 			h := raceHour(b, codec.Format(c.format))
-			d := benchDatasource(b)
+			src := benchSource(b)
 			q := mustQuery(b, fmt.Sprintf(`{"queryType":%q,"format":%q,"offset":"timeRange"}`, c.queryType, c.format))
 			ctx := context.Background()
 			var frames data.Frames
@@ -116,11 +116,11 @@ func BenchmarkQueryHour(b *testing.B) {
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				env := &Env{Mode: ModeQuery, From: h.from, To: h.to, MaxDataPoints: 1000, Faults: &Faults{}, RefID: "A"}
-				pipe, err := queryTypes[q.QueryType].New(q, env)
+				pipe, err := New(q, env)
 				if err != nil {
 					b.Fatal(err)
 				}
-				feeder := d.newFeeder(q, pipe, env.Faults)
+				feeder := newFeeder(src, q, pipe, env.Faults)
 				kr := &kgo.Record{Topic: q.Topic}
 				for j, v := range h.values {
 					kr.Value, kr.Key, kr.Timestamp, kr.Offset = v, h.keys[j], h.ts[j], int64(j)
@@ -142,15 +142,15 @@ func BenchmarkQueryHour(b *testing.B) {
 
 func BenchmarkQueryResponseEncode(b *testing.B) {
 	h := raceHour(b, codec.FormatJSON)
-	d := benchDatasource(b)
+	src := benchSource(b)
 	for _, queryType := range []string{"telemetry", "wheelSpin"} {
 		q := mustQuery(b, fmt.Sprintf(`{"queryType":%q,"format":"json","offset":"timeRange"}`, queryType))
 		env := &Env{Mode: ModeQuery, From: h.from, To: h.to, MaxDataPoints: 1000, Faults: &Faults{}, RefID: "A"}
-		pipe, err := queryTypes[queryType].New(q, env)
+		pipe, err := New(q, env)
 		if err != nil {
 			b.Fatal(err)
 		}
-		feeder := d.newFeeder(q, pipe, env.Faults)
+		feeder := newFeeder(src, q, pipe, env.Faults)
 		kr := &kgo.Record{Topic: q.Topic}
 		for j, v := range h.values {
 			kr.Value, kr.Key, kr.Timestamp = v, h.keys[j], h.ts[j]
@@ -187,17 +187,17 @@ func BenchmarkStreamPipelines(b *testing.B) {
 	} {
 		b.Run(c.queryType+"_"+c.format, func(b *testing.B) {
 			h := raceHour(b, codec.Format(c.format))
-			d := benchDatasource(b)
+			src := benchSource(b)
 			q := mustQuery(b, fmt.Sprintf(`{"queryType":%q,"format":%q,"stream":true}`, c.queryType, c.format))
 			faults := &Faults{}
-			pipe, err := queryTypes[q.QueryType].New(q, &Env{Mode: ModeStream, Faults: faults})
+			pipe, err := New(q, &Env{Mode: ModeStream, Faults: faults})
 			if err != nil {
 				b.Fatal(err)
 			}
 			ps := &discardSender{}
-			// The stream loop's own steps (streamloop.go: handle, send),
+			// The stream loop's own steps (stream.go: handle, send),
 			// without its Kafka consumer.
-			feeder := d.newFeeder(q, pipe, faults)
+			feeder := newFeeder(src, q, pipe, faults)
 			out := newFrameSender(backend.NewStreamSender(ps), q.QueryType)
 			kr := &kgo.Record{Topic: q.Topic}
 			ctx := context.Background()

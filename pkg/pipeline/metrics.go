@@ -1,4 +1,4 @@
-package plugin
+package pipeline
 
 import (
 	"github.com/prometheus/client_golang/prometheus"
@@ -20,15 +20,15 @@ var (
 		Namespace: "pitwall", Name: "record_bytes_total",
 		Help: "Bytes of Kafka record values read, by topic.",
 	}, []string{"topic"})
-	metricDecodeErrors = promauto.NewCounterVec(prometheus.CounterOpts{
+	MetricDecodeErrors = promauto.NewCounterVec(prometheus.CounterOpts{
 		Namespace: "pitwall", Name: "decode_errors_total",
 		Help: "Records that could not be decoded (or were cut), by kind: " + decodeKinds(),
 	}, []string{"kind"})
-	metricFramesSent = promauto.NewCounterVec(prometheus.CounterOpts{
+	MetricFramesSent = promauto.NewCounterVec(prometheus.CounterOpts{
 		Namespace: "pitwall", Name: "stream_frames_sent_total",
 		Help: "Frames sent to Grafana Live, by query type.",
 	}, []string{"query_type"})
-	metricActiveStreams = promauto.NewGauge(prometheus.GaugeOpts{
+	MetricActiveStreams = promauto.NewGauge(prometheus.GaugeOpts{
 		Namespace: "pitwall", Name: "active_streams",
 		Help: "Live streams running (one per channel).",
 	})

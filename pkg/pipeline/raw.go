@@ -1,4 +1,4 @@
-package plugin
+package pipeline
 
 import (
 	"math"
@@ -8,28 +8,28 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/pitwall-f1/pitwall/pkg/codec"
+	"github.com/pitwall-f1/pitwall/pkg/decimate"
+	"github.com/pitwall-f1/pitwall/pkg/query"
+	"github.com/pitwall-f1/pitwall/pkg/table"
 )
 
 // raw: any topic, any JSON or Avro payload, flattened into one frame: the
 // time (the Kafka timestamp, or the payload's timeField), the optional
 // kafka.key / kafka.partition / kafka.offset / kafka.timestamp columns, then
 // one column per flattened payload field in first-seen order.
-func init() {
-	RegisterQueryType(QueryType{Name: "raw", Code: "raw", New: newRawPipeline})
-}
 
-// Names of the optional Kafka columns.
+// Names of the optional Kafka columns of raw frames.
 const (
-	colKey       = "kafka.key"
-	colPartition = "kafka.partition"
-	colOffset    = "kafka.offset"
-	colTimestamp = "kafka.timestamp"
+	ColKey       = "kafka.key"
+	ColPartition = "kafka.partition"
+	ColOffset    = "kafka.offset"
+	ColTimestamp = "kafka.timestamp"
 )
 
 type rawPipeline struct {
-	q        *Query
+	q        *query.Query
 	env      *Env
-	t        *Table
+	t        *table.Table
 	cur      *Rec
 	from, to int64
 	pending  int
@@ -37,13 +37,13 @@ type rawPipeline struct {
 	drvIDs   idCache
 }
 
-func newRawPipeline(q *Query, env *Env) (Pipeline, error) {
+func newRawPipeline(q *query.Query, env *Env) (Pipeline, error) {
 	p := &rawPipeline{q: q, env: env}
 	var skip []string
 	if q.TimeField != "" {
 		skip = []string{q.TimeField}
 	}
-	p.t = NewTable(TableOptions{Allow: q.Fields, Skip: skip}, env.Faults)
+	p.t = table.New(table.Options{Allow: q.Fields, Skip: skip}, env.Faults)
 	p.t.SetWhere(func() string { return where(p.cur.Kafka) })
 	if !env.From.IsZero() {
 		p.from, p.to = env.From.UnixNano(), env.To.UnixNano()
@@ -78,19 +78,19 @@ func (p *rawPipeline) Add(r *Rec) {
 }
 
 func (p *rawPipeline) kafkaColumns(r *Rec) {
-	for _, c := range []string{ColumnKey, ColumnPartition, ColumnOffset, ColumnTimestamp} {
+	for _, c := range []string{query.ColumnKey, query.ColumnPartition, query.ColumnOffset, query.ColumnTimestamp} {
 		if !p.q.HasColumn(c) {
 			continue
 		}
 		switch c {
-		case ColumnKey:
-			p.t.SetString(colKey, r.Kafka.Key)
-		case ColumnPartition:
-			p.t.SetNumber(colPartition, float64(r.Kafka.Partition))
-		case ColumnOffset:
-			p.t.SetNumber(colOffset, float64(r.Kafka.Offset))
-		case ColumnTimestamp:
-			p.t.SetNumber(colTimestamp, float64(r.Kafka.Timestamp.UnixMilli()))
+		case query.ColumnKey:
+			p.t.SetString(ColKey, r.Kafka.Key)
+		case query.ColumnPartition:
+			p.t.SetNumber(ColPartition, float64(r.Kafka.Partition))
+		case query.ColumnOffset:
+			p.t.SetNumber(ColOffset, float64(r.Kafka.Offset))
+		case query.ColumnTimestamp:
+			p.t.SetNumber(ColTimestamp, float64(r.Kafka.Timestamp.UnixMilli()))
 		}
 	}
 }
@@ -111,7 +111,7 @@ func (p *rawPipeline) driverMatches(r *Rec) bool {
 
 // maybeCompact decimates as it reads, so a long query's memory stays bounded.
 func (p *rawPipeline) maybeCompact() {
-	if mdp := p.env.MaxDataPoints; mdp > 0 && p.t.Rows() > decimateAbove(mdp) {
+	if mdp := p.env.MaxDataPoints; mdp > 0 && p.t.Rows() > decimate.Above(mdp) {
 		p.t.Decimate(mdp, p.from, p.to)
 	}
 }

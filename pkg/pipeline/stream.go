@@ -1,32 +1,67 @@
-package plugin
+package pipeline
 
 import (
 	"context"
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
+
 	"github.com/pitwall-f1/pitwall/pkg/kafka"
+	"github.com/pitwall-f1/pitwall/pkg/query"
 )
 
-// maxStreamRows is the most rows one live frame carries: a stream that is
+// MaxStreamRows is the most rows one live frame carries: a stream that is
 // behind (a backlog, a slow browser) sends full frames back to back instead
 // of buffering more.
-const maxStreamRows = 5000
+const MaxStreamRows = 5000
+
+// StreamOptions are what a live stream needs beyond its query and source.
+type StreamOptions struct {
+	// Path is the channel path: the stream's name in metrics and logs and
+	// its key in Resume.
+	Path string
+	// UID is the datasource's uid, a metric label.
+	UID string
+	// Resume keeps where failed streams stopped (one per datasource).
+	Resume *Resumes
+	// AliveEvery: an idle stream checks its broker this often.
+	AliveEvery time.Duration
+	// LossAfter: a stream fails after its broker is gone this long.
+	LossAfter time.Duration
+	Log       log.Logger
+}
+
+// RunStream runs one channel's live query until ctx ends (the last
+// subscriber left: returns nil) or Kafka fails (returns the error, after
+// saving in o.Resume where to go on: Grafana calls RunStream again after a
+// backoff and the stream resumes from the next offset of each partition).
+func RunStream(ctx context.Context, src *Source, q *query.Query, sender *backend.StreamSender, o StreamOptions) error {
+	MetricActiveStreams.Inc()
+	defer MetricActiveStreams.Dec()
+	defer metricStreamLag.DeleteLabelValues(o.UID, o.Path)
+	s, err := newStream(ctx, src, q, sender, o)
+	if err != nil {
+		return err
+	}
+	return s.run(ctx)
+}
 
 // liveStream is one running channel. One goroutine runs it: poll Kafka,
 // decode, add to the pipeline, and every flush interval send the frames.
 // While a send blocks nothing is polled, so franz-go stops fetching once its
 // one buffered fetch per broker is full: a slow sender bounds memory to
-// maxStreamRows rows plus FetchMaxBytes per broker.
+// MaxStreamRows rows plus FetchMaxBytes per broker.
 type liveStream struct {
-	d      *Datasource
-	path   string
-	q      *Query
+	src    *Source
+	o      StreamOptions
+	q      *query.Query
 	pipe   Pipeline
 	faults *Faults
 	feeder *recordFeeder
@@ -41,41 +76,40 @@ type liveStream struct {
 	multiTopic bool
 }
 
-func (d *Datasource) newStream(ctx context.Context, path string, q *Query, sender *backend.StreamSender) (*liveStream, error) {
-	qt := queryTypes[q.QueryType]
+func newStream(ctx context.Context, src *Source, q *query.Query, sender *backend.StreamSender, o StreamOptions) (*liveStream, error) {
 	faults := &Faults{}
-	pipe, err := qt.New(q, &Env{Mode: ModeStream, Faults: faults})
+	pipe, err := New(q, &Env{Mode: ModeStream, Faults: faults})
 	if err != nil {
 		return nil, err
 	}
-	start, resumed := d.resume.take(path)
+	start, resumed := o.Resume.Take(o.Path)
 	if !resumed {
 		start = kafka.Offsets{}
-		for _, topic := range qt.topics(q) {
-			s, err := d.streamStarts(ctx, q, topic)
+		for _, topic := range topics(q) {
+			s, err := streamStarts(ctx, src, q, topic)
 			if err != nil {
 				return nil, fmt.Errorf("starting stream on %s: %w", topic, err)
 			}
 			start[topic] = s
 		}
 	}
-	cons, err := d.kafka.Consume(start)
+	cons, err := src.Kafka.Consume(start)
 	if err != nil {
 		if resumed {
-			d.resume.save(path, start)
+			o.Resume.Save(o.Path, start)
 		}
 		return nil, err
 	}
 	if resumed {
-		d.log.Info("stream resumed", "path", path, "offsets", fmt.Sprint(start))
+		o.Log.Info("stream resumed", "path", o.Path, "offsets", fmt.Sprint(start))
 	}
 	return &liveStream{
-		d: d, path: path, q: q, pipe: pipe, faults: faults,
-		feeder:     d.newFeeder(q, pipe, faults),
+		src: src, o: o, q: q, pipe: pipe, faults: faults,
+		feeder:     newFeeder(src, q, pipe, faults),
 		cons:       cons,
 		sent:       start.Clone(),
 		out:        newFrameSender(sender, q.QueryType),
-		flush:      streamQueryFlush(q),
+		flush:      q.StreamFlush(),
 		multiTopic: len(start) > 1,
 	}, nil
 }
@@ -88,13 +122,13 @@ func (s *liveStream) run(ctx context.Context) error {
 	lastCheck := time.Now()
 	var failingSince time.Time
 	for {
-		if s.pipe.Pending() >= maxStreamRows {
+		if s.pipe.Pending() >= MaxStreamRows {
 			if err := s.send(); err != nil {
 				return s.stop(err)
 			}
 		}
 		pctx, cancel := context.WithDeadline(ctx, nextFlush)
-		recs, err := s.cons.Poll(pctx, maxStreamRows-s.pipe.Pending())
+		recs, err := s.cons.Poll(pctx, MaxStreamRows-s.pipe.Pending())
 		cancel()
 		if ctx.Err() != nil {
 			s.metrics()
@@ -115,14 +149,14 @@ func (s *liveStream) run(ctx context.Context) error {
 			failingSince, lastCheck = time.Time{}, now
 			continue
 		}
-		if now.Sub(lastCheck) < s.d.aliveEvery {
+		if now.Sub(lastCheck) < s.o.AliveEvery {
 			continue
 		}
 		// Idle: is the broker still there? franz-go retries forever on its
 		// own; a stream must fail so Grafana restarts it and the user sees
 		// why.
 		lastCheck = now
-		actx, cancel := context.WithTimeout(ctx, min(s.d.settings.Timeout, 2*time.Second))
+		actx, cancel := context.WithTimeout(ctx, min(s.src.Timeout, 2*time.Second))
 		err = s.cons.Alive(actx)
 		cancel()
 		switch {
@@ -133,7 +167,7 @@ func (s *liveStream) run(ctx context.Context) error {
 			failingSince = time.Time{}
 		case failingSince.IsZero():
 			failingSince = now
-		case now.Sub(failingSince) >= s.d.lossAfter:
+		case now.Sub(failingSince) >= s.o.LossAfter:
 			return s.stop(fmt.Errorf("kafka lost for %s: %w", now.Sub(failingSince).Round(time.Second), err))
 		}
 	}
@@ -154,7 +188,7 @@ func (s *liveStream) handle(ctx context.Context, recs []*kgo.Record) {
 func (s *liveStream) send() error {
 	frames := s.pipe.Frames(false)
 	if n := len(s.faults.counts); n > 0 && len(frames) > 0 {
-		meta(frames[0]).Notices = s.faults.StreamNotices()
+		MetaOf(frames[0]).Notices = s.faults.StreamNotices()
 	}
 	for _, f := range frames {
 		if err := s.out.send(f); err != nil {
@@ -172,15 +206,15 @@ func (s *liveStream) metrics() {
 	s.feeder.counts.flush("stream")
 	s.faults.flushMetrics()
 	if s.cons != nil {
-		metricStreamLag.WithLabelValues(s.d.uid, s.path).Set(float64(s.cons.Lag()))
+		metricStreamLag.WithLabelValues(s.o.UID, s.o.Path).Set(float64(s.cons.Lag()))
 	}
 }
 
 // stop saves where to resume (after what was sent) and returns err.
 func (s *liveStream) stop(err error) error {
-	s.d.resume.save(s.path, s.sent)
+	s.o.Resume.Save(s.o.Path, s.sent)
 	s.metrics()
-	s.d.log.Warn("stream stopped", "path", s.path, "error", err)
+	s.o.Log.Warn("stream stopped", "path", s.o.Path, "error", err)
 	return err
 }
 
@@ -209,6 +243,82 @@ func (f *frameSender) send(fr *data.Frame) error {
 	if err := f.sender.SendFrame(fr, include); err != nil {
 		return err
 	}
-	metricFramesSent.WithLabelValues(f.queryType).Inc()
+	MetricFramesSent.WithLabelValues(f.queryType).Inc()
 	return nil
+}
+
+// streamStarts returns where a stream for q starts reading each partition
+// of topic: the end (latest, timeRange), the start (earliest), or N before
+// the end (lastN).
+func streamStarts(ctx context.Context, src *Source, q *query.Query, topic string) (map[int32]int64, error) {
+	mctx, cancel := context.WithTimeout(ctx, src.Timeout)
+	defer cancel()
+	ends, err := src.Kafka.EndOffsets(mctx, topic)
+	if err != nil {
+		return nil, err
+	}
+	starts := ends
+	if q.Offset == query.OffsetEarliest || q.Offset == query.OffsetLastN {
+		if starts, err = src.Kafka.StartOffsets(mctx, topic); err != nil {
+			return nil, err
+		}
+	}
+	out := map[int32]int64{}
+	for p, end := range ends {
+		if q.Partition >= 0 && p != q.Partition {
+			continue
+		}
+		switch q.Offset {
+		case query.OffsetEarliest:
+			out[p] = starts[p]
+		case query.OffsetLastN:
+			out[p] = max(starts[p], end-q.LastN)
+		default:
+			out[p] = end
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("partition %d does not exist in topic %s", q.Partition, topic)
+	}
+	return out, nil
+}
+
+// Resumes keeps where failed streams stopped, so the RunStream that Grafana
+// starts again reads on from the next offset of each partition: nothing is
+// lost and nothing arrives twice. Entries expire, so a stream that comes
+// back much later starts afresh. One per datasource instance; safe for
+// concurrent use.
+type Resumes struct {
+	mu      sync.Mutex
+	entries map[string]resumeEntry
+	ttl     time.Duration
+}
+
+type resumeEntry struct {
+	next kafka.Offsets
+	at   time.Time
+}
+
+// NewResumes returns an empty store.
+func NewResumes() *Resumes {
+	return &Resumes{entries: map[string]resumeEntry{}, ttl: 10 * time.Minute}
+}
+
+// Save keeps next as where the stream of path goes on.
+func (r *Resumes) Save(path string, next kafka.Offsets) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.entries[path] = resumeEntry{next: next.Clone(), at: time.Now()}
+}
+
+// Take returns and forgets the saved offsets of path.
+func (r *Resumes) Take(path string) (kafka.Offsets, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	e, ok := r.entries[path]
+	delete(r.entries, path)
+	if !ok || time.Since(e.at) > r.ttl {
+		return nil, false
+	}
+	return e.next, true
 }

@@ -1,4 +1,4 @@
-package plugin
+package pipeline
 
 import (
 	"context"
@@ -16,6 +16,8 @@ import (
 
 	"github.com/pitwall-f1/pitwall/pkg/codec"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
+	"github.com/pitwall-f1/pitwall/pkg/f1wire"
+	"github.com/pitwall-f1/pitwall/pkg/query"
 )
 
 // The stream benchmarks measure what one live stream does per record:
@@ -61,7 +63,7 @@ func benchRegistry(b *testing.B) *codec.Registry {
 	fake := srfake.New()
 	b.Cleanup(fake.Close)
 	fake.SeedSchema("bench-value", 1, 1, sr.Schema{Schema: bench3Schema})
-	fake.SeedSchema(codec.Subject(f1.TopicTelemetry), 1, 2, sr.Schema{Schema: codec.TelemetrySchema})
+	fake.SeedSchema(codec.Subject(f1.TopicTelemetry), 1, 2, sr.Schema{Schema: f1wire.TelemetrySchema})
 	reg, err := codec.NewRegistry(codec.RegistryConfig{URL: fake.URL()})
 	if err != nil {
 		b.Fatal(err)
@@ -93,7 +95,7 @@ func BenchmarkStreamSendFrame(b *testing.B) {
 		}},
 		{"avro_telemetry", "telemetry", f1.TopicTelemetry, codec.FormatAvro, func(b *testing.B, i int) []byte {
 			g := f1.Grid()[i%20]
-			return avroValue(b, codec.TelemetrySchema, 2, f1.Telemetry{Ts: int64(i), RaceID: "monza-2024", Driver: g.Code, DriverNumber: g.Number,
+			return avroValue(b, f1wire.TelemetrySchema, 2, f1.Telemetry{Ts: int64(i), RaceID: "monza-2024", Driver: g.Code, DriverNumber: g.Number,
 				Team: g.Team, Lap: 1 + i/1000, DistanceM: float64(i), SpeedKph: 200 + float64(i%120), RPM: 10000 + float64(i%2000),
 				Gear: 1 + i%8, ThrottlePct: float64(i % 101), Brake: float64(i % 2 * 100), DRS: 8, X: float64(i % 900), Y: float64(i % 700), BrakeTempC: 400})
 		}},
@@ -105,16 +107,16 @@ func BenchmarkStreamSendFrame(b *testing.B) {
 			for i := range values {
 				values[i] = c.value(b, i)
 			}
-			q := &Query{QueryType: c.queryType, Topic: c.topic, Format: c.format, Partition: -1, Offset: OffsetLatest, Limit: DefaultLimit, Flush: DefaultFlush}
-			d := &Datasource{registry: reg, uid: "bench", resume: newResumeStore()}
+			q := &query.Query{QueryType: c.queryType, Topic: c.topic, Format: c.format, Partition: -1, Offset: query.OffsetLatest, Limit: query.DefaultLimit, Flush: query.DefaultFlush}
+			src := &Source{Registry: reg}
 			faults := &Faults{}
-			pipe, err := queryTypes[c.queryType].New(q, &Env{Mode: ModeStream, Faults: faults})
+			pipe, err := New(q, &Env{Mode: ModeStream, Faults: faults})
 			if err != nil {
 				b.Fatal(err)
 			}
 			ps := &discardSender{}
-			s := &liveStream{d: d, path: "1/bench", q: q, pipe: pipe, faults: faults, feeder: d.newFeeder(q, pipe, faults),
-				out: newFrameSender(backend.NewStreamSender(ps), c.queryType), flush: DefaultFlush}
+			s := &liveStream{src: src, o: StreamOptions{Path: "1/bench", UID: "bench", Resume: NewResumes()}, q: q, pipe: pipe, faults: faults,
+				feeder: newFeeder(src, q, pipe, faults), out: newFrameSender(backend.NewStreamSender(ps), c.queryType), flush: query.DefaultFlush}
 			batch := make([]*kgo.Record, benchBatch)
 			for i := range batch {
 				batch[i] = &kgo.Record{Topic: c.topic, Key: []byte(f1.Grid()[i%20].Code)}

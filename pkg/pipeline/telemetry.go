@@ -1,4 +1,4 @@
-package plugin
+package pipeline
 
 import (
 	"sort"
@@ -8,7 +8,9 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/pitwall-f1/pitwall/pkg/codec"
-	"github.com/pitwall-f1/pitwall/pkg/f1"
+	"github.com/pitwall-f1/pitwall/pkg/decimate"
+	"github.com/pitwall-f1/pitwall/pkg/query"
+	"github.com/pitwall-f1/pitwall/pkg/table"
 )
 
 // telemetry: car samples of f1-telemetry as one time series per driver.
@@ -21,17 +23,14 @@ import (
 // labels layout (a leading "labels" column holding "driver=VER"), which
 // Grafana splits into the same per-driver series; QueryData with stream:true
 // returns its history in that layout too so the live rows append to it.
-func init() {
-	RegisterQueryType(QueryType{Name: "telemetry", Code: "tel", DefaultTopic: f1.TopicTelemetry, New: newTelemetryPipeline})
-}
 
 type telemetryPipeline struct {
-	q        *Query
+	q        *query.Query
 	env      *Env
-	opt      TableOptions
-	tables   map[string]*Table // per driver (ModeQuery)
-	live     *Table            // all drivers (ModeStream)
-	labels   map[string]string // driver -> "driver=VER"
+	opt      table.Options
+	tables   map[string]*table.Table // per driver (ModeQuery)
+	live     *table.Table            // all drivers (ModeStream)
+	labels   map[string]string       // driver -> "driver=VER"
 	cur      *Rec
 	from, to int64
 	pending  int
@@ -39,13 +38,13 @@ type telemetryPipeline struct {
 	driverID idCache
 }
 
-func newTelemetryPipeline(q *Query, env *Env) (Pipeline, error) {
-	p := &telemetryPipeline{q: q, env: env, tables: map[string]*Table{}, labels: map[string]string{},
-		opt: TableOptions{NumbersOnly: true, Skip: []string{"ts"}, Allow: q.Fields}}
+func newTelemetryPipeline(q *query.Query, env *Env) (Pipeline, error) {
+	p := &telemetryPipeline{q: q, env: env, tables: map[string]*table.Table{}, labels: map[string]string{},
+		opt: table.Options{NumbersOnly: true, Skip: []string{"ts"}, Allow: q.Fields}}
 	if env.Mode == ModeStream {
 		o := p.opt
 		o.Labels = true
-		p.live = NewTable(o, env.Faults)
+		p.live = table.New(o, env.Faults)
 		p.live.SetWhere(p.where)
 	}
 	if !env.From.IsZero() {
@@ -90,18 +89,18 @@ func (p *telemetryPipeline) Add(r *Rec) {
 		t.SetField(r.Names, f)
 	}
 	p.pending++
-	if mdp := p.env.MaxDataPoints; mdp > 0 && t.Rows() > decimateAbove(mdp) {
+	if mdp := p.env.MaxDataPoints; mdp > 0 && t.Rows() > decimate.Above(mdp) {
 		t.Decimate(mdp, p.from, p.to)
 	}
 }
 
-func (p *telemetryPipeline) table(driver string) *Table {
+func (p *telemetryPipeline) table(driver string) *table.Table {
 	if p.live != nil {
 		return p.live
 	}
 	t := p.tables[driver]
 	if t == nil {
-		t = NewTable(p.opt, p.env.Faults)
+		t = table.New(p.opt, p.env.Faults)
 		t.SetWhere(p.where)
 		p.tables[driver] = t
 	}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/pitwall-f1/pitwall/pkg/pipeline"
 )
 
 // produceBacklog writes n small JSON records round-robin over the topic's
@@ -104,7 +106,7 @@ func TestBackpressureMillionRecordBacklogSlowSender(t *testing.T) {
 	d := newTestDS(t, c, dsOpts{})
 
 	base := heapInuse() // the broker's copy of the backlog is in this process too
-	chk := newSeqChecker(colPartition, colOffset, true)
+	chk := newSeqChecker(pipeline.ColPartition, pipeline.ColOffset, true)
 	chk.delay = 25 * time.Millisecond
 	hs := sampleHeap(20 * time.Millisecond)
 	start = time.Now()
@@ -128,8 +130,8 @@ func TestBackpressureMillionRecordBacklogSlowSender(t *testing.T) {
 	chk.mu.Unlock()
 	t.Logf("delivered %d records in %d packets (max %d rows) in %s; heap in use: %.1f MB before the stream (broker data included), peak %.1f MB (+%.1f MB)",
 		n, packets, maxRows, el.Round(time.Millisecond), mb(base), mb(peak), mb(peak)-mb(base))
-	if maxRows > maxStreamRows {
-		t.Errorf("a frame of %d rows > %d", maxRows, maxStreamRows)
+	if maxRows > pipeline.MaxStreamRows {
+		t.Errorf("a frame of %d rows > %d", maxRows, pipeline.MaxStreamRows)
 	}
 	const bound = 300 << 20
 	if peak > bound {

@@ -9,7 +9,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/twmb/franz-go/pkg/sr"
 
+	"github.com/pitwall-f1/pitwall/internal/frametest"
 	"github.com/pitwall-f1/pitwall/pkg/codec"
+	"github.com/pitwall-f1/pitwall/pkg/pipeline"
 )
 
 // badKinds are the faults of TestBadRecordsStreamAndQuery, one record each.
@@ -55,7 +57,7 @@ func badRecordTopic(t testing.TB, d *Datasource, fr *flakyRegistry, produceFn fu
 func decodeErrorCounts() map[codec.ErrKind]float64 {
 	out := map[codec.ErrKind]float64{}
 	for _, k := range badKinds {
-		out[k] = testutil.ToFloat64(metricDecodeErrors.WithLabelValues(string(k)))
+		out[k] = testutil.ToFloat64(pipeline.MetricDecodeErrors.WithLabelValues(string(k)))
 	}
 	return out
 }
@@ -115,7 +117,7 @@ func TestBadRecordsStreamAndQuery(t *testing.T) {
 		t.Fatal(dr.Error)
 	}
 	f := dr.Frames[0]
-	seqs := colValues(t, f, "seq")
+	seqs := frametest.Values(t, f, "seq")
 	wantS := strings.Trim(strings.Join(strings.Fields(fmt.Sprint(want)), " "), "[]")
 	if strings.Join(seqs, " ") != wantS {
 		t.Fatalf("query seqs %v, want %v", seqs, want)

@@ -8,6 +8,8 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
+
+	"github.com/pitwall-f1/pitwall/pkg/pipeline"
 )
 
 // cpuTime is the CPU time (user + system) this process has used.
@@ -36,7 +38,7 @@ func TestBrokerGoneForGood(t *testing.T) {
 	produce(t, c, "gone", seqRecords(2, 0, 10)...)
 	wantHealth(t, health(t, d), backend.HealthStatusOk)
 
-	chk := newSeqChecker(colPartition, colOffset, true)
+	chk := newSeqChecker(pipeline.ColPartition, pipeline.ColOffset, true)
 	running := runLikeGrafana(t, d, pathFor(t, `{"topic":"gone","offset":"earliest","columns":["partition","offset"]}`), chk, 500*time.Millisecond)
 	waitFor(t, "the records", func() bool { return chk.total() == 20 })
 

@@ -1,7 +1,3 @@
-// Package plugin is Pitwall's Grafana backend datasource: QueryData over
-// Kafka offset ranges, Grafana Live streams (RunStream), CheckHealth and
-// resources. Handlers live one per file; query types register themselves
-// (see RegisterQueryType) so the F1 types can be added in their own files.
 package plugin
 
 import (
@@ -19,9 +15,10 @@ import (
 
 	"github.com/pitwall-f1/pitwall/pkg/codec"
 	"github.com/pitwall-f1/pitwall/pkg/kafka"
+	"github.com/pitwall-f1/pitwall/pkg/pipeline"
 )
 
-// PluginID is the datasource plugin id (DESIGN.md).
+// PluginID is the datasource plugin id (docs/DESIGN.md).
 const PluginID = "pitwall-kafka-datasource"
 
 var (
@@ -49,7 +46,7 @@ type Datasource struct {
 	log      log.Logger
 
 	resources backend.CallResourceHandler
-	resume    *resumeStore
+	resume    *pipeline.Resumes
 
 	// Tunables (tests shorten them).
 	aliveEvery time.Duration // ping an idle stream's broker this often
@@ -67,7 +64,7 @@ func NewDatasource(ctx context.Context, s backend.DataSourceInstanceSettings) (i
 		name:       s.Name,
 		orgID:      backend.PluginConfigFromContext(ctx).OrgID,
 		log:        log.DefaultLogger.With("datasource", s.UID),
-		resume:     newResumeStore(),
+		resume:     pipeline.NewResumes(),
 		aliveEvery: time.Second,
 		streams:    map[string]context.CancelFunc{},
 	}
@@ -100,6 +97,11 @@ func (d *Datasource) connect() error {
 		}
 	}
 	return nil
+}
+
+// source is what the pipeline reads for this instance.
+func (d *Datasource) source() *pipeline.Source {
+	return &pipeline.Source{Kafka: d.kafka, Registry: d.registry, Limits: d.limits, Timeout: d.settings.Timeout}
 }
 
 // ready returns the settings error, if any, so that handlers can refuse to

@@ -10,9 +10,9 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	"github.com/pitwall-f1/pitwall/internal/sim"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
-	"github.com/pitwall-f1/pitwall/pkg/sim"
-	"github.com/pitwall-f1/pitwall/producer/encode"
+	"github.com/pitwall-f1/pitwall/pkg/f1wire"
 )
 
 // f1TopicSpecs are the four data topics with DESIGN.md's partition counts.
@@ -70,27 +70,27 @@ func runSim(t testing.TB, cfg sim.Config, ids f1SchemaIDs) simRace {
 		}
 		switch ev.Kind {
 		case sim.KindTelemetry:
-			v := encode.TelemetryJSON(nil, ev.Telemetry)
+			v := f1wire.TelemetryJSON(nil, ev.Telemetry)
 			if ids.tel > 0 {
-				v = encode.TelemetryAvro(nil, ids.tel, ev.Telemetry)
+				v = f1wire.TelemetryAvro(nil, ids.tel, ev.Telemetry)
 			}
 			add(f1.TopicTelemetry, ev.Telemetry.Driver, ev.Telemetry.Ts, v)
 		case sim.KindPosition:
-			v := encode.PositionJSON(nil, ev.Position)
+			v := f1wire.PositionJSON(nil, ev.Position)
 			if ids.pos > 0 {
-				v = encode.PositionAvro(nil, ids.pos, ev.Position)
+				v = f1wire.PositionAvro(nil, ids.pos, ev.Position)
 			}
 			add(f1.TopicPositions, ev.Position.Driver, ev.Position.Ts, v)
 		case sim.KindRaceControl:
-			v := encode.RaceControlJSON(nil, ev.RaceControl)
+			v := f1wire.RaceControlJSON(nil, ev.RaceControl)
 			if ids.rc > 0 {
-				v = encode.RaceControlAvro(nil, ids.rc, ev.RaceControl)
+				v = f1wire.RaceControlAvro(nil, ids.rc, ev.RaceControl)
 			}
 			add(f1.TopicRaceControl, ev.RaceControl.RaceID, ev.RaceControl.Ts, v)
 		case sim.KindAlert:
-			v := encode.AlertJSON(nil, ev.Alert)
+			v := f1wire.AlertJSON(nil, ev.Alert)
 			if ids.al > 0 {
-				v = encode.AlertAvro(nil, ids.al, ev.Alert)
+				v = f1wire.AlertAvro(nil, ids.al, ev.Alert)
 			}
 			add(f1.TopicAlerts, ev.Alert.Severity, ev.Alert.Ts, v)
 		}

@@ -2,91 +2,23 @@ package plugin
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/grafana/grafana-plugin-sdk-go/live"
 	"github.com/twmb/franz-go/pkg/sr/srfake"
 
+	"github.com/pitwall-f1/pitwall/internal/frametest"
 	"github.com/pitwall-f1/pitwall/pkg/codec"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
-	"github.com/pitwall-f1/pitwall/pkg/f1frame"
+	"github.com/pitwall-f1/pitwall/pkg/f1wire"
+	"github.com/pitwall-f1/pitwall/pkg/query"
 )
-
-func TestF1QueryOptionsGoToParamsAndChannelPath(t *testing.T) {
-	q := mustQuery(t, `{"queryType":"wheelSpin","view":"series","spinThresholdPct":12.5,"overspeedKph":300,"stream":true,"drivers":["ver"]}`)
-	if len(q.Params) != 2 || q.Params[paramView] != "series" || q.Params[paramSpin] != "12.5" {
-		t.Fatalf("params %v: want view and spin, the default overspeed dropped", q.Params)
-	}
-	path, err := EncodeChannelPath(testOrg, q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if path != "1/ws/f1-telemetry/d=VER/spin=12=2E5/vw=series" {
-		t.Fatalf("path %q", path)
-	}
-	// A restarted stream has the path alone: the options come back from it.
-	_, back, err := DecodeChannelPath(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts, err := f1Options(back)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if opts.View != f1frame.ViewSeries || opts.SpinThresholdPct != 12.5 || opts.OverspeedKph != 0 || strings.Join(opts.Drivers, ",") != "VER" {
-		t.Fatalf("options rebuilt from the path: %+v", opts)
-	}
-
-	// The long names work in params too, as strings (template variables),
-	// and one query gives one channel however it is spelled.
-	a := mustQuery(t, `{"queryType":"alerts","overspeedKph":"320","stream":true}`)
-	b := mustQuery(t, `{"queryType":"alerts","params":{"overspeedKph":"320.0"},"stream":true}`)
-	pa, _ := EncodeChannelPath(testOrg, a)
-	pb, _ := EncodeChannelPath(testOrg, b)
-	if pa != "1/al/f1-alerts/ovs=320" || pa != pb {
-		t.Fatalf("paths %q and %q", pa, pb)
-	}
-	// 0 and empty mean the default, like the editor's cleared field.
-	if q := mustQuery(t, `{"queryType":"wheelSpin","spinThresholdPct":0,"overspeedKph":null,"view":""}`); q.Params != nil {
-		t.Fatalf("defaults kept: %v", q.Params)
-	}
-	// Other query types ignore the F1 options.
-	if q := mustQuery(t, `{"queryType":"telemetry","view":"series","spinThresholdPct":5}`); q.Params != nil {
-		t.Fatalf("telemetry params %v", q.Params)
-	}
-}
-
-func TestF1QueryOptionErrorsSayWhatToFix(t *testing.T) {
-	for js, want := range map[string]string{
-		`{"queryType":"wheelSpin","view":"bogus"}`:                                      `view "bogus" is not one of annotations, logs`,
-		`{"queryType":"wheelSpin","view":"race"}`:                                       `query type wheelSpin has no view "race"`,
-		`{"queryType":"leaderboard","view":"annotations"}`:                              `query type leaderboard has no view "annotations"`,
-		`{"queryType":"wheelSpin","spinThresholdPct":-1}`:                               `spinThresholdPct "-1" is not a number above 0 and below 100`,
-		`{"queryType":"wheelSpin","spinThresholdPct":100}`:                              `spinThresholdPct "100"`,
-		`{"queryType":"alerts","overspeedKph":"fast"}`:                                  `overspeedKph "fast" is not a number above 0`,
-		`{"queryType":"alerts","overspeedKph":{"a":1}}`:                                 `overspeedKph {"a":1} is not a number`,
-		`{"queryType":"alerts","overspeedKph":5000}`:                                    `overspeedKph "5000" is not a number above 0 and at most 1000`,
-		`{"queryType":"alerts","overspeedKph":310,"params":{"overspeedKph":"320"}}`:     `overspeedKph is given both as a field ("310") and in params ("320")`,
-		`{"queryType":"alerts","params":{"overspeedKph":"320","ovs":"330"}}`:            `params overspeedKph is given twice`,
-		`{"queryType":"wheelSpin","spinThresholdPct":[1]}`:                              `spinThresholdPct [1] is not a number`,
-		`{"queryType":"averageSpeed","view":"events","drivers":["VER"],"stream":true}`:  `query type averageSpeed has no view "events"`,
-		`{"queryType":"gearAnomalies","view":"latest"}`:                                 `has no view "latest"`,
-		`{"queryType":"raceControl","view":"series"}`:                                   `has no view "series"`,
-		`{"queryType":"alerts","view":"events"}`:                                        `has no view "events"`,
-		`{"queryType":"leaderboard","params":{"circuit":"x"},"view":"race","stream":1}`: `not valid JSON`,
-	} {
-		_, err := ParseQuery([]byte(js))
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("%s: got %v, want %q", js, err, want)
-		}
-	}
-}
 
 func TestF1AnnotationQueriesAreNeverStreamed(t *testing.T) {
 	q := mustQuery(t, `{"queryType":"alerts","view":"annotations","stream":true}`)
@@ -94,11 +26,11 @@ func TestF1AnnotationQueriesAreNeverStreamed(t *testing.T) {
 		t.Fatal("an annotation query kept stream: true")
 	}
 	// It has no channel, and a hand-made path of one is refused.
-	if p, err := EncodeChannelPath(testOrg, q); err == nil || !strings.Contains(err.Error(), "alerts annotations are read by time range, not streamed") {
+	if p, err := query.EncodeChannelPath(testOrg, q); err == nil || !strings.Contains(err.Error(), "alerts annotations are read by time range, not streamed") {
 		t.Fatalf("path %q, err %v", p, err)
 	}
 	const path = "1/al/f1-alerts/vw=annotations"
-	if _, _, err := DecodeChannelPath(path); err == nil || !strings.Contains(err.Error(), "not a live query") {
+	if _, _, err := query.DecodeChannelPath(path); err == nil || !strings.Contains(err.Error(), "not a live query") {
 		t.Fatalf("decode %q: %v", path, err)
 	}
 	if st, err := newTestDS(t, testCluster(t, nil), dsOpts{}).SubscribeStream(context.Background(), &backend.SubscribeStreamRequest{
@@ -121,7 +53,7 @@ func TestF1AnnotationQueriesAreNeverStreamed(t *testing.T) {
 				t.Fatalf("%d frames, want one annotation frame", len(res.Frames))
 			}
 			f := res.Frames[0]
-			if got := strings.Join(fieldNames(f), ","); !strings.HasPrefix(got, "time,timeEnd,title,text,tags") {
+			if got := strings.Join(frametest.FieldNames(f), ","); !strings.HasPrefix(got, "time,timeEnd,title,text,tags") {
 				t.Fatalf("annotation fields %s", got)
 			}
 			if f.Meta != nil && f.Meta.Channel != "" {
@@ -130,7 +62,7 @@ func TestF1AnnotationQueriesAreNeverStreamed(t *testing.T) {
 			if f.Rows() == 0 {
 				t.Fatal("no annotations from a race with events")
 			}
-			for i, tag := range colValues(t, f, "tags") {
+			for i, tag := range frametest.Values(t, f, "tags") {
 				if !strings.HasPrefix(tag, "[") {
 					t.Fatalf("row %d tags %q: want a JSON array", i, tag)
 				}
@@ -159,7 +91,7 @@ func TestF1FromAlertGetsSeriesWithoutChannel(t *testing.T) {
 					t.Fatalf("frame %q meta %+v: want plain series, no channel", f.Name, f.Meta)
 				}
 				if len(f.Fields) != 2 || f.Fields[0].Type() != data.FieldTypeTime || f.Fields[1].Labels["driver"] == "" || f.Rows() == 0 {
-					t.Fatalf("frame %q is not time + one labelled value: %v", f.Name, fieldNames(f))
+					t.Fatalf("frame %q is not time + one labelled value: %v", f.Name, frametest.FieldNames(f))
 				}
 			}
 			// The same query from a dashboard has the events too, and a channel.
@@ -178,15 +110,18 @@ func TestF1StreamQueryPointsAtItsChannel(t *testing.T) {
 	d := newTestDS(t, c, dsOpts{})
 	race := runSim(t, goldenRaceConfig(), f1SchemaIDs{})
 	produceRace(t, c, race)
-	for _, cd := range f1Codes {
-		t.Run(string(cd.kind), func(t *testing.T) {
-			q := map[string]any{"queryType": string(cd.kind), "stream": true, "drivers": []string{"VER", "LEC"}, "spinThresholdPct": 9}
+	for _, qt := range query.Types {
+		if qt.F1 == "" {
+			continue
+		}
+		t.Run(string(qt.F1), func(t *testing.T) {
+			q := map[string]any{"queryType": string(qt.F1), "stream": true, "drivers": []string{"VER", "LEC"}, "spinThresholdPct": 9}
 			res := f1Query(t, d, race, q, 0, nil)
 			if res.Error != nil {
 				t.Fatal(res.Error)
 			}
 			ch := res.Frames[0].Meta.Channel
-			want := live.Channel{Scope: live.ScopeDatasource, Namespace: "pitwall-test", Path: "1/" + cd.code + "/" + cd.kind.Topics()[0] + "/d=LEC.VER/spin=9"}.String()
+			want := live.Channel{Scope: live.ScopeDatasource, Namespace: "pitwall-test", Path: "1/" + qt.Code + "/" + qt.F1.Topics()[0] + "/d=LEC.VER/spin=9"}.String()
 			if ch != want {
 				t.Fatalf("channel %q, want %q", ch, want)
 			}
@@ -194,7 +129,7 @@ func TestF1StreamQueryPointsAtItsChannel(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, back, err := DecodeChannelPath(parsed.Path); err != nil || back.QueryType != string(cd.kind) || back.Params[paramSpin] != "9" {
+			if _, back, err := query.DecodeChannelPath(parsed.Path); err != nil || back.QueryType != string(qt.F1) || back.Params[query.ParamSpin] != "9" {
 				t.Fatalf("path does not rebuild the query: %v %+v", err, back)
 			}
 			if res.Frames[0].Rows() == 0 {
@@ -211,7 +146,7 @@ func TestF1AvroGivesTheSameFrames(t *testing.T) {
 	defer fake.Close()
 	ids := f1SchemaIDs{tel: 11, pos: 12, rc: 13, al: 14}
 	for topic, id := range map[string]int{f1.TopicTelemetry: ids.tel, f1.TopicPositions: ids.pos, f1.TopicRaceControl: ids.rc, f1.TopicAlerts: ids.al} {
-		schema, _ := codec.SchemaForTopic(topic)
+		schema, _ := f1wire.SchemaForTopic(topic)
 		seedSchema(fake, codec.Subject(topic), id, schema)
 	}
 	cj := testCluster(t, f1TopicSpecs())
@@ -262,7 +197,7 @@ func TestF1ThresholdsChangeDetection(t *testing.T) {
 			t.Fatal(res.Error)
 		}
 		n := 0
-		for _, k := range colValues(t, res.Frames[0], "kind") {
+		for _, k := range frametest.Values(t, res.Frames[0], "kind") {
 			if k == f1.KindOverspeed {
 				n++
 			}
@@ -309,7 +244,7 @@ func TestF1RecordsWithoutDriverAreCounted(t *testing.T) {
 func TestF1PathTooLongIsRefusedClearly(t *testing.T) {
 	const topic = "replay-telemetry-of-the-2024-italian-grand-prix"
 	all := []string{"ALB", "ALO", "BOT", "GAS", "HAM", "HUL", "LEC", "MAG", "NOR", "OCO", "PER", "PIA", "RIC", "RUS", "SAI", "SAR", "STR", "TSU", "VER", "ZHO"}
-	query := map[string]any{"queryType": "wheelSpin", "topic": topic, "stream": true, "spinThresholdPct": 8.25, "overspeedKph": 305.5, "drivers": all}
+	qm := map[string]any{"queryType": "wheelSpin", "topic": topic, "stream": true, "spinThresholdPct": 8.25, "overspeedKph": 305.5, "drivers": all}
 	c := testCluster(t, map[string]int32{topic: 1})
 	d := newTestDS(t, c, dsOpts{})
 	race := runSim(t, goldenRaceConfig(), f1SchemaIDs{})
@@ -319,7 +254,7 @@ func TestF1PathTooLongIsRefusedClearly(t *testing.T) {
 		tel = append(tel, r)
 	}
 	produce(t, c, topic, tel...)
-	res := f1Query(t, d, race, query, 0, nil)
+	res := f1Query(t, d, race, qm, 0, nil)
 	if res.Error != nil {
 		t.Fatal(res.Error)
 	}
@@ -331,42 +266,12 @@ func TestF1PathTooLongIsRefusedClearly(t *testing.T) {
 	if f.Rows() == 0 {
 		t.Fatal("no data for the range")
 	}
-	q, err := parseQueryMap(query)
+	raw, _ := json.Marshal(qm)
+	q, err := query.Parse(raw)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := EncodeChannelPath(testOrg, q); !errors.Is(err, ErrPathTooLong) {
+	if _, err := query.EncodeChannelPath(testOrg, q); !errors.Is(err, query.ErrPathTooLong) {
 		t.Fatalf("err %v", err)
-	}
-}
-
-// TestOrderByTimeSortsEventTables: event rows come in detection order,
-// which depends on how partitions were fetched; a range answer lists them by
-// time, then driver, keeping every column's values (nulls too) together.
-func TestOrderByTimeSortsEventTables(t *testing.T) {
-	at := func(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
-	end := at(9)
-	f := data.NewFrame("events",
-		data.NewField("time", nil, []time.Time{at(5), at(1), at(5), at(3)}),
-		data.NewField("timeEnd", nil, []*time.Time{nil, &end, nil, nil}),
-		data.NewField("driver", nil, []string{"VER", "NOR", "LEC", "HAM"}),
-		data.NewField("value", data.Labels{"a": "b"}, []float64{50, 10, 51, 30}),
-	)
-	orderByTime(f)
-	if got := strings.Join(colValues(t, f, "driver"), ","); got != "NOR,HAM,LEC,VER" {
-		t.Fatalf("order %s", got)
-	}
-	if got := strings.Join(colValues(t, f, "value"), ","); got != "10,30,51,50" || f.Fields[3].Labels["a"] != "b" {
-		t.Fatalf("values %s", got)
-	}
-	if got := strings.Join(colValues(t, f, "timeEnd"), ","); got != "9,null,null,null" {
-		t.Fatalf("timeEnd %s", got)
-	}
-	// Series and frames without a leading time are left alone.
-	series := data.NewFrame("s", data.NewField("time", nil, []time.Time{at(2), at(1)}), data.NewField("v", nil, []float64{2, 1}))
-	series.Meta = &data.FrameMeta{Type: data.FrameTypeTimeSeriesMulti}
-	orderByTime(series)
-	if got := strings.Join(colValues(t, series, "v"), ","); got != "2,1" {
-		t.Fatalf("series reordered: %s", got)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pitwall-f1/pitwall/internal/frametest"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
 )
 
@@ -118,7 +119,7 @@ func TestF1StreamLeaderboardSendsWholeSnapshots(t *testing.T) {
 	}
 	// The live board ends where the range query ends.
 	res := f1Query(t, d, race, map[string]any{"queryType": "leaderboard"}, 0, nil)
-	want := colValues(t, res.Frames[0], "driver")
+	want := frametest.Values(t, res.Frames[0], "driver")
 	var order []string
 	for _, row := range got {
 		order = append(order, fmt.Sprint(row["driver"]))
@@ -133,7 +134,7 @@ func TestF1StreamRaceControlAppendsEvents(t *testing.T) {
 	d := newTestDS(t, c, dsOpts{})
 	race := runSim(t, goldenRaceConfig(), f1SchemaIDs{})
 	produceRace(t, c, race)
-	want := colValues(t, f1Query(t, d, race, map[string]any{"queryType": "raceControl"}, 0, nil).Frames[0], "type")
+	want := frametest.Values(t, f1Query(t, d, race, map[string]any{"queryType": "raceControl"}, 0, nil).Frames[0], "type")
 	r, _, _ := f1Stream(t, `{"queryType":"raceControl","offset":"earliest","stream":true,"flushMs":20}`, func(t *testing.T, r *recorder) bool {
 		got, _ := streamRows(t, r)
 		return len(got) >= len(want)
@@ -154,7 +155,7 @@ func TestF1StreamAlertsAppendWithoutDuplicates(t *testing.T) {
 	race := runSim(t, goldenRaceConfig(), f1SchemaIDs{})
 	produceRace(t, c, race)
 	rangeRes := f1Query(t, d, race, map[string]any{"queryType": "alerts"}, 0, nil).Frames[0]
-	want := alertKeys(colValues(t, rangeRes, "timestamp"), colValues(t, rangeRes, "driver"), colValues(t, rangeRes, "kind"))
+	want := alertKeys(frametest.Values(t, rangeRes, "timestamp"), frametest.Values(t, rangeRes, "driver"), frametest.Values(t, rangeRes, "kind"))
 	r, _, _ := f1Stream(t, `{"queryType":"alerts","offset":"earliest","stream":true,"flushMs":20}`, func(t *testing.T, r *recorder) bool {
 		got, _ := streamRows(t, r)
 		return len(got) >= len(want)
@@ -186,7 +187,7 @@ func TestF1StreamGearAnomaliesAppendEvents(t *testing.T) {
 	race := runSim(t, goldenRaceConfig(), f1SchemaIDs{})
 	produceRace(t, c, race)
 	rangeRes := f1Query(t, d, race, map[string]any{"queryType": "gearAnomalies", "view": "events"}, 0, nil).Frames[0]
-	want := alertKeys(colValues(t, rangeRes, "time"), colValues(t, rangeRes, "driver"), colValues(t, rangeRes, "anomaly"))
+	want := alertKeys(frametest.Values(t, rangeRes, "time"), frametest.Values(t, rangeRes, "driver"), frametest.Values(t, rangeRes, "anomaly"))
 	if len(want) < 2 {
 		t.Fatalf("the race has %d gear anomalies: too few to stream", len(want))
 	}
@@ -221,7 +222,7 @@ func TestF1StreamSeriesInTimeOrder(t *testing.T) {
 			if typ == "averageSpeed" {
 				value = "avg_speed_kph"
 				latest := f1Query(t, d, race, map[string]any{"queryType": "averageSpeed", "view": "latest"}, 0, nil).Frames[0]
-				for i, drv := range colValues(t, latest, "driver") {
+				for i, drv := range frametest.Values(t, latest, "driver") {
 					want["driver="+drv+",race_id=monza-7"], _ = latest.FloatAt(2, i)
 				}
 			} else {

@@ -13,11 +13,12 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
-	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/sr"
 	"github.com/twmb/franz-go/pkg/sr/srfake"
+
+	"github.com/pitwall-f1/pitwall/pkg/query"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -90,6 +91,15 @@ func newTestDS(t testing.TB, c broker, o dsOpts) *Datasource {
 	return d
 }
 
+func mustQuery(t testing.TB, js string) *query.Query {
+	t.Helper()
+	q, err := query.Parse([]byte(js))
+	if err != nil {
+		t.Fatalf("%s: %v", js, err)
+	}
+	return q
+}
+
 // rec is one record to produce.
 type rec struct {
 	partition int32
@@ -135,37 +145,6 @@ func runQuery(t testing.TB, d *Datasource, q map[string]any, from, to int64, max
 		t.Fatal(err)
 	}
 	return resp.Responses["A"]
-}
-
-// column returns the values of a frame's field as strings ("null" for nil).
-func colValues(t testing.TB, f *data.Frame, name string) []string {
-	t.Helper()
-	fld, fi := f.FieldByName(name)
-	if fi < 0 {
-		t.Fatalf("frame %q has no field %q (has %v)", f.Name, name, fieldNames(f))
-	}
-	out := make([]string, fld.Len())
-	for i := range out {
-		v, ok := fld.ConcreteAt(i)
-		if !ok {
-			out[i] = "null"
-			continue
-		}
-		if tm, isTime := v.(time.Time); isTime {
-			out[i] = fmt.Sprint(tm.UnixMilli())
-		} else {
-			out[i] = fmt.Sprint(v)
-		}
-	}
-	return out
-}
-
-func fieldNames(f *data.Frame) []string {
-	var out []string
-	for _, fl := range f.Fields {
-		out = append(out, fl.Name)
-	}
-	return out
 }
 
 // recorder is a StreamPacketSender that keeps every packet.

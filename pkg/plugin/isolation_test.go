@@ -11,7 +11,9 @@ import (
 	"github.com/twmb/franz-go/pkg/sr"
 	"github.com/twmb/franz-go/pkg/sr/srfake"
 
+	"github.com/pitwall-f1/pitwall/internal/frametest"
 	"github.com/pitwall-f1/pitwall/pkg/kafka"
+	"github.com/pitwall-f1/pitwall/pkg/pipeline"
 )
 
 // newNamedDS makes a datasource instance with its own uid, the way Grafana
@@ -57,13 +59,13 @@ func TestIsolationBetweenInstancesAndStreams(t *testing.T) {
 	// The same channel path on both instances; instance A also has a saved
 	// resume point for it, which instance B must not use.
 	path := pathFor(t, `{"topic":"f1-telemetry","offset":"earliest","columns":["partition"]}`)
-	da.resume.save(path, kafka.Offsets{"f1-telemetry": {0: 5, 1: 5}})
-	sa, sb := newSeqChecker(colPartition, "seq", false), newSeqChecker(colPartition, "seq", false)
+	da.resume.Save(path, kafka.Offsets{"f1-telemetry": {0: 5, 1: 5}})
+	sa, sb := newSeqChecker(pipeline.ColPartition, "seq", false), newSeqChecker(pipeline.ColPartition, "seq", false)
 	sa.keep, sb.keep = []string{"driver", "tyre"}, []string{"driver", "tyre"}
 	startStreamTo(t, da, path, sa)
 	startStreamTo(t, db, path, sb)
 	// Two more streams on instance B's topic with different queries.
-	only0 := newSeqChecker(colPartition, "seq", false)
+	only0 := newSeqChecker(pipeline.ColPartition, "seq", false)
 	only0.keep = []string{"driver", "tyre", "seq"}
 	startStreamTo(t, db, pathFor(t, `{"topic":"f1-telemetry","offset":"earliest","partition":0,"fields":["seq"],"columns":["partition"],"flushMs":10}`), only0)
 	waitFor(t, "every stream", func() bool { return sa.total() == 10 && sb.total() == 20 && only0.total() == 10 })
@@ -100,13 +102,13 @@ func TestIsolationBetweenInstancesAndStreams(t *testing.T) {
 	if qa.Error != nil || qb.Error != nil {
 		t.Fatal(qa.Error, qb.Error)
 	}
-	if got := strings.Join(colValues(t, qa.Frames[0], "driver"), ","); strings.Contains(got, "HAM") || qa.Frames[0].Rows() != 20 {
+	if got := strings.Join(frametest.Values(t, qa.Frames[0], "driver"), ","); strings.Contains(got, "HAM") || qa.Frames[0].Rows() != 20 {
 		t.Errorf("query on A: %s", got)
 	}
 	if _, i := qa.Frames[0].FieldByName("tyre"); i >= 0 {
 		t.Error("query on A decoded with B's schema id 1")
 	}
-	if got := strings.Join(colValues(t, qb.Frames[0], "tyre"), ","); strings.Contains(got, "null") || qb.Frames[0].Rows() != 20 {
+	if got := strings.Join(frametest.Values(t, qb.Frames[0], "tyre"), ","); strings.Contains(got, "null") || qb.Frames[0].Rows() != 20 {
 		t.Errorf("query on B: %s", got)
 	}
 	ha, hb := health(t, da), health(t, db)
@@ -137,7 +139,7 @@ func TestIsolationBetweenInstancesAndStreams(t *testing.T) {
 	}
 	produce(t, cb, "f1-telemetry", rec{0, "HAM", 2000, lapAvro(t, seqSchemaV2, 1, lapV2{Seq: 120, Driver: "HAM", Tyre: "WET"})})
 	waitFor(t, "B's stream to go on", func() bool { return sb.total() == 21 })
-	if _, ok := db.resume.take(path); ok {
+	if _, ok := db.resume.Take(path); ok {
 		t.Error("A's failure left a resume point in B")
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/live"
 
 	"github.com/pitwall-f1/pitwall/pkg/kafka"
+	"github.com/pitwall-f1/pitwall/pkg/pipeline"
+	"github.com/pitwall-f1/pitwall/pkg/query"
 )
 
 // maxParallelQueries bounds how many queries of one request read at once.
@@ -49,30 +51,28 @@ func (d *Datasource) query(ctx context.Context, pctx backend.PluginContext, dq b
 	if err := d.ready(); err != nil {
 		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, err.Error())
 	}
-	q, err := ParseQuery(dq.JSON)
+	q, err := query.Parse(dq.JSON)
 	if err != nil {
 		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, err.Error())
 	}
-	qt := queryTypes[q.QueryType]
 	// Alerting and annotations need complete frames: no stream for them.
 	stream := q.Stream && !fromAlert
-	env := &Env{Mode: ModeQuery, MaxDataPoints: int(dq.MaxDataPoints), Faults: &Faults{}, RefID: dq.RefID, FromAlert: fromAlert}
+	env := &pipeline.Env{Mode: pipeline.ModeQuery, MaxDataPoints: int(dq.MaxDataPoints), Faults: &pipeline.Faults{}, RefID: dq.RefID, FromAlert: fromAlert}
 	if stream {
-		env.Mode = ModeStream
+		env.Mode = pipeline.ModeStream
 	}
-	if q.Offset == OffsetTimeRange {
+	if q.Offset == query.OffsetTimeRange {
 		env.From, env.To = dq.TimeRange.From, dq.TimeRange.To
 	}
-	pipe, err := qt.New(q, env)
+	pipe, err := pipeline.New(q, env)
 	if err != nil {
 		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, err.Error())
 	}
 	var notices []data.Notice
 	// A stream that starts at the beginning (earliest, lastN) delivers that
 	// history itself; reading it here too would show it twice.
-	if !stream || q.Offset == OffsetTimeRange || q.Offset == OffsetLatest {
-		feeder := d.newFeeder(q, pipe, env.Faults)
-		if notices, err = d.readQuery(ctx, q, qt, env, feeder); err != nil {
+	if !stream || q.Offset == query.OffsetTimeRange || q.Offset == query.OffsetLatest {
+		if notices, err = pipeline.Read(ctx, d.source(), q, env, pipe); err != nil {
 			return queryError(err)
 		}
 	}
@@ -82,26 +82,19 @@ func (d *Datasource) query(ctx context.Context, pctx backend.PluginContext, dq b
 	}
 	notices = append(notices, env.Faults.Notices()...)
 	if stream {
-		if path, err := EncodeChannelPath(pctx.OrgID, q); err != nil {
+		if path, err := query.EncodeChannelPath(pctx.OrgID, q); err != nil {
 			notices = append(notices, data.Notice{Severity: data.NoticeSeverityWarning, Text: "no live stream: " + err.Error()})
 		} else {
-			meta(frames[0]).Channel = live.Channel{Scope: live.ScopeDatasource, Namespace: d.uid, Path: path}.String()
+			pipeline.MetaOf(frames[0]).Channel = live.Channel{Scope: live.ScopeDatasource, Namespace: d.uid, Path: path}.String()
 		}
 	}
 	if len(notices) > 0 {
-		meta(frames[0]).Notices = append(meta(frames[0]).Notices, notices...)
+		pipeline.MetaOf(frames[0]).Notices = append(pipeline.MetaOf(frames[0]).Notices, notices...)
 	}
 	for _, f := range frames {
 		f.RefID = dq.RefID
 	}
 	return backend.DataResponse{Frames: frames}
-}
-
-func meta(f *data.Frame) *data.FrameMeta {
-	if f.Meta == nil {
-		f.Meta = &data.FrameMeta{}
-	}
-	return f.Meta
 }
 
 // queryError maps a read error to a response: Kafka faults are the

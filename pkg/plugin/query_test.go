@@ -17,8 +17,11 @@ import (
 	"github.com/twmb/franz-go/pkg/sr"
 	"github.com/twmb/franz-go/pkg/sr/srfake"
 
+	"github.com/pitwall-f1/pitwall/internal/frametest"
 	"github.com/pitwall-f1/pitwall/pkg/codec"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
+	"github.com/pitwall-f1/pitwall/pkg/f1wire"
+	"github.com/pitwall-f1/pitwall/pkg/pipeline"
 )
 
 func jsonValue(t testing.TB, v any) []byte {
@@ -101,11 +104,11 @@ func TestGoldenRawAvro(t *testing.T) {
 	c := testCluster(t, map[string]int32{f1.TopicTelemetry: 4})
 	fake := srfake.New()
 	t.Cleanup(fake.Close)
-	fake.SeedSchema(codec.Subject(f1.TopicTelemetry), 1, 11, sr.Schema{Schema: codec.TelemetrySchema})
+	fake.SeedSchema(codec.Subject(f1.TopicTelemetry), 1, 11, sr.Schema{Schema: f1wire.TelemetrySchema})
 	d := newTestDS(t, c, dsOpts{json: map[string]any{"schemaRegistryUrl": fake.URL()}})
 	var recs []rec
 	for _, tel := range spaTelemetry(t, "VER", 32)[:3] {
-		recs = append(recs, rec{0, "VER", tel.Ts, avroWire(t, codec.TelemetrySchema, 11, tel)})
+		recs = append(recs, rec{0, "VER", tel.Ts, avroWire(t, f1wire.TelemetrySchema, 11, tel)})
 	}
 	produce(t, c, f1.TopicTelemetry, recs...)
 	dr := runQuery(t, d, map[string]any{"queryType": "raw", "topic": f1.TopicTelemetry, "format": "avro", "timeField": "ts",
@@ -119,13 +122,13 @@ func TestGoldenTelemetry(t *testing.T) {
 	c := testCluster(t, map[string]int32{"tel-json": 4, "tel-avro": 4})
 	fake := srfake.New()
 	t.Cleanup(fake.Close)
-	fake.SeedSchema(codec.Subject("tel-avro"), 1, 3, sr.Schema{Schema: codec.TelemetrySchema})
+	fake.SeedSchema(codec.Subject("tel-avro"), 1, 3, sr.Schema{Schema: f1wire.TelemetrySchema})
 	d := newTestDS(t, c, dsOpts{json: map[string]any{"schemaRegistryUrl": fake.URL()}})
 	var js, av []rec
 	for i, drv := range []string{"VER", "PER"} {
 		for _, tel := range spaTelemetry(t, drv, 32-3*i) {
 			js = append(js, rec{int32(i), drv, tel.Ts, jsonValue(t, tel)})
-			av = append(av, rec{int32(i), drv, tel.Ts, avroWire(t, codec.TelemetrySchema, 3, tel)})
+			av = append(av, rec{int32(i), drv, tel.Ts, avroWire(t, f1wire.TelemetrySchema, 3, tel)})
 		}
 	}
 	produce(t, c, "tel-json", js...)
@@ -177,11 +180,11 @@ func TestTimeRangeBoundsAreExact(t *testing.T) {
 	if dr.Error != nil {
 		t.Fatal(dr.Error)
 	}
-	got := strings.Join(colValues(t, dr.Frames[0], "v"), " ")
+	got := strings.Join(frametest.Values(t, dr.Frames[0], "v"), " ")
 	if got != "1050 1051 1060 1065 1070 1080 1090 1100 1110 1120" {
 		t.Fatalf("got %s", got)
 	}
-	if times := strings.Join(colValues(t, dr.Frames[0], "time"), " "); times != got {
+	if times := strings.Join(frametest.Values(t, dr.Frames[0], "time"), " "); times != got {
 		t.Fatalf("times %s", times)
 	}
 }
@@ -201,12 +204,12 @@ func TestOffsetModes(t *testing.T) {
 		if dr.Error != nil {
 			t.Fatal(dr.Error)
 		}
-		if got := strings.Join(colValues(t, dr.Frames[0], "n"), " "); got != want {
+		if got := strings.Join(frametest.Values(t, dr.Frames[0], "n"), " "); got != want {
 			t.Errorf("%s: got %s, want %s", mode, got, want)
 		}
 	}
 	dr := runQuery(t, d, map[string]any{"topic": "modes", "offset": "earliest", "partition": 1}, 0, 1, 0, nil)
-	if got := strings.Join(colValues(t, dr.Frames[0], "n"), " "); got != "1 3 5 7 9" {
+	if got := strings.Join(frametest.Values(t, dr.Frames[0], "n"), " "); got != "1 3 5 7 9" {
 		t.Errorf("partition 1: %s", got)
 	}
 	dr = runQuery(t, d, map[string]any{"topic": "modes", "partition": 7}, 0, 5000, 0, nil)
@@ -239,12 +242,12 @@ func TestDecimationKeepsExtremes(t *testing.T) {
 	if f.Rows() > 200 || f.Rows() < 150 {
 		t.Fatalf("%d rows for 200 points", f.Rows())
 	}
-	vals := colValues(t, f, "v")
+	vals := frametest.Values(t, f, "v")
 	joined := " " + strings.Join(vals, " ") + " "
 	if !strings.Contains(joined, " 9999 ") || !strings.Contains(joined, " -500 ") || !strings.Contains(joined, " 49 ") || !strings.Contains(joined, " 0 ") {
 		t.Fatalf("extremes lost: %v", vals[:20])
 	}
-	times := colValues(t, f, "time")
+	times := frametest.Values(t, f, "time")
 	for i := 1; i < len(times); i++ {
 		a, _ := strconv.Atoi(times[i-1])
 		b, _ := strconv.Atoi(times[i])
@@ -257,7 +260,7 @@ func TestDecimationKeepsExtremes(t *testing.T) {
 func TestBadRecordsAreCountedAndGoodOnesKept(t *testing.T) {
 	c := testCluster(t, map[string]int32{"mixed": 1})
 	d := newTestDS(t, c, dsOpts{})
-	before := testutil.ToFloat64(metricDecodeErrors.WithLabelValues("invalid_json"))
+	before := testutil.ToFloat64(pipeline.MetricDecodeErrors.WithLabelValues("invalid_json"))
 	produce(t, c, "mixed",
 		rec{0, "", 1, []byte(`{"n":1}`)},
 		rec{0, "", 2, []byte(`{"n":`)},
@@ -273,7 +276,7 @@ func TestBadRecordsAreCountedAndGoodOnesKept(t *testing.T) {
 		t.Fatal(dr.Error)
 	}
 	f := dr.Frames[0]
-	if got := strings.Join(colValues(t, f, "n"), " "); got != "1 3 null 8" {
+	if got := strings.Join(frametest.Values(t, f, "n"), " "); got != "1 3 null 8" {
 		t.Fatalf("good records: %s", got)
 	}
 	var notes []string
@@ -287,7 +290,7 @@ func TestBadRecordsAreCountedAndGoodOnesKept(t *testing.T) {
 			t.Errorf("notices lack %q:\n%s", want, all)
 		}
 	}
-	if after := testutil.ToFloat64(metricDecodeErrors.WithLabelValues("invalid_json")); after-before != 2 {
+	if after := testutil.ToFloat64(pipeline.MetricDecodeErrors.WithLabelValues("invalid_json")); after-before != 2 {
 		t.Errorf("metric invalid_json grew by %v, want 2", after-before)
 	}
 }

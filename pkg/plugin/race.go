@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/pitwall-f1/pitwall/pkg/f1"
+	"github.com/pitwall-f1/pitwall/pkg/f1wire"
 	"github.com/pitwall-f1/pitwall/pkg/kafka"
 )
 
@@ -25,9 +26,9 @@ import (
 //	POST race/stop   {} (stops the current race)
 //	GET  race/status the current race (racestatus.go)
 //
-// start and stop produce an f1.RaceCommand as JSON to f1-race-commands (one
-// partition, created when missing), keyed by race id, which `producer serve`
-// reads. Both answer 202 with the race once the broker has the command: the
+// start and stop produce an f1.RaceCommand as JSON (f1wire.RaceCommandJSON)
+// to f1-race-commands (one partition, created when missing), keyed by race
+// id, which `producer serve` reads (f1wire.DecodeRaceCommand). Both answer 202 with the race once the broker has the command: the
 // race itself starts when the producer picks it up. Bad bodies get 400 and
 // the reason; Kafka trouble 503 (unreachable) or 502, saying what failed.
 
@@ -223,11 +224,7 @@ func (d *Datasource) sendRaceCommand(ctx context.Context, cmd *f1.RaceCommand) (
 	if _, err := d.kafka.EnsureTopic(ctx, f1.TopicRaceCommands, 1); err != nil {
 		return 0, 0, err
 	}
-	v, err := json.Marshal(cmd)
-	if err != nil {
-		return 0, 0, fmt.Errorf("encoding the race command: %w", err)
-	}
-	return d.kafka.Produce(ctx, f1.TopicRaceCommands, []byte(cmd.RaceID), v, time.UnixMilli(cmd.Ts))
+	return d.kafka.Produce(ctx, f1.TopicRaceCommands, []byte(cmd.RaceID), f1wire.RaceCommandJSON(nil, cmd), time.UnixMilli(cmd.Ts))
 }
 
 // writeRaceError answers a Kafka failure: 503 when Kafka cannot be reached

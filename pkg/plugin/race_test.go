@@ -2,7 +2,6 @@ package plugin
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -16,7 +15,7 @@ import (
 
 	"github.com/pitwall-f1/pitwall/pkg/codec"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
-	"github.com/pitwall-f1/pitwall/producer/encode"
+	"github.com/pitwall-f1/pitwall/pkg/f1wire"
 )
 
 // raceCommands reads every record of f1-race-commands.
@@ -49,16 +48,15 @@ func raceCommands(t *testing.T, c broker) []*kgo.Record {
 }
 
 // serveReads decodes a command the way `producer serve` does
-// (producer/serve.go decodeCommand): Avro when the value has the wire
-// header, else JSON into f1.RaceCommand. The producer's own test of the
-// plugin's commands (producer/plugin_e2e_test.go) runs its real code.
+// (f1wire.DecodeRaceCommand). The producer's own test of the plugin's
+// commands (producer/plugin_e2e_test.go) runs its real code.
 func serveReads(t *testing.T, v []byte) f1.RaceCommand {
 	t.Helper()
 	if codec.LooksLikeWire(v) {
 		t.Fatalf("the plugin sent Avro; it sends JSON: %q", v)
 	}
-	var c f1.RaceCommand
-	if err := json.Unmarshal(v, &c); err != nil {
+	c, err := f1wire.DecodeRaceCommand(v, time.Time{})
+	if err != nil {
 		t.Fatalf("serve cannot read %s: %v", v, err)
 	}
 	return c
@@ -104,9 +102,9 @@ func TestRaceStartProducesACommandServeReads(t *testing.T) {
 	if got.Laps != 0 || got.Drivers != nil || got.Speed != 0 || got.Circuit != "monaco" || got.SelectedDriver != "" {
 		t.Fatalf("defaults %+v", got)
 	}
-	// The JSON is what producer/encode writes for the same command.
-	if string(recs[1].Value) != string(encode.RaceCommandJSON(nil, &got)) {
-		t.Fatalf("plugin %s\nencode %s", recs[1].Value, encode.RaceCommandJSON(nil, &got))
+	// The JSON is what f1wire.RaceCommandJSON writes for the same command.
+	if string(recs[1].Value) != string(f1wire.RaceCommandJSON(nil, &got)) {
+		t.Fatalf("plugin %s\nencode %s", recs[1].Value, f1wire.RaceCommandJSON(nil, &got))
 	}
 }
 
@@ -160,7 +158,7 @@ func TestRaceStartRejectsBadBodies(t *testing.T) {
 }
 
 func raceEvent(raceID, typ string, ts int64, lap, total int, msg string) rec {
-	v := encode.RaceControlJSON(nil, &f1.RaceControl{Ts: ts, RaceID: raceID, Type: typ, Lap: lap, TotalLaps: total, Message: msg})
+	v := f1wire.RaceControlJSON(nil, &f1.RaceControl{Ts: ts, RaceID: raceID, Type: typ, Lap: lap, TotalLaps: total, Message: msg})
 	return rec{0, raceID, ts, v}
 }
 
@@ -231,11 +229,11 @@ func TestRaceStatusSaysWhenNoProducerAnswers(t *testing.T) {
 	c := testCluster(t, map[string]int32{f1.TopicRaceCommands: 1})
 	fake := srfake.New()
 	defer fake.Close()
-	seedSchema(fake, codec.Subject(f1.TopicRaceCommands), 21, codec.RaceCommandSchema)
+	seedSchema(fake, codec.Subject(f1.TopicRaceCommands), 21, f1wire.RaceCommandSchema)
 	d := newTestDS(t, c, dsOpts{json: map[string]any{"schemaRegistryUrl": fake.URL()}})
 	old := time.Now().Add(-2 * raceStartGrace).UnixMilli()
 	cmd := f1.RaceCommand{Ts: old, RaceID: "monza-1", Command: f1.CommandStart, Circuit: "monza", Laps: 4}
-	produce(t, c, f1.TopicRaceCommands, rec{0, "monza-1", old, encode.RaceCommandJSON(nil, &cmd)})
+	produce(t, c, f1.TopicRaceCommands, rec{0, "monza-1", old, f1wire.RaceCommandJSON(nil, &cmd)})
 	st := raceStatusOf(t, d)
 	msg, _ := st["message"].(string)
 	if st["state"] != raceNotStarted || st["running"] != false || st["race_id"] != "monza-1" || st["total_laps"] != 4.0 ||
@@ -249,7 +247,7 @@ func TestRaceStatusSaysWhenNoProducerAnswers(t *testing.T) {
 		t.Fatalf("garbage after the command: %v", st)
 	}
 	avroCmd := f1.RaceCommand{Ts: old + 2, RaceID: "spa-2", Command: f1.CommandStart, Circuit: "spa", Laps: 2, Drivers: []string{"PER", "VER"}, Speed: 4}
-	produce(t, c, f1.TopicRaceCommands, rec{0, "spa-2", old + 2, encode.RaceCommandAvro(nil, 21, &avroCmd)})
+	produce(t, c, f1.TopicRaceCommands, rec{0, "spa-2", old + 2, f1wire.RaceCommandAvro(nil, 21, &avroCmd)})
 	if st := raceStatusOf(t, d); st["race_id"] != "spa-2" || st["circuit"] != "spa" || st["total_laps"] != 2.0 ||
 		fmt.Sprint(st["drivers"]) != "[PER VER]" || st["speed"] != 4.0 || st["state"] != raceNotStarted {
 		t.Fatalf("Avro command: %v", st)

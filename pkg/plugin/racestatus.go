@@ -13,6 +13,7 @@ import (
 
 	"github.com/pitwall-f1/pitwall/pkg/codec"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
+	"github.com/pitwall-f1/pitwall/pkg/f1wire"
 	"github.com/pitwall-f1/pitwall/pkg/kafka"
 )
 
@@ -196,14 +197,12 @@ func (d *Datasource) latestCommands(ctx context.Context) (last, lastStart *f1.Ra
 		return nil, nil, err
 	}
 	sort.SliceStable(recs, func(i, j int) bool { return recs[i].Timestamp.Before(recs[j].Timestamp) })
-	dec := codec.NewDecoder(codec.FormatAuto, f1.TopicRaceCommands, d.registry, d.limits)
-	var rec codec.Record
 	for _, kr := range recs {
-		if err := dec.Decode(ctx, kr.Value, &rec); err != nil {
-			d.log.Debug("skipping a race command", "where", where(kr), "error", err)
+		c, err := f1wire.DecodeRaceCommand(kr.Value, kr.Timestamp)
+		if err != nil {
+			d.log.Debug("skipping a race command", "partition", kr.Partition, "offset", kr.Offset, "error", err)
 			continue
 		}
-		c := commandOf(&Rec{Record: &rec, Names: dec.Names(), Kafka: kr})
 		if c.Command == "" {
 			continue
 		}
@@ -215,28 +214,6 @@ func (d *Datasource) latestCommands(ctx context.Context) (last, lastStart *f1.Ra
 	return last, lastStart, nil
 }
 
-// commandOf reads an f1.RaceCommand from a decoded record (JSON or Avro).
-func commandOf(r *Rec) f1.RaceCommand {
-	var c f1.RaceCommand
-	c.Command, _ = r.Str("command")
-	c.RaceID, _ = r.Str("race_id")
-	c.Circuit, _ = r.Str("circuit")
-	c.SelectedDriver, _ = r.Str("selected_driver")
-	ts, _ := r.Num("ts")
-	laps, _ := r.Num("laps")
-	c.Ts, c.Laps = int64(ts), int(laps)
-	c.Speed, _ = r.Num("speed")
-	if c.Ts == 0 {
-		c.Ts = r.Kafka.Timestamp.UnixMilli()
-	}
-	for _, f := range r.Fields {
-		if name := r.Names.Name(f.ID); strings.HasPrefix(name, "drivers.") && f.Kind == codec.KindString {
-			c.Drivers = append(c.Drivers, string(f.Bytes))
-		}
-	}
-	return c
-}
-
 // raceEvents returns the race-control events of raceID in order, scanning
 // f1-race-control back from its end until the race's lights out (or the
 // start of the topic, or the scan bound). With raceID empty it is the race
@@ -244,7 +221,7 @@ func commandOf(r *Rec) f1.RaceCommand {
 // events.
 func (d *Datasource) raceEvents(ctx context.Context, raceID string) (events []f1.RaceControl, latestRace string, err error) {
 	dec := codec.NewDecoder(codec.FormatAuto, f1.TopicRaceControl, d.registry, d.limits)
-	rd := NewF1Reader()
+	rd := f1wire.NewReader()
 	var rec codec.Record
 	skip := 0
 	for chunk := 0; chunk < raceEventsMaxChunks; chunk++ {
@@ -264,7 +241,7 @@ func (d *Datasource) raceEvents(ctx context.Context, raceID string) (events []f1
 				continue
 			}
 			var e f1.RaceControl
-			if !rd.RaceControl(&Rec{Record: &rec, Names: dec.Names(), Kafka: kr}, &e) {
+			if !rd.RaceControl(&rec, dec.Names(), kr.Timestamp, &e) {
 				continue
 			}
 			if e.RaceID != "" {

@@ -17,6 +17,7 @@ import (
 	"github.com/twmb/franz-go/pkg/sr/srfake"
 
 	"github.com/pitwall-f1/pitwall/pkg/codec"
+	"github.com/pitwall-f1/pitwall/pkg/pipeline"
 )
 
 // flakyRegistry is srfake's Schema Registry on a fixed address that can go
@@ -162,7 +163,7 @@ func TestSchemaRegistryDown(t *testing.T) {
 			startStreamWith(t, d, pathFor(t, `{"topic":"laps","offset":"earliest","format":"avro","flushMs":20}`), chk)
 			waitFor(t, "the first records", func() bool { return chk.total() == 5 })
 
-			unavailBefore := testutil.ToFloat64(metricDecodeErrors.WithLabelValues(string(codec.ErrRegistryUnavailable)))
+			unavailBefore := testutil.ToFloat64(pipeline.MetricDecodeErrors.WithLabelValues(string(codec.ErrRegistryUnavailable)))
 			fr.down(hung)
 			// Version 2 is registered while the registry is down for us:
 			// the plugin has never seen id 2.
@@ -184,7 +185,7 @@ func TestSchemaRegistryDown(t *testing.T) {
 				defer chk.mu.Unlock()
 				return strings.Contains(strings.Join(chk.raw, "\n"), "registry_unavailable")
 			})
-			if got := testutil.ToFloat64(metricDecodeErrors.WithLabelValues(string(codec.ErrRegistryUnavailable))) - unavailBefore; got != 1 {
+			if got := testutil.ToFloat64(pipeline.MetricDecodeErrors.WithLabelValues(string(codec.ErrRegistryUnavailable))) - unavailBefore; got != 1 {
 				t.Errorf("registry_unavailable counted %v times, want 1", got)
 			}
 
@@ -239,7 +240,7 @@ func TestSchemaRegistryDown(t *testing.T) {
 			if fmt.Sprint(seqs) != fmt.Sprint(want) {
 				t.Fatalf("seqs %v, want %v", seqs, want)
 			}
-			if got := testutil.ToFloat64(metricDecodeErrors.WithLabelValues(string(codec.ErrRegistryUnavailable))) - unavailBefore; got != 4 {
+			if got := testutil.ToFloat64(pipeline.MetricDecodeErrors.WithLabelValues(string(codec.ErrRegistryUnavailable))) - unavailBefore; got != 4 {
 				t.Errorf("registry_unavailable counted %v times, want 4 (seq 10 and 15, by the stream and by the query)", got)
 			}
 		})

@@ -13,6 +13,7 @@ import (
 	"github.com/pitwall-f1/pitwall/pkg/codec"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
 	"github.com/pitwall-f1/pitwall/pkg/kafka"
+	"github.com/pitwall-f1/pitwall/pkg/query"
 )
 
 // Resources for the query editor:
@@ -47,7 +48,7 @@ func (d *Datasource) handlePartitions(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	topic := r.PathValue("topic")
-	if !topicRe.MatchString(topic) {
+	if !query.ValidTopic(topic) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "not a valid topic name: " + topic})
 		return
 	}
@@ -78,7 +79,7 @@ func (d *Datasource) handleDrivers(w http.ResponseWriter, r *http.Request) {
 	if topic == "" {
 		topic = f1.TopicTelemetry
 	}
-	if !topicRe.MatchString(topic) {
+	if !query.ValidTopic(topic) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "not a valid topic name: " + topic})
 		return
 	}
@@ -128,7 +129,7 @@ func (d *Datasource) driversSeen(ctx context.Context, topic string) ([]string, e
 				}
 			}
 		}
-		if code != "" && driverRe.MatchString(code) {
+		if code != "" && query.ValidDriver(code) {
 			seen[code] = true
 		}
 		return nil

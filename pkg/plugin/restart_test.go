@@ -10,6 +10,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/pitwall-f1/pitwall/pkg/pipeline"
 )
 
 // persistentBroker is a kfake broker that keeps its log in a directory, so
@@ -96,8 +98,8 @@ func TestBrokerRestartMidStream(t *testing.T) {
 			b := startPersistentBroker(t, map[string]int32{"pits": parts})
 			d := newTestDS(t, nil, dsOpts{json: map[string]any{"bootstrapServers": b.addr(), "timeoutSeconds": 2}})
 			d.lossAfter = tc.lossAft
-			chk := newSeqChecker(colPartition, colOffset, true)
-			chk.keep = []string{colPartition, "seq"}
+			chk := newSeqChecker(pipeline.ColPartition, pipeline.ColOffset, true)
+			chk.keep = []string{pipeline.ColPartition, "seq"}
 			path := pathFor(t, `{"topic":"pits","offset":"earliest","columns":["partition","offset"],"flushMs":20}`)
 			g := runLikeGrafana(t, d, path, chk, 300*time.Millisecond)
 
@@ -133,7 +135,7 @@ func TestBrokerRestartMidStream(t *testing.T) {
 			chk.mu.Lock()
 			next := map[int64]int64{}
 			for _, row := range chk.kept {
-				p, seq := cellInt(row[colPartition]), cellInt(row["seq"])
+				p, seq := cellInt(row[pipeline.ColPartition]), cellInt(row["seq"])
 				if seq != next[p] {
 					t.Errorf("partition %d: seq %d after %d", p, seq, next[p]-1)
 				}

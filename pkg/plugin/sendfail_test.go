@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/pitwall-f1/pitwall/pkg/pipeline"
 )
 
 // failingSender fails the given Send calls (1-based) without passing the
@@ -30,7 +32,7 @@ func (f *failingSender) Send(p *backend.StreamPacket) error {
 func TestSendFailureResumesFromWhatWasSent(t *testing.T) {
 	c := testCluster(t, map[string]int32{"sf": 2})
 	d := newTestDS(t, c, dsOpts{})
-	chk := newSeqChecker(colPartition, colOffset, true)
+	chk := newSeqChecker(pipeline.ColPartition, pipeline.ColOffset, true)
 	fs := &failingSender{next: chk, fail: map[int64]bool{3: true, 4: true}}
 	path := pathFor(t, `{"topic":"sf","offset":"earliest","columns":["partition","offset"],"flushMs":10}`)
 	g := runLikeGrafana(t, d, path, fs, 50*time.Millisecond)

@@ -14,6 +14,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/pitwall-f1/pitwall/pkg/kafka"
+	"github.com/pitwall-f1/pitwall/pkg/pipeline"
+	"github.com/pitwall-f1/pitwall/pkg/query"
 )
 
 // streamRows replays the packets the way Grafana does: a packet with a
@@ -58,7 +60,7 @@ func streamRows(t testing.TB, r *recorder) (rowsOut []map[string]any, schemas in
 
 func pathFor(t testing.TB, js string) string {
 	t.Helper()
-	p, err := EncodeChannelPath(testOrg, mustQuery(t, js))
+	p, err := query.EncodeChannelPath(testOrg, mustQuery(t, js))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,8 +126,8 @@ func TestRunStreamStopsCleanlyAndLeaksNoGoroutines(t *testing.T) {
 	}
 	time.Sleep(100 * time.Millisecond)
 	base := runtime.NumGoroutine()
-	framesBefore := testutil.ToFloat64(metricFramesSent.WithLabelValues("raw"))
-	activeBefore := testutil.ToFloat64(metricActiveStreams)
+	framesBefore := testutil.ToFloat64(pipeline.MetricFramesSent.WithLabelValues("raw"))
+	activeBefore := testutil.ToFloat64(pipeline.MetricActiveStreams)
 	for i := 0; i < 3; i++ {
 		r := newRecorder()
 		stop, _ := startStream(t, d, pathFor(t, `{"topic":"quiet","offset":"earliest","flushMs":10}`), r)
@@ -138,10 +140,10 @@ func TestRunStreamStopsCleanlyAndLeaksNoGoroutines(t *testing.T) {
 	if n := len(d.streams); n != 0 {
 		t.Fatalf("%d streams still tracked", n)
 	}
-	if got := testutil.ToFloat64(metricFramesSent.WithLabelValues("raw")) - framesBefore; got < 3 {
+	if got := testutil.ToFloat64(pipeline.MetricFramesSent.WithLabelValues("raw")) - framesBefore; got < 3 {
 		t.Errorf("frames-sent metric grew by %v, want >= 3", got)
 	}
-	if got := testutil.ToFloat64(metricActiveStreams); got != activeBefore {
+	if got := testutil.ToFloat64(pipeline.MetricActiveStreams); got != activeBefore {
 		t.Errorf("active streams %v after stop, was %v", got, activeBefore)
 	}
 	// A disposed instance starts no stream.
@@ -190,7 +192,7 @@ func TestRunStreamReturnsAnErrorWhenTheBrokerIsLost(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "kafka lost") || !strings.Contains(err.Error(), "cannot reach Kafka at") {
 		t.Fatalf("want a broker-lost error naming the address, got %v", err)
 	}
-	next, ok := d.resume.take(path)
+	next, ok := d.resume.Take(path)
 	if !ok || next["doomed"][0] != 1 {
 		t.Fatalf("the stream must leave where to resume: %v", next)
 	}
@@ -203,7 +205,7 @@ func TestRunStreamResumesFromSavedOffsets(t *testing.T) {
 		produce(t, c, "resume", rec{0, "", int64(100 + i), []byte(fmt.Sprintf(`{"n":%d}`, i))})
 	}
 	path := pathFor(t, `{"topic":"resume"}`) // latest: alone it would see nothing of these
-	d.resume.save(path, kafka.Offsets{"resume": {0: 7}})
+	d.resume.Save(path, kafka.Offsets{"resume": {0: 7}})
 	r := newRecorder()
 	startStream(t, d, path, r)
 	waitFor(t, "records 7-9", func() bool { got, _ := streamRows(t, r); return len(got) == 3 })
@@ -287,8 +289,8 @@ func TestSlowSenderGetsBoundedFramesAndEverything(t *testing.T) {
 	}
 	packets, _ := r.snapshot()
 	for _, p := range packets {
-		if n := len(rows(t, p)[0]); n > maxStreamRows {
-			t.Fatalf("a frame of %d rows > %d", n, maxStreamRows)
+		if n := len(rows(t, p)[0]); n > pipeline.MaxStreamRows {
+			t.Fatalf("a frame of %d rows > %d", n, pipeline.MaxStreamRows)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package plugin
+package query
 
 import (
 	"errors"
@@ -34,7 +34,7 @@ var ErrPathTooLong = errors.New("live query does not fit in a channel path")
 
 // EncodeChannelPath returns the channel path of q's live stream in org.
 func EncodeChannelPath(org int64, q *Query) (string, error) {
-	qt, ok := queryTypes[q.QueryType]
+	qt, ok := TypeNamed(q.QueryType)
 	if !ok {
 		return "", fmt.Errorf("queryType %q has no stream", q.QueryType)
 	}
@@ -107,7 +107,7 @@ func DecodeChannelPath(path string) (int64, *Query, error) {
 	if err != nil || org < 0 || strconv.FormatInt(org, 10) != segs[0] {
 		return 0, nil, fmt.Errorf("channel path %q: %q is not an org id", path, segs[0])
 	}
-	qt, ok := queryTypeByCode(segs[1])
+	qt, ok := typeByCode(segs[1])
 	if !ok {
 		return 0, nil, fmt.Errorf("channel path %q: unknown query type code %q", path, segs[1])
 	}
@@ -202,8 +202,8 @@ func decodeOption(k, v string, raw map[string]any, params map[string]string) err
 	return err
 }
 
-// streamQueryFlush is the flush interval of q's stream.
-func streamQueryFlush(q *Query) time.Duration {
+// StreamFlush is the flush interval of q's stream.
+func (q *Query) StreamFlush() time.Duration {
 	if q.Flush < MinFlush {
 		return DefaultFlush
 	}

@@ -1,4 +1,4 @@
-package plugin
+package query
 
 import (
 	"errors"
@@ -13,7 +13,7 @@ var allowedPath = regexp.MustCompile(`^[A-Za-z0-9_\-/=.]+$`)
 
 func mustQuery(t testing.TB, js string) *Query {
 	t.Helper()
-	q, err := ParseQuery([]byte(js))
+	q, err := Parse([]byte(js))
 	if err != nil {
 		t.Fatalf("%s: %v", js, err)
 	}
@@ -115,7 +115,7 @@ func TestChannelPathInvalidIsRefused(t *testing.T) {
 func TestChannelFlushIntervalIsKept(t *testing.T) {
 	p, _ := EncodeChannelPath(1, mustQuery(t, `{"queryType":"raw","topic":"t","flushMs":10}`))
 	_, q, err := DecodeChannelPath(p)
-	if err != nil || q.Flush != 10*time.Millisecond || streamQueryFlush(q) != 10*time.Millisecond {
+	if err != nil || q.Flush != 10*time.Millisecond || q.StreamFlush() != 10*time.Millisecond {
 		t.Fatalf("%s: %v %v", p, q, err)
 	}
 }

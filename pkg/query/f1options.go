@@ -1,4 +1,4 @@
-package plugin
+package query
 
 import (
 	"encoding/json"
@@ -27,14 +27,14 @@ import (
 
 // Params keys of the F1 options.
 const (
-	paramView      = "vw"
-	paramSpin      = "spin"
-	paramOverspeed = "ovs"
-	paramCircuit   = "circuit"
+	ParamView      = "vw"
+	ParamSpin      = "spin"
+	ParamOverspeed = "ovs"
+	ParamCircuit   = "circuit"
 )
 
 // f1ParamNames maps the long option names to their Params keys.
-var f1ParamNames = map[string]string{"view": paramView, "spinThresholdPct": paramSpin, "overspeedKph": paramOverspeed}
+var f1ParamNames = map[string]string{"view": ParamView, "spinThresholdPct": ParamSpin, "overspeedKph": ParamOverspeed}
 
 // f1Views are the view names a query may ask for.
 var f1Views = []f1frame.View{f1frame.ViewAnnotations, f1frame.ViewLogs, f1frame.ViewEvents, f1frame.ViewSeries,
@@ -71,13 +71,13 @@ func setF1Params(q *Query, j *queryJSON) error {
 		q.Params[key] = v
 		return nil
 	}
-	if err := set(paramView, "view", strings.TrimSpace(j.View)); err != nil {
+	if err := set(ParamView, "view", strings.TrimSpace(j.View)); err != nil {
 		return err
 	}
 	for _, o := range []struct {
 		key, name string
 		raw       json.RawMessage
-	}{{paramSpin, "spinThresholdPct", j.SpinThresholdPct}, {paramOverspeed, "overspeedKph", j.OverspeedKph}} {
+	}{{ParamSpin, "spinThresholdPct", j.SpinThresholdPct}, {ParamOverspeed, "overspeedKph", j.OverspeedKph}} {
 		v, err := numberText(o.raw)
 		if err != nil {
 			return fmt.Errorf("%s %s is not a number", o.name, o.raw)
@@ -87,21 +87,21 @@ func setF1Params(q *Query, j *queryJSON) error {
 		}
 	}
 	def := f1.DefaultRules()
-	if err := canonicalNumber(q, paramSpin, "spinThresholdPct", def.SpinThresholdPct, 100, false); err != nil {
+	if err := canonicalNumber(q, ParamSpin, "spinThresholdPct", def.SpinThresholdPct, 100, false); err != nil {
 		return err
 	}
-	if err := canonicalNumber(q, paramOverspeed, "overspeedKph", def.OverspeedKph, 1000, true); err != nil {
+	if err := canonicalNumber(q, ParamOverspeed, "overspeedKph", def.OverspeedKph, 1000, true); err != nil {
 		return err
 	}
-	if v, ok := q.Params[paramView]; ok {
+	if v, ok := q.Params[ParamView]; ok {
 		switch {
 		case v == "":
-			delete(q.Params, paramView)
+			delete(q.Params, ParamView)
 		case !knownView(v):
 			return fmt.Errorf("view %q is not one of %s (or empty for the default)", v, viewList())
 		}
 	}
-	if q.Params[paramView] == string(f1frame.ViewAnnotations) {
+	if q.Params[ParamView] == string(f1frame.ViewAnnotations) {
 		q.Stream = false // annotations are read by time range only
 	}
 	if len(q.Params) == 0 {
@@ -109,7 +109,7 @@ func setF1Params(q *Query, j *queryJSON) error {
 	}
 	// Whatever the Builder would refuse (a view the type lacks, rules that
 	// cannot work) is refused now, with the same words.
-	opts, err := f1Options(q)
+	opts, err := F1Options(q)
 	if err != nil {
 		return err
 	}
@@ -143,7 +143,7 @@ func numberText(raw json.RawMessage) (string, error) {
 // checkStreamable refuses a live stream of what is only read by time range:
 // the annotation view.
 func checkStreamable(q *Query) error {
-	if q.Params[paramView] == string(f1frame.ViewAnnotations) {
+	if q.Params[ParamView] == string(f1frame.ViewAnnotations) {
 		return fmt.Errorf("%s annotations are read by time range, not streamed: turn streaming off or pick another view", q.QueryType)
 	}
 	return nil
@@ -190,21 +190,21 @@ func viewList() string {
 	return strings.Join(names, ", ")
 }
 
-// f1Options turns a parsed query into the Builder's options (without the
-// run's RefID, point budget, Live flag and alerting view; see newF1Pipeline).
-func f1Options(q *Query) (f1frame.Options, error) {
+// F1Options turns a parsed query into the Builder's options (without the
+// run's RefID, point budget, Live flag and alerting view; pkg/pipeline adds them).
+func F1Options(q *Query) (f1frame.Options, error) {
 	opts := f1frame.Options{Drivers: q.Drivers}
 	long := map[string]string{}
-	if v, ok := q.Params[paramView]; ok {
+	if v, ok := q.Params[ParamView]; ok {
 		long["view"] = v
 	}
-	if v, ok := q.Params[paramSpin]; ok {
+	if v, ok := q.Params[ParamSpin]; ok {
 		long["spinThresholdPct"] = v
 	}
-	if v, ok := q.Params[paramOverspeed]; ok {
+	if v, ok := q.Params[ParamOverspeed]; ok {
 		long["overspeedKph"] = v
 	}
-	if v, ok := q.Params[paramCircuit]; ok {
+	if v, ok := q.Params[ParamCircuit]; ok {
 		long["circuit"] = v
 	}
 	if err := opts.SetParams(long); err != nil {

@@ -1,4 +1,4 @@
-package plugin
+package query
 
 import (
 	"encoding/json"
@@ -124,9 +124,16 @@ var (
 	paramKeyRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{1,23}$`)
 )
 
-// ParseQuery reads and validates one query's JSON. Errors say which field
+// ValidTopic reports whether s is a valid Kafka topic name.
+func ValidTopic(s string) bool { return topicRe.MatchString(s) }
+
+// ValidDriver reports whether s is a driver code as queries carry them
+// (upper case).
+func ValidDriver(s string) bool { return driverRe.MatchString(s) }
+
+// Parse reads and validates one query's JSON. Errors say which field
 // to fix.
-func ParseQuery(raw []byte) (*Query, error) {
+func Parse(raw []byte) (*Query, error) {
 	var j queryJSON
 	if len(raw) > 0 {
 		dec := json.NewDecoder(strings.NewReader(string(raw)))
@@ -138,16 +145,11 @@ func ParseQuery(raw []byte) (*Query, error) {
 	q := &Query{QueryType: strings.TrimSpace(j.QueryType), Topic: strings.TrimSpace(j.Topic), Partition: -1,
 		Stream: j.Stream, TimeField: strings.TrimSpace(j.TimeField)}
 	if q.QueryType == "" {
-		q.QueryType = "raw"
+		q.QueryType = Raw
 	}
-	qt, ok := queryTypes[q.QueryType]
+	qt, ok := TypeNamed(q.QueryType)
 	if !ok {
-		for _, k := range knownQueryTypes {
-			if k == q.QueryType {
-				return nil, fmt.Errorf("queryType %q is not implemented yet (implemented: %s)", q.QueryType, registeredNames())
-			}
-		}
-		return nil, fmt.Errorf("queryType %q is not one of %s", q.QueryType, strings.Join(knownQueryTypes, ", "))
+		return nil, fmt.Errorf("queryType %q is not one of %s", q.QueryType, typeNames())
 	}
 	if q.Topic == "" {
 		q.Topic = qt.DefaultTopic
@@ -236,13 +238,13 @@ func ParseQuery(raw []byte) (*Query, error) {
 	return q, nil
 }
 
-// parseQueryMap is ParseQuery for a query built in code.
+// parseQueryMap is Parse for a query built in code.
 func parseQueryMap(m map[string]any) (*Query, error) {
 	b, err := json.Marshal(m)
 	if err != nil {
 		return nil, err
 	}
-	return ParseQuery(b)
+	return Parse(b)
 }
 
 // intIn reads an optional whole number in [lo, hi], def when absent.

@@ -1,6 +1,7 @@
-package plugin
+package query
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -47,22 +48,37 @@ func TestParseQueryErrorsSayWhatToFix(t *testing.T) {
 		`{"topic":"t","params":{"x":"1"}}`:         "params key",
 		`{"topic":"t","drivers":{"a":1}}`:          "want a list of strings",
 	} {
-		_, err := ParseQuery([]byte(js))
+		_, err := Parse([]byte(js))
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: got %v, want %q", js, err, want)
 		}
 	}
 }
 
-func TestParseQueryUnimplementedF1TypeSaysSo(t *testing.T) {
-	for _, name := range knownQueryTypes {
-		if _, ok := queryTypes[name]; ok {
+// The eight query types each parse with their default topic (raw needs
+// one), and each has its own channel-path code.
+func TestEveryQueryTypeParsesWithItsDefaultTopic(t *testing.T) {
+	if len(Types) != 8 {
+		t.Fatalf("%d query types, want the eight of docs/DESIGN.md", len(Types))
+	}
+	codes := map[string]bool{}
+	for _, qt := range Types {
+		js := `{"queryType":"` + qt.Name + `"}`
+		if qt.Name == Raw {
+			js = `{"queryType":"raw","topic":"t"}`
+		}
+		q, err := Parse([]byte(js))
+		if err != nil {
+			t.Errorf("%s: %v", qt.Name, err)
 			continue
 		}
-		_, err := ParseQuery([]byte(`{"queryType":"` + name + `"}`))
-		if err == nil || !strings.Contains(err.Error(), "not implemented yet") {
-			t.Errorf("%s: %v", name, err)
+		if qt.DefaultTopic != "" && q.Topic != qt.DefaultTopic {
+			t.Errorf("%s: topic %q, want %q", qt.Name, q.Topic, qt.DefaultTopic)
 		}
+		if codes[qt.Code] || !regexp.MustCompile(`^[a-z0-9]{1,4}$`).MatchString(qt.Code) {
+			t.Errorf("%s: code %q is taken or not [a-z0-9]{1,4}", qt.Name, qt.Code)
+		}
+		codes[qt.Code] = true
 	}
 }
 
@@ -73,7 +89,7 @@ func FuzzParseQuery(f *testing.F) {
 	f.Add([]byte(`{"queryType":"telemetry","drivers":["VER"],"fields":["speed_kph"],"stream":true}`))
 	f.Add([]byte(`{"queryType":"raw","topic":"t","offset":"lastN","lastN":5,"columns":["key"],"params":{"ab":"c"}}`))
 	f.Fuzz(func(t *testing.T, in []byte) {
-		q, err := ParseQuery(in)
+		q, err := Parse(in)
 		if err != nil {
 			return
 		}

@@ -1,27 +1,22 @@
-package plugin
+package table
 
 import (
 	"sort"
 
 	"github.com/pitwall-f1/pitwall/pkg/codec"
+	"github.com/pitwall-f1/pitwall/pkg/decimate"
 )
 
-// decimateAbove is how many rows a table of a long read may hold before it
-// is decimated to maxPoints per series. A one-hour full-grid telemetry query
-// (20 drivers, MaxDataPoints 1000) then holds at most about 8 MB of rows,
-// not 13 MB as with 4*maxPoints+1024 (about 9 MB less peak heap, measured
-// by internal/bench), for a little more decimation work.
-func decimateAbove(maxPoints int) int { return 2*maxPoints + 1024 }
-
 // Decimate cuts each series (rows of one label) to about maxPoints rows
-// without losing extremes: the time span [from, to] (unix ns; the rows' own
-// span when from >= to) is cut into maxPoints/2 buckets, and each bucket with
-// more than one row becomes two rows, at the times of its first and last
-// row. Each number column holds the bucket's minimum and maximum, in the
+// without losing extremes, the way pkg/decimate does rows: the time span
+// [from, to] (unix ns; the rows' own span when from >= to) is cut into
+// maxPoints/2 buckets (decimate.Span), and each bucket with more than one
+// row becomes two rows, at the times of its first and last row. Each number
+// column holds the bucket's minimum and maximum (decimate.Extremes), in the
 // order they occurred; strings and bools hold the values of the first and
 // last row. Rows end sorted by time within each series. Decimating again
 // (with the same or a wider span) keeps the extremes, so a long read can be
-// decimated as it goes.
+// decimated as it goes (once it holds decimate.Above(maxPoints) rows).
 func (t *Table) Decimate(maxPoints int, from, to int64) {
 	if maxPoints <= 0 || len(t.times) <= maxPoints {
 		return
@@ -33,17 +28,7 @@ func (t *Table) Decimate(maxPoints int, from, to int64) {
 			from, to = min(from, ts), max(to, ts)
 		}
 	}
-	nb := int64(max(maxPoints/2, 1))
-	span := to - from + 1
-	bucket := func(ts int64) int64 {
-		switch {
-		case ts <= from:
-			return 0
-		case ts >= to:
-			return nb - 1
-		}
-		return int64(float64(ts-from) / float64(span) * float64(nb))
-	}
+	bucket := decimate.NewSpan(maxPoints, from, to).Bucket
 
 	// Group the rows by series, keeping first-seen series order.
 	var order []string
@@ -125,18 +110,7 @@ func (t *Table) emitBucket(out *Table, rows []int) {
 			oc.copyFrom(c, last)
 			continue
 		}
-		lo, hi := -1, -1
-		for _, r := range rows {
-			if c.null[r] {
-				continue
-			}
-			if lo < 0 || c.nums[r] < c.nums[lo] {
-				lo = r
-			}
-			if hi < 0 || c.nums[r] > c.nums[hi] {
-				hi = r
-			}
-		}
+		lo, hi := decimate.Extremes(c.nums, c.null, rows)
 		switch {
 		case lo < 0:
 			oc.appendNull()

@@ -1,4 +1,4 @@
-package plugin
+package table
 
 import (
 	"fmt"
@@ -14,7 +14,7 @@ import (
 // nulls. Columns stay when rows are cleared (Reset), so a stream's schema
 // only changes when a new field appears.
 type Table struct {
-	opt TableOptions
+	opt Options
 
 	times  []int64 // unix nanoseconds
 	labels []string
@@ -25,17 +25,28 @@ type Table struct {
 	byID  []int32      // name id -> column index; unresolved / ignored below
 
 	interns map[string]string
-	faults  *Faults
+	faults  Faults
 	where   func() string // describes the current record, for faults
 }
+
+// Faults is where a table counts a value it could not store (a field whose
+// type changed: codec.ErrTypeMismatch). pipeline.Faults is one.
+type Faults interface {
+	Add(kind codec.ErrKind, where, msg string)
+}
+
+// noFaults drops what it is told.
+type noFaults struct{}
+
+func (noFaults) Add(codec.ErrKind, string, string) {}
 
 const (
 	idUnresolved int32 = -2
 	idIgnored    int32 = -1
 )
 
-// TableOptions shape a Table.
-type TableOptions struct {
+// Options shape a Table.
+type Options struct {
 	// Labels adds a leading string column "labels" holding each row's
 	// series (Grafana Live's labels layout: one stream, many series).
 	Labels bool
@@ -87,10 +98,10 @@ func (c *column) reset() {
 	c.nums, c.strs, c.bools, c.null = c.nums[:0], c.strs[:0], c.bools[:0], c.null[:0]
 }
 
-// NewTable returns an empty table.
-func NewTable(opt TableOptions, faults *Faults) *Table {
+// New returns an empty table; faults may be nil.
+func New(opt Options, faults Faults) *Table {
 	if faults == nil {
-		faults = &Faults{}
+		faults = noFaults{}
 	}
 	return &Table{opt: opt, index: map[string]int{}, interns: map[string]string{}, faults: faults}
 }

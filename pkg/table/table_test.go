@@ -1,11 +1,17 @@
-package plugin
+package table
 
 import (
 	"strings"
 	"testing"
 
+	"github.com/pitwall-f1/pitwall/internal/frametest"
 	"github.com/pitwall-f1/pitwall/pkg/codec"
 )
+
+// faultCounts counts what a table reports, by kind.
+type faultCounts map[codec.ErrKind]int
+
+func (c faultCounts) Add(kind codec.ErrKind, _, _ string) { c[kind]++ }
 
 func numField(names *codec.Names, name string, v float64) codec.Field {
 	id, _ := names.IDString(name)
@@ -19,8 +25,8 @@ func strField(names *codec.Names, name, v string) codec.Field {
 
 func TestTableKeepsColumnTypesAndSchemaAcrossReset(t *testing.T) {
 	names := codec.NewNames(0)
-	faults := &Faults{}
-	tb := NewTable(TableOptions{}, faults)
+	faults := faultCounts{}
+	tb := New(Options{}, faults)
 	tb.AddRow(1, "")
 	tb.SetField(names, numField(names, "a", 1))
 	tb.AddRow(2, "")
@@ -30,27 +36,27 @@ func TestTableKeepsColumnTypesAndSchemaAcrossReset(t *testing.T) {
 	tb.SetField(names, numField(names, "a", 3))
 	tb.SetField(names, numField(names, "a", 4)) // twice in one record: last wins
 	f := tb.Frame("t", nil)
-	if got := strings.Join(colValues(t, f, "a"), " "); got != "1 null 4" {
+	if got := strings.Join(frametest.Values(t, f, "a"), " "); got != "1 null 4" {
 		t.Fatalf("a: %s", got)
 	}
-	if got := strings.Join(colValues(t, f, "b"), " "); got != "null x null" {
+	if got := strings.Join(frametest.Values(t, f, "b"), " "); got != "null x null" {
 		t.Fatalf("b: %s", got)
 	}
-	if faults.Count(codec.ErrTypeMismatch) != 1 {
-		t.Fatalf("mismatches %d", faults.Count(codec.ErrTypeMismatch))
+	if faults[codec.ErrTypeMismatch] != 1 {
+		t.Fatalf("mismatches %d", faults[codec.ErrTypeMismatch])
 	}
 	tb.Reset()
 	tb.AddRow(4, "")
 	tb.SetField(names, numField(names, "a", 5))
 	f = tb.Frame("t", nil)
-	if strings.Join(fieldNames(f), ",") != "time,a,b" || f.Rows() != 1 {
-		t.Fatalf("after reset: %v %d rows", fieldNames(f), f.Rows())
+	if strings.Join(frametest.FieldNames(f), ",") != "time,a,b" || f.Rows() != 1 {
+		t.Fatalf("after reset: %v %d rows", frametest.FieldNames(f), f.Rows())
 	}
 }
 
 func TestTableOptionsFilterColumns(t *testing.T) {
 	names := codec.NewNames(0)
-	tb := NewTable(TableOptions{Allow: []string{"a", "s", "ts"}, Skip: []string{"ts"}, NumbersOnly: true}, nil)
+	tb := New(Options{Allow: []string{"a", "s", "ts"}, Skip: []string{"ts"}, NumbersOnly: true}, nil)
 	tb.AddRow(1, "")
 	for _, f := range []codec.Field{numField(names, "a", 1), numField(names, "b", 2), numField(names, "ts", 3), strField(names, "s", "x")} {
 		tb.SetField(names, f)
@@ -62,7 +68,7 @@ func TestTableOptionsFilterColumns(t *testing.T) {
 
 func TestDecimateKeepsExtremesPerSeriesAndTwice(t *testing.T) {
 	names := codec.NewNames(0)
-	tb := NewTable(TableOptions{Labels: true}, nil)
+	tb := New(Options{Labels: true}, nil)
 	for i := int64(0); i < 1000; i++ {
 		v := float64(i % 10)
 		if i == 501 {
@@ -78,7 +84,7 @@ func TestDecimateKeepsExtremesPerSeriesAndTwice(t *testing.T) {
 	tb.Decimate(100, 0, 999e6)
 	tb.Decimate(100, 0, 999e6) // again: nothing lost
 	f := tb.Frame("t", nil)
-	labels, vals := colValues(t, f, "labels"), colValues(t, f, "v")
+	labels, vals := frametest.Values(t, f, "labels"), frametest.Values(t, f, "v")
 	var ver, per []string
 	for i := range labels {
 		if labels[i] == "driver=VER" {

@@ -1,4 +1,4 @@
-package codec_test
+package f1wire_test
 
 import (
 	"context"
@@ -8,14 +8,14 @@ import (
 	"github.com/twmb/franz-go/pkg/sr"
 	"github.com/twmb/franz-go/pkg/sr/srfake"
 
+	"github.com/pitwall-f1/pitwall/internal/sim"
 	"github.com/pitwall-f1/pitwall/pkg/codec"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
-	"github.com/pitwall-f1/pitwall/pkg/sim"
-	"github.com/pitwall-f1/pitwall/producer/encode"
+	"github.com/pitwall-f1/pitwall/pkg/f1wire"
 )
 
 // Decoding benchmarks on the records Pitwall really carries: a simulated
-// full-grid race (pkg/sim), encoded by the producer's own encoders. One op
+// full-grid race (internal/sim), encoded by the encoders of this package. One op
 // is one record. bench_test.go has the generic 20-field JSON and the
 // encoding/json baseline.
 
@@ -104,10 +104,10 @@ func BenchmarkDecodeJSONRecords(b *testing.B) {
 		values      [][]byte
 		fields      int
 	}{
-		{"telemetry", f1.TopicTelemetry, encodeAll(r.tel, encode.TelemetryJSON), 16},
-		{"position", f1.TopicPositions, encodeAll(r.pos, encode.PositionJSON), 13},
-		{"raceControl", f1.TopicRaceControl, encodeAll(r.rc, encode.RaceControlJSON), 0},
-		{"alert", f1.TopicAlerts, encodeAll(r.al, encode.AlertJSON), 7},
+		{"telemetry", f1.TopicTelemetry, encodeAll(r.tel, f1wire.TelemetryJSON), 16},
+		{"position", f1.TopicPositions, encodeAll(r.pos, f1wire.PositionJSON), 13},
+		{"raceControl", f1.TopicRaceControl, encodeAll(r.rc, f1wire.RaceControlJSON), 0},
+		{"alert", f1.TopicAlerts, encodeAll(r.al, f1wire.AlertJSON), 7},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
@@ -139,11 +139,11 @@ func BenchmarkDecodeAvroByID(b *testing.B) {
 	seed := func(topic string, version, id int, schema string) {
 		fake.SeedSchema(codec.Subject(topic), version, id, sr.Schema{Schema: schema, Type: sr.TypeAvro})
 	}
-	seed(f1.TopicTelemetry, 1, 1, codec.TelemetrySchema)
-	seed(f1.TopicTelemetry, 2, 5, codec.TelemetrySchema)
-	seed(f1.TopicPositions, 1, 2, codec.PositionSchema)
-	seed(f1.TopicRaceControl, 1, 3, codec.RaceControlSchema)
-	seed(f1.TopicAlerts, 1, 4, codec.AlertSchema)
+	seed(f1.TopicTelemetry, 1, 1, f1wire.TelemetrySchema)
+	seed(f1.TopicTelemetry, 2, 5, f1wire.TelemetrySchema)
+	seed(f1.TopicPositions, 1, 2, f1wire.PositionSchema)
+	seed(f1.TopicRaceControl, 1, 3, f1wire.RaceControlSchema)
+	seed(f1.TopicAlerts, 1, 4, f1wire.AlertSchema)
 	reg, err := codec.NewRegistry(codec.RegistryConfig{URL: fake.URL()})
 	if err != nil {
 		b.Fatal(err)
@@ -151,11 +151,11 @@ func BenchmarkDecodeAvroByID(b *testing.B) {
 	withID := func(id int, enc func([]byte, int, *f1.Telemetry) []byte) func([]byte, *f1.Telemetry) []byte {
 		return func(buf []byte, t *f1.Telemetry) []byte { return enc(buf, id, t) }
 	}
-	tel := encodeAll(r.tel, withID(1, encode.TelemetryAvro))
+	tel := encodeAll(r.tel, withID(1, f1wire.TelemetryAvro))
 	tel2 := make([][]byte, len(tel))
 	for i := range r.tel {
 		id := 1 + 4*(i%2) // ids 1 and 5
-		tel2[i] = encode.TelemetryAvro(nil, id, &r.tel[i])
+		tel2[i] = f1wire.TelemetryAvro(nil, id, &r.tel[i])
 	}
 	cases := []struct {
 		name, topic string
@@ -166,9 +166,9 @@ func BenchmarkDecodeAvroByID(b *testing.B) {
 		{"telemetry", f1.TopicTelemetry, codec.FormatAvro, tel, 16},
 		{"telemetry2ids", f1.TopicTelemetry, codec.FormatAvro, tel2, 16},
 		{"telemetryAuto", f1.TopicTelemetry, codec.FormatAuto, tel, 16},
-		{"position", f1.TopicPositions, codec.FormatAvro, encodeAll(r.pos, func(buf []byte, p *f1.Position) []byte { return encode.PositionAvro(buf, 2, p) }), 13},
-		{"raceControl", f1.TopicRaceControl, codec.FormatAvro, encodeAll(r.rc, func(buf []byte, e *f1.RaceControl) []byte { return encode.RaceControlAvro(buf, 3, e) }), 0},
-		{"alert", f1.TopicAlerts, codec.FormatAvro, encodeAll(r.al, func(buf []byte, a *f1.Alert) []byte { return encode.AlertAvro(buf, 4, a) }), 7},
+		{"position", f1.TopicPositions, codec.FormatAvro, encodeAll(r.pos, func(buf []byte, p *f1.Position) []byte { return f1wire.PositionAvro(buf, 2, p) }), 13},
+		{"raceControl", f1.TopicRaceControl, codec.FormatAvro, encodeAll(r.rc, func(buf []byte, e *f1.RaceControl) []byte { return f1wire.RaceControlAvro(buf, 3, e) }), 0},
+		{"alert", f1.TopicAlerts, codec.FormatAvro, encodeAll(r.al, func(buf []byte, a *f1.Alert) []byte { return f1wire.AlertAvro(buf, 4, a) }), 7},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {

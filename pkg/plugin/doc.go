@@ -1,0 +1,21 @@
+// Package plugin is Pitwall's Grafana backend datasource: the SDK's
+// handlers, one per file, and the datasource settings.
+//
+//	datasource.go   one instance per datasource: settings, Kafka client,
+//	                Schema Registry, resource routes, Dispose
+//	query.go        QueryData: each query read by time range (pkg/pipeline)
+//	stream.go       RunStream, SubscribeStream, PublishStream (Grafana Live)
+//	health.go       CheckHealth
+//	resources.go    GET topics, partitions, drivers (the query editor)
+//	race.go         POST race/start, race/stop (the leaderboard panel)
+//	racestatus.go   GET race/status
+//	settings.go     jsonData and secureJsonData, checked
+//	kafkalog.go     franz-go's log lines, rate-limited, to the plugin log
+//
+// Rules: a handler parses and checks its input, calls pkg/query and
+// pkg/pipeline (or pkg/kafka for resources), and maps errors to a status
+// that says what to fix; the record path itself is not here. Secrets live in
+// Settings as Secret values that print as [redacted]: never in logs, errors,
+// frames or channel paths. Every handler answers, with the settings error,
+// when the settings are invalid.
+package plugin
