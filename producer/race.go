@@ -263,20 +263,20 @@ func driveRace(ctx context.Context, snk *sink, sp raceSpec, truth *truthWriter, 
 
 // sendEvent produces one simulator event (truth goes to the truth file).
 func sendEvent(snk *sink, truth *truthWriter, ev sim.Event, mapTs func(int64) int64) error {
-	switch ev.Kind {
-	case sim.KindTelemetry:
+	switch ev.Type {
+	case sim.TelemetryEvent:
 		ev.Telemetry.Ts = mapTs(ev.Telemetry.Ts)
 		return snk.telemetry(ev.Telemetry)
-	case sim.KindPosition:
+	case sim.PositionEvent:
 		ev.Position.Ts = mapTs(ev.Position.Ts)
 		return snk.position(ev.Position)
-	case sim.KindRaceControl:
+	case sim.RaceControlEvent:
 		ev.RaceControl.Ts = mapTs(ev.RaceControl.Ts)
 		return snk.raceControl(ev.RaceControl)
-	case sim.KindAlert:
+	case sim.AlertEvent:
 		ev.Alert.Ts = mapTs(ev.Alert.Ts)
 		return snk.alert(ev.Alert)
-	case sim.KindTruth:
+	case sim.TruthEvent:
 		ev.Truth.StartTs, ev.Truth.EndTs = mapTs(ev.Truth.StartTs), mapTs(ev.Truth.EndTs)
 		if err := truth.write(ev.Truth); err != nil {
 			return fmt.Errorf("writing --truth file: %w", err)

@@ -35,16 +35,16 @@ func expectedRace(t *testing.T, raceID string, laps int, drivers string, seed ui
 		if !ok {
 			return
 		}
-		switch ev.Kind {
-		case sim.KindTelemetry:
+		switch ev.Type {
+		case sim.TelemetryEvent:
 			tel = append(tel, *ev.Telemetry)
-		case sim.KindPosition:
+		case sim.PositionEvent:
 			pos = append(pos, *ev.Position)
-		case sim.KindRaceControl:
+		case sim.RaceControlEvent:
 			rc = append(rc, *ev.RaceControl)
-		case sim.KindAlert:
+		case sim.AlertEvent:
 			al = append(al, *ev.Alert)
-		case sim.KindTruth:
+		case sim.TruthEvent:
 			truth = append(truth, *ev.Truth)
 		}
 	}
@@ -197,14 +197,14 @@ func TestTruthMatchesPublishedAlerts(t *testing.T) {
 		if err := json.Unmarshal([]byte(line), &tr); err != nil {
 			t.Fatal(err)
 		}
-		if tr.Kind == f1.KindWheelSpin {
+		if tr.Kind == f1.AlertWheelSpin {
 			spins = append(spins, tr)
 		}
 	}
 	alerts := decodeTopic(t, newDecoder(t, ""), addr, f1.TopicAlerts, alTs, alKey)
 	var spinAlerts []f1.Alert
 	for _, a := range alerts {
-		if a.Kind == f1.KindWheelSpin {
+		if a.Kind == f1.AlertWheelSpin {
 			spinAlerts = append(spinAlerts, a)
 		}
 	}

@@ -155,8 +155,8 @@ func sendReplay(ctx context.Context, snk *sink, items []replay.Item, ro replayOp
 		it.SetTs(mapTs(it.Ts))
 		lastTs = it.Ts
 		var err error
-		switch it.Kind {
-		case replay.KindTelemetry:
+		switch it.Type {
+		case f1.TelemetryRecord:
 			if err = snk.telemetry(&it.Tel); err == nil && ro.alerts {
 				_, alertBuf = an.Observe(&it.Tel, alertBuf[:0])
 				for j := range alertBuf {
@@ -165,9 +165,9 @@ func sendReplay(ctx context.Context, snk *sink, items []replay.Item, ro replayOp
 					}
 				}
 			}
-		case replay.KindPosition:
+		case f1.PositionRecord:
 			err = snk.position(&it.Pos)
-		case replay.KindRaceControl:
+		case f1.RaceControlRecord:
 			err = snk.raceControl(&it.RC)
 		}
 		if err != nil {

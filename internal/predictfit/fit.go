@@ -3,7 +3,7 @@ package predictfit
 import (
 	"fmt"
 
-	"github.com/pitwall-f1/pitwall/internal/replay"
+	"github.com/pitwall-f1/pitwall/pkg/f1"
 	"github.com/pitwall-f1/pitwall/pkg/f1/predict"
 )
 
@@ -15,10 +15,10 @@ func Run(r Race, c *predict.PitModel, keepSamples bool) (p *predict.Predictor, m
 	var buf []predict.Prediction
 	for i := range r.Items {
 		it := &r.Items[i]
-		switch it.Kind {
-		case replay.KindRaceControl:
+		switch it.Type {
+		case f1.RaceControlRecord:
 			p.RaceControl(&it.RC)
-		case replay.KindPosition:
+		case f1.PositionRecord:
 			buf = p.Observe(&it.Pos, buf)
 			model = append(model, buf...)
 			buf = b.Observe(&it.Pos, buf)

@@ -32,7 +32,7 @@ func FromItems(name string, items []replay.Item, pitLossS float64) Race {
 	r := Race{Name: name, Items: items, PitLossS: pitLossS}
 	var pos []f1.Position
 	for _, it := range items {
-		if it.Kind == replay.KindPosition {
+		if it.Type == f1.PositionRecord {
 			pos = append(pos, it.Pos)
 			r.Total = max(r.Total, it.Pos.Lap)
 		}
@@ -140,7 +140,7 @@ func neutralisations(items []replay.Item, rows []summaryRow) []replay.Item {
 	}
 	lapEnd := map[int]int64{} // the leader's (first) end of each lap
 	for _, it := range items {
-		if it.Kind != replay.KindPosition {
+		if it.Type != f1.PositionRecord {
 			continue
 		}
 		if t, ok := lapEnd[it.Pos.Lap]; !ok || it.Ts < t {
@@ -171,7 +171,7 @@ func neutralisations(items []replay.Item, rows []summaryRow) []replay.Item {
 		default:
 			rc.Type, rc.Message = f1.EventVSC, "VIRTUAL SAFETY CAR ENDING"
 		}
-		out = append(out, replay.Item{Kind: replay.KindRaceControl, Ts: ts, RC: rc})
+		out = append(out, replay.Item{Type: f1.RaceControlRecord, Ts: ts, RC: rc})
 		cur = s
 	}
 	return out

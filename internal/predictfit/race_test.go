@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/pitwall-f1/pitwall/internal/realdata"
-	"github.com/pitwall-f1/pitwall/internal/replay"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
 )
 
@@ -46,12 +45,12 @@ func TestLoadSummaryAddsSameCompoundStopsAndNeutralisations(t *testing.T) {
 	}
 	var flags []string
 	for _, it := range r.Items {
-		switch it.Kind {
-		case replay.KindRaceControl:
+		switch it.Type {
+		case f1.RaceControlRecord:
 			if fl, ok := f1.FlagOf(&it.RC); ok {
 				flags = append(flags, fmt.Sprintf("%d:%s", it.RC.Lap, fl))
 			}
-		case replay.KindPosition:
+		case f1.PositionRecord:
 			p := it.Pos
 			if p.Driver == "SOF" && (p.Lap == 3) != (p.Status == f1.StatusPit) {
 				t.Errorf("SOF lap %d status %s: only lap 3 is the in-lap", p.Lap, p.Status)
@@ -66,9 +65,9 @@ func TestLoadSummaryAddsSameCompoundStopsAndNeutralisations(t *testing.T) {
 	}
 	// A neutralisation is dated before the leader ends the lap it was seen on.
 	for i, it := range r.Items {
-		if it.Kind == replay.KindRaceControl && it.RC.Type == f1.EventSafetyCar && it.RC.Lap == 2 {
+		if it.Type == f1.RaceControlRecord && it.RC.Type == f1.EventSafetyCar && it.RC.Lap == 2 {
 			next := r.Items[i+1]
-			for k := i + 1; next.Kind != replay.KindPosition; k++ {
+			for k := i + 1; next.Type != f1.PositionRecord; k++ {
 				next = r.Items[k]
 			}
 			if next.Pos.Lap != 2 || next.Pos.Driver != "AAA" {
@@ -107,7 +106,7 @@ func TestLoadSummaryOfMonaco2023(t *testing.T) {
 		t.Errorf("%d stops, %d laps, pit loss %v", len(r.Stops), r.Total, r.PitLossS)
 	}
 	for _, it := range r.Items {
-		if it.Kind == replay.KindRaceControl && it.RC.Type != f1.EventLap {
+		if it.Type == f1.RaceControlRecord && it.RC.Type != f1.EventLap {
 			t.Errorf("Monaco 2023 saw yellows only (track status 1, 2), not %+v", it.RC)
 		}
 	}

@@ -22,11 +22,11 @@ func SimRace(cfg sim.Config) (Race, error) {
 		if !ok {
 			break
 		}
-		switch ev.Kind {
-		case sim.KindPosition:
-			items = append(items, replay.Item{Kind: replay.KindPosition, Ts: ev.Ts, Pos: *ev.Position})
-		case sim.KindRaceControl:
-			items = append(items, replay.Item{Kind: replay.KindRaceControl, Ts: ev.Ts, RC: *ev.RaceControl})
+		switch ev.Type {
+		case sim.PositionEvent:
+			items = append(items, replay.Item{Type: f1.PositionRecord, Ts: ev.Ts, Pos: *ev.Position})
+		case sim.RaceControlEvent:
+			items = append(items, replay.Item{Type: f1.RaceControlRecord, Ts: ev.Ts, RC: *ev.RaceControl})
 		}
 	}
 	laps := cfg.Laps
@@ -42,7 +42,7 @@ func SimRace(cfg sim.Config) (Race, error) {
 func (r Race) TyreAt() map[string]map[int]f1.Position {
 	out := map[string]map[int]f1.Position{}
 	for _, it := range r.Items {
-		if it.Kind != replay.KindPosition {
+		if it.Type != f1.PositionRecord {
 			continue
 		}
 		m := out[it.Pos.Driver]

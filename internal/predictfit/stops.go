@@ -36,7 +36,7 @@ func SameCompoundStops(items []replay.Item, counts map[string]int) []replay.Item
 	byDriver := map[string][]int{} // indexes of each driver's positions, by lap
 	lapTimes := map[int][]float64{}
 	for i, it := range out {
-		if it.Kind != replay.KindPosition {
+		if it.Type != f1.PositionRecord {
 			continue
 		}
 		byDriver[it.Pos.Driver] = append(byDriver[it.Pos.Driver], i)

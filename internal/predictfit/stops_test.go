@@ -24,7 +24,7 @@ func TestSameCompoundStopsFindMonzaStops(t *testing.T) {
 	var truthPos []f1.Position
 	counts := map[string]int{} // like pit_stop_count: in-laps, a retirement in the pits included
 	for _, it := range f.Items {
-		if it.Kind == replay.KindPosition {
+		if it.Type == f1.PositionRecord {
 			truthPos = append(truthPos, it.Pos)
 			if it.Pos.Status == f1.StatusPit {
 				counts[it.Pos.Driver]++
@@ -41,7 +41,7 @@ func TestSameCompoundStopsFindMonzaStops(t *testing.T) {
 	last := map[string]*f1.Position{}
 	for i := range items {
 		p := &items[i].Pos
-		if items[i].Kind != replay.KindPosition {
+		if items[i].Type != f1.PositionRecord {
 			continue
 		}
 		p.Status, p.PitStops, p.TyreAgeLaps = f1.StatusRunning, 0, 1
@@ -55,7 +55,7 @@ func TestSameCompoundStopsFindMonzaStops(t *testing.T) {
 	}
 	var hidden []f1.Position
 	for _, it := range items {
-		if it.Kind == replay.KindPosition {
+		if it.Type == f1.PositionRecord {
 			hidden = append(hidden, it.Pos)
 		}
 	}
@@ -64,7 +64,7 @@ func TestSameCompoundStopsFindMonzaStops(t *testing.T) {
 	}
 	var found []f1.Position
 	for _, it := range SameCompoundStops(items, counts) {
-		if it.Kind == replay.KindPosition {
+		if it.Type == f1.PositionRecord {
 			found = append(found, it.Pos)
 		}
 	}

@@ -149,7 +149,7 @@ func parseTelemetry(t *table, opt Options) (*File, error) {
 		} else if ok {
 			x.Lap = int(lap)
 		}
-		f.Items = append(f.Items, Item{Kind: KindTelemetry, Ts: ts, Tel: x})
+		f.Items = append(f.Items, Item{Type: f1.TelemetryRecord, Ts: ts, Tel: x})
 	}
 	return f, nil
 }

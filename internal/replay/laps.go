@@ -172,7 +172,7 @@ func timing(rows []lapRow, opt Options) []Item {
 	for _, lap := range laps {
 		lead := byLap[lap][0]
 		if lap < maxLap {
-			items = append(items, Item{Kind: KindRaceControl, Ts: lead.end, RC: f1.RaceControl{
+			items = append(items, Item{Type: f1.RaceControlRecord, Ts: lead.end, RC: f1.RaceControl{
 				Ts: lead.end, RaceID: opt.RaceID, Type: f1.EventLap, Driver: lead.d.Code, Lap: lap + 1, TotalLaps: maxLap,
 				Message: fmt.Sprintf("Lap %d/%d, %s leads", lap+1, maxLap, lead.d.Code)}})
 		}
@@ -187,7 +187,7 @@ func timing(rows []lapRow, opt Options) []Item {
 		if b, ok := best[r.d.Code]; r.lapS > 0 && (!ok || r.lapS < b) {
 			best[r.d.Code] = r.lapS
 		}
-		items = append(items, Item{Kind: KindPosition, Ts: r.end, Pos: f1.Position{
+		items = append(items, Item{Type: f1.PositionRecord, Ts: r.end, Pos: f1.Position{
 			Ts: r.end, RaceID: opt.RaceID, Driver: r.d.Code, Position: r.pos, Lap: r.lap,
 			GapToLeaderS: gap[r], IntervalS: interval[r], LastLapS: r.lapS, BestLapS: best[r.d.Code],
 			PitStops: r.stops, Tyre: r.tyre, TyreAgeLaps: r.age, Status: r.status,

@@ -35,7 +35,7 @@ func parseRaceControl(t *table, opt Options) (*File, error) {
 			rc.Lap = int(l)
 		}
 		rc.Type = raceControlType(t.str(i, "category"), t.str(i, "flag"), rc.Message)
-		f.Items = append(f.Items, Item{Kind: KindRaceControl, Ts: ts, RC: rc})
+		f.Items = append(f.Items, Item{Type: f1.RaceControlRecord, Ts: ts, RC: rc})
 	}
 	return f, nil
 }
@@ -129,7 +129,7 @@ func ParseOpenF1JSON(data []byte, name string, opt Options) (*File, error) {
 		}
 		x := f1.Telemetry{Ts: ts, RaceID: opt.RaceID, Driver: d.Code, DriverNumber: d.Number, Team: f1.TeamOf(d).Name, Lap: opt.Lap,
 			SpeedKph: *s.Speed, RPM: *s.RPM, Gear: *s.NGear, ThrottlePct: *s.Throttle, Brake: *s.Brake, DRS: *s.DRS}
-		f.Items = append(f.Items, Item{Kind: KindTelemetry, Ts: ts, Tel: x})
+		f.Items = append(f.Items, Item{Type: f1.TelemetryRecord, Ts: ts, Tel: x})
 	}
 	if _, err := dec.Token(); err != nil {
 		return nil, fmt.Errorf("%s:%d: the JSON array is not closed: %v", name, lineAt(dec.InputOffset()), err)

@@ -25,20 +25,10 @@ import (
 	"github.com/pitwall-f1/pitwall/pkg/f1"
 )
 
-// Kind says which record an Item holds.
-type Kind uint8
-
-// Item kinds.
-const (
-	KindTelemetry Kind = iota + 1
-	KindPosition
-	KindRaceControl
-)
-
 // Item is one replayed record. Ts is its time in ms: since the epoch when
 // the file has dates (File.Abs), else since the session start.
 type Item struct {
-	Kind Kind
+	Type f1.RecordType // which of Tel, Pos, RC it holds
 	Ts   int64
 	Tel  f1.Telemetry
 	Pos  f1.Position
@@ -152,12 +142,12 @@ func Merge(files []*File) ([]Item, error) {
 // SetTs sets the time of an item and of its record.
 func (it *Item) SetTs(ts int64) {
 	it.Ts = ts
-	switch it.Kind {
-	case KindTelemetry:
+	switch it.Type {
+	case f1.TelemetryRecord:
 		it.Tel.Ts = ts
-	case KindPosition:
+	case f1.PositionRecord:
 		it.Pos.Ts = ts
-	case KindRaceControl:
+	case f1.RaceControlRecord:
 		it.RC.Ts = ts
 	}
 }

@@ -61,7 +61,7 @@ func TestLapsFixture(t *testing.T) {
 	}
 	var pos []f1.Position
 	for _, it := range f.Items {
-		if it.Kind == KindPosition {
+		if it.Type == f1.PositionRecord {
 			pos = append(pos, it.Pos)
 		}
 	}
@@ -143,10 +143,10 @@ func TestTimeParsing(t *testing.T) {
 }
 
 func TestMergeOrdersAndRefusesMixedClocks(t *testing.T) {
-	a := &File{Name: "a", Abs: true, Items: []Item{{Kind: KindTelemetry, Ts: 30}, {Kind: KindTelemetry, Ts: 10}}}
-	b := &File{Name: "b", Abs: true, Items: []Item{{Kind: KindPosition, Ts: 20}, {Kind: KindPosition, Ts: 10}}}
+	a := &File{Name: "a", Abs: true, Items: []Item{{Type: f1.TelemetryRecord, Ts: 30}, {Type: f1.TelemetryRecord, Ts: 10}}}
+	b := &File{Name: "b", Abs: true, Items: []Item{{Type: f1.PositionRecord, Ts: 20}, {Type: f1.PositionRecord, Ts: 10}}}
 	got, err := Merge([]*File{a, b})
-	if err != nil || got[0].Ts != 10 || got[0].Kind != KindTelemetry || got[1].Ts != 10 || got[3].Ts != 30 {
+	if err != nil || got[0].Ts != 10 || got[0].Type != f1.TelemetryRecord || got[1].Ts != 10 || got[3].Ts != 30 {
 		t.Fatalf("%v %+v", err, got)
 	}
 	if _, err := Merge([]*File{a, {Name: "c", Abs: false}}); err == nil || !strings.Contains(err.Error(), "cannot merge") {
@@ -157,22 +157,22 @@ func TestMergeOrdersAndRefusesMixedClocks(t *testing.T) {
 // checkItems holds for everything a parser accepts.
 func checkItems(t *testing.T, f *File) {
 	for _, it := range f.Items {
-		switch it.Kind {
-		case KindTelemetry:
+		switch it.Type {
+		case f1.TelemetryRecord:
 			x := it.Tel
 			if x.Gear < 0 || x.Gear > 8 || x.Driver == "" || x.Ts != it.Ts || x.Brake < 0 || x.Brake > 100 {
 				t.Fatalf("accepted a bad sample %+v", x)
 			}
-		case KindPosition:
+		case f1.PositionRecord:
 			if it.Pos.Driver == "" || it.Pos.Ts != it.Ts || it.Pos.GapToLeaderS < 0 || it.Pos.IntervalS < 0 {
 				t.Fatalf("accepted bad timing %+v", it.Pos)
 			}
-		case KindRaceControl:
+		case f1.RaceControlRecord:
 			if it.RC.Type == "" || it.RC.Ts != it.Ts {
 				t.Fatalf("accepted a bad event %+v", it.RC)
 			}
 		default:
-			t.Fatalf("item of kind %d", it.Kind)
+			t.Fatalf("item of kind %d", it.Type)
 		}
 	}
 }

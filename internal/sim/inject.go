@@ -134,7 +134,7 @@ func (s *Sim) inject(c *car, k *kin, ts int64, lapPos float64) {
 				in.anomKind = ""
 				k.gear, k.rpm, k.v = g, rpm, rpm*c.k[g]/1000
 				in.gearFloor = g
-				in.pending = append(in.pending, Truth{Driver: c.drv.Code, Kind: f1.KindGearAnomaly, Anomaly: injSkip,
+				in.pending = append(in.pending, Truth{Driver: c.drv.Code, Kind: f1.AlertGearAnomaly, Anomaly: injSkip,
 					StartTs: c.lastTs, EndTs: ts, Lap: c.completed + 1, Samples: 2, Value: float64(g)})
 			}
 		}
@@ -148,7 +148,7 @@ func (s *Sim) inject(c *car, k *kin, ts int64, lapPos float64) {
 				if rpm > 12500 {
 					in.anomKind = ""
 					k.gear, k.rpm = c.gear, rpm
-					in.pending = append(in.pending, Truth{Driver: c.drv.Code, Kind: f1.KindGearAnomaly, Anomaly: injOverRev,
+					in.pending = append(in.pending, Truth{Driver: c.drv.Code, Kind: f1.AlertGearAnomaly, Anomaly: injOverRev,
 						StartTs: ts, EndTs: ts, Lap: c.completed + 1, Samples: 1, Value: rpm})
 				}
 			}
@@ -214,7 +214,7 @@ func (s *Sim) spinSample(c *car, k *kin, ts int64) bool {
 func (s *Sim) endSpin(c *car) {
 	in := &c.inj
 	if w := in.spin; w.n >= 2 {
-		in.pending = append(in.pending, Truth{Driver: c.drv.Code, Kind: f1.KindWheelSpin, StartTs: w.start, EndTs: w.last,
+		in.pending = append(in.pending, Truth{Driver: c.drv.Code, Kind: f1.AlertWheelSpin, StartTs: w.start, EndTs: w.last,
 			Lap: w.lap, Samples: w.n, Value: round3(w.peak)})
 	}
 	in.spin, in.spinLeft = window{}, 0
@@ -249,7 +249,7 @@ func (s *Sim) mismatchSample(c *car, k *kin, ts int64) bool {
 func (s *Sim) endMismatch(c *car) {
 	in := &c.inj
 	if w := in.anom; w.n >= 2 {
-		in.pending = append(in.pending, Truth{Driver: c.drv.Code, Kind: f1.KindGearAnomaly, Anomaly: injMismatch,
+		in.pending = append(in.pending, Truth{Driver: c.drv.Code, Kind: f1.AlertGearAnomaly, Anomaly: injMismatch,
 			StartTs: w.start, EndTs: w.last, Lap: w.lap, Samples: w.n, Value: float64(in.anomGear - 1)})
 	}
 	in.anom, in.anomLeft = window{}, 0
@@ -279,7 +279,7 @@ func (s *Sim) trackHot(c *car, ts int64) {
 func (s *Sim) endHot(c *car) {
 	in := &c.inj
 	if w := in.hot; w.n > 0 {
-		in.pending = append(in.pending, Truth{Driver: c.drv.Code, Kind: f1.KindBrakeTemp, StartTs: w.start, EndTs: w.last,
+		in.pending = append(in.pending, Truth{Driver: c.drv.Code, Kind: f1.AlertBrakeTemp, StartTs: w.start, EndTs: w.last,
 			Lap: w.lap, Samples: w.n, Value: round1(w.peak)})
 		in.hot = window{}
 		in.hotFrom = 0

@@ -40,41 +40,41 @@ type Config struct {
 	NoIncidents bool
 }
 
-// Kind says which record an Event carries.
-type Kind uint8
+// EventType says which record an Event carries.
+type EventType uint8
 
-// Event kinds.
+// Event types.
 const (
-	KindTelemetry Kind = iota + 1
-	KindPosition
-	KindRaceControl
-	KindAlert
-	KindTruth
+	TelemetryEvent EventType = iota + 1
+	PositionEvent
+	RaceControlEvent
+	AlertEvent
+	TruthEvent
 )
 
-func (k Kind) String() string {
+func (k EventType) String() string {
 	switch k {
-	case KindTelemetry:
+	case TelemetryEvent:
 		return "telemetry"
-	case KindPosition:
+	case PositionEvent:
 		return "position"
-	case KindRaceControl:
+	case RaceControlEvent:
 		return "race_control"
-	case KindAlert:
+	case AlertEvent:
 		return "alert"
-	case KindTruth:
+	case TruthEvent:
 		return "truth"
 	}
 	return fmt.Sprintf("kind(%d)", uint8(k))
 }
 
 // Event is one output of the simulator. Exactly one of the pointers, the one
-// named by Kind, is set; it points into the simulator's buffers and is valid
+// named by Type, is set; it points into the simulator's buffers and is valid
 // until the next call of Next. Ts is when the event happens (virtual ms), and
 // never decreases from one event to the next. An alert's own Ts is the
 // onset of its condition and may be a sample or two earlier.
 type Event struct {
-	Kind        Kind
+	Type        EventType
 	Ts          int64
 	Telemetry   *f1.Telemetry
 	Position    *f1.Position
@@ -87,7 +87,7 @@ type Event struct {
 type Truth struct {
 	RaceID  string  `json:"race_id"`
 	Driver  string  `json:"driver"`
-	Kind    string  `json:"kind"`              // f1.KindWheelSpin, f1.KindGearAnomaly or f1.KindBrakeTemp
+	Kind    string  `json:"kind"`              // f1.AlertWheelSpin, f1.AlertGearAnomaly or f1.AlertBrakeTemp
 	Anomaly string  `json:"anomaly,omitempty"` // for gear anomalies: f1.AnomalyGearMismatch, ...
 	StartTs int64   `json:"start_ts"`
 	EndTs   int64   `json:"end_ts"`
@@ -106,7 +106,7 @@ type Status struct {
 
 // qitem is a queued event: its kind, time and index into the typed buffer.
 type qitem struct {
-	kind Kind
+	kind EventType
 	ts   int64
 	idx  int32
 }
@@ -244,17 +244,17 @@ func (s *Sim) Next() (Event, bool) {
 	}
 	it := s.q[s.qpos]
 	s.qpos++
-	ev := Event{Kind: it.kind, Ts: it.ts}
+	ev := Event{Type: it.kind, Ts: it.ts}
 	switch it.kind {
-	case KindTelemetry:
+	case TelemetryEvent:
 		ev.Telemetry = &s.tel[it.idx]
-	case KindPosition:
+	case PositionEvent:
 		ev.Position = &s.pos[it.idx]
-	case KindRaceControl:
+	case RaceControlEvent:
 		ev.RaceControl = &s.rc[it.idx]
-	case KindAlert:
+	case AlertEvent:
 		ev.Alert = &s.alert[it.idx]
-	case KindTruth:
+	case TruthEvent:
 		ev.Truth = &s.truth[it.idx]
 	}
 	return ev, true
@@ -277,27 +277,27 @@ func (s *Sim) resetQueue() {
 
 func (s *Sim) emitTel(t f1.Telemetry) {
 	s.tel = append(s.tel, t)
-	s.q = append(s.q, qitem{KindTelemetry, t.Ts, int32(len(s.tel) - 1)}) // #nosec G115 -- events of one race, far below 2^31
+	s.q = append(s.q, qitem{TelemetryEvent, t.Ts, int32(len(s.tel) - 1)}) // #nosec G115 -- events of one race, far below 2^31
 }
 
 func (s *Sim) emitPos(p f1.Position) {
 	s.pos = append(s.pos, p)
-	s.q = append(s.q, qitem{KindPosition, p.Ts, int32(len(s.pos) - 1)}) // #nosec G115 -- events of one race, far below 2^31
+	s.q = append(s.q, qitem{PositionEvent, p.Ts, int32(len(s.pos) - 1)}) // #nosec G115 -- events of one race, far below 2^31
 }
 
 func (s *Sim) emitRC(ts int64, typ, driver string, lap int, msg string) {
 	s.rc = append(s.rc, f1.RaceControl{Ts: ts, RaceID: s.cfg.RaceID, Type: typ, Driver: driver, Lap: lap, TotalLaps: s.laps, Message: msg})
-	s.q = append(s.q, qitem{KindRaceControl, ts, int32(len(s.rc) - 1)}) // #nosec G115 -- events of one race, far below 2^31
+	s.q = append(s.q, qitem{RaceControlEvent, ts, int32(len(s.rc) - 1)}) // #nosec G115 -- events of one race, far below 2^31
 }
 
 // emitAlert queues an alert at the time of the sample that raised it.
 func (s *Sim) emitAlert(at int64, a f1.Alert) {
 	s.alert = append(s.alert, a)
-	s.q = append(s.q, qitem{KindAlert, at, int32(len(s.alert) - 1)}) // #nosec G115 -- events of one race, far below 2^31
+	s.q = append(s.q, qitem{AlertEvent, at, int32(len(s.alert) - 1)}) // #nosec G115 -- events of one race, far below 2^31
 }
 
 func (s *Sim) emitTruth(at int64, t Truth) {
 	t.RaceID = s.cfg.RaceID
 	s.truth = append(s.truth, t)
-	s.q = append(s.q, qitem{KindTruth, at, int32(len(s.truth) - 1)}) // #nosec G115 -- events of one race, far below 2^31
+	s.q = append(s.q, qitem{TruthEvent, at, int32(len(s.truth) - 1)}) // #nosec G115 -- events of one race, far below 2^31
 }

@@ -11,7 +11,7 @@ import (
 
 // record is a value copy of one event, for comparing streams.
 type record struct {
-	Kind  Kind
+	Type  EventType
 	Ts    int64
 	Tel   f1.Telemetry
 	Pos   f1.Position
@@ -32,17 +32,17 @@ func runAll(t testing.TB, cfg Config) []record {
 		if !ok {
 			break
 		}
-		r := record{Kind: ev.Kind, Ts: ev.Ts}
-		switch ev.Kind {
-		case KindTelemetry:
+		r := record{Type: ev.Type, Ts: ev.Ts}
+		switch ev.Type {
+		case TelemetryEvent:
 			r.Tel = *ev.Telemetry
-		case KindPosition:
+		case PositionEvent:
 			r.Pos = *ev.Position
-		case KindRaceControl:
+		case RaceControlEvent:
 			r.RC = *ev.RaceControl
-		case KindAlert:
+		case AlertEvent:
 			r.Alert = *ev.Alert
-		case KindTruth:
+		case TruthEvent:
 			r.Truth = *ev.Truth
 		}
 		out = append(out, r)
@@ -98,8 +98,8 @@ func TestStreamShape(t *testing.T) {
 			t.Fatalf("event %d goes back in time: %d after %d", i, e.Ts, last)
 		}
 		last = e.Ts
-		switch e.Kind {
-		case KindTelemetry:
+		switch e.Type {
+		case TelemetryEvent:
 			x := e.Tel
 			if x.RaceID != "spa-test" || x.Team == "" || x.DriverNumber == 0 || x.Ts != e.Ts {
 				t.Fatalf("bad telemetry %+v", x)
@@ -111,7 +111,7 @@ func TestStreamShape(t *testing.T) {
 			if x.Lap < 1 || x.Lap > laps || x.DistanceM < 0 || x.DistanceM >= c.LengthM+0.1 {
 				t.Fatalf("bad lap/distance %+v", x)
 			}
-		case KindRaceControl:
+		case RaceControlEvent:
 			if i < 21 && e.RC.Type != f1.EventLightsOut && grid < 20 {
 				t.Fatalf("race control before the grid is out: %+v", e.RC)
 			}
@@ -122,13 +122,13 @@ func TestStreamShape(t *testing.T) {
 			if e.RC.TotalLaps != laps {
 				t.Fatalf("total laps %d in %+v", e.RC.TotalLaps, e.RC)
 			}
-		case KindPosition:
+		case PositionEvent:
 			if e.Pos.Lap == 0 {
 				grid++
 			}
 		}
 	}
-	if grid != 20 || evs[20].Kind != KindRaceControl || evs[20].RC.Type != f1.EventLightsOut {
+	if grid != 20 || evs[20].Type != RaceControlEvent || evs[20].RC.Type != f1.EventLightsOut {
 		t.Fatalf("want 20 grid positions then LIGHTS_OUT, got %d grid rows, event 20 = %+v", grid, evs[20])
 	}
 	for lap := 2; lap <= laps; lap++ {
@@ -153,16 +153,16 @@ func TestCleanRaceHasNoSpinOrGearAlerts(t *testing.T) {
 	evs := runAll(t, Config{Circuit: circuit(t, "monaco"), Laps: 20, Seed: 11, SpinPerLap: -1, AnomalyPerLap: -1})
 	var checked int
 	for _, e := range evs {
-		switch e.Kind {
-		case KindTruth:
-			if e.Truth.Kind != f1.KindBrakeTemp {
+		switch e.Type {
+		case TruthEvent:
+			if e.Truth.Kind != f1.AlertBrakeTemp {
 				t.Fatalf("injection with injections off: %+v", e.Truth)
 			}
-		case KindAlert:
-			if e.Alert.Kind == f1.KindWheelSpin || e.Alert.Kind == f1.KindGearAnomaly {
+		case AlertEvent:
+			if e.Alert.Kind == f1.AlertWheelSpin || e.Alert.Kind == f1.AlertGearAnomaly {
 				t.Fatalf("clean race raised %+v", e.Alert)
 			}
-		case KindTelemetry:
+		case TelemetryEvent:
 			x := e.Tel
 			if x.RPM > 12500 {
 				t.Fatalf("over-rev on a clean sample: %+v", x)
@@ -193,14 +193,14 @@ func TestInjectedFaultsAreFound(t *testing.T) {
 	var truths []Truth
 	var published []f1.Alert
 	for _, e := range evs {
-		switch e.Kind {
-		case KindTelemetry:
+		switch e.Type {
+		case TelemetryEvent:
 			x := e.Tel
 			an.Observe(&x, nil)
 			found = an.Events(found)
-		case KindTruth:
+		case TruthEvent:
 			truths = append(truths, e.Truth)
-		case KindAlert:
+		case AlertEvent:
 			published = append(published, e.Alert)
 		}
 	}
@@ -210,7 +210,7 @@ func TestInjectedFaultsAreFound(t *testing.T) {
 	overlaps := func(tr Truth, start, end int64) bool { return start <= tr.EndTs && end >= tr.StartTs }
 	kinds := map[string]int{}
 	for _, tr := range truths {
-		if tr.Kind == f1.KindBrakeTemp {
+		if tr.Kind == f1.AlertBrakeTemp {
 			continue
 		}
 		kinds[tr.Kind+"/"+tr.Anomaly]++
@@ -224,7 +224,7 @@ func TestInjectedFaultsAreFound(t *testing.T) {
 			t.Errorf("injected %+v not detected", tr)
 		}
 	}
-	if kinds[f1.KindWheelSpin+"/"] < 10 || kinds[f1.KindGearAnomaly+"/"+f1.AnomalyGearMismatch] < 2 {
+	if kinds[f1.AlertWheelSpin+"/"] < 10 || kinds[f1.AlertGearAnomaly+"/"+f1.AnomalyGearMismatch] < 2 {
 		t.Errorf("too few injections to judge: %v", kinds)
 	}
 	for _, ev := range found {
@@ -242,7 +242,7 @@ func TestInjectedFaultsAreFound(t *testing.T) {
 	// starts inside an injected window.
 	var spinAlerts int
 	for _, a := range published {
-		if a.Kind != f1.KindWheelSpin && a.Kind != f1.KindGearAnomaly {
+		if a.Kind != f1.AlertWheelSpin && a.Kind != f1.AlertGearAnomaly {
 			continue
 		}
 		spinAlerts++
@@ -270,8 +270,8 @@ func TestRaceHasOvertakesPitStopsDRSAndHotBrakes(t *testing.T) {
 	lastPos := map[string]int{}
 	neutral := false
 	for _, e := range evs {
-		switch e.Kind {
-		case KindRaceControl:
+		switch e.Type {
+		case RaceControlEvent:
 			switch {
 			case e.RC.Type == f1.EventSafetyCar && strings.Contains(e.RC.Message, "DEPLOYED"),
 				e.RC.Type == f1.EventVSC && strings.Contains(e.RC.Message, "DEPLOYED"):
@@ -280,7 +280,7 @@ func TestRaceHasOvertakesPitStopsDRSAndHotBrakes(t *testing.T) {
 				e.RC.Type == f1.EventFlag && strings.Contains(e.RC.Message, "GREEN"):
 				neutral = false
 			}
-		case KindPosition:
+		case PositionEvent:
 			p := e.Pos
 			if tyres[p.Driver] == nil {
 				tyres[p.Driver] = map[string]bool{}
@@ -290,7 +290,7 @@ func TestRaceHasOvertakesPitStopsDRSAndHotBrakes(t *testing.T) {
 				overtakes++
 			}
 			lastPos[p.Driver] = p.Position
-		case KindTelemetry:
+		case TelemetryEvent:
 			x := e.Tel
 			if f1.DRSOpen(x.DRS) {
 				drsOpen++
@@ -308,12 +308,12 @@ func TestRaceHasOvertakesPitStopsDRSAndHotBrakes(t *testing.T) {
 			if math.Hypot(px-x.X, py-x.Y) > 1 {
 				t.Fatalf("x/y %v,%v off the outline at %.1f m", x.X, x.Y, x.DistanceM)
 			}
-		case KindTruth:
-			if e.Truth.Kind == f1.KindBrakeTemp {
+		case TruthEvent:
+			if e.Truth.Kind == f1.AlertBrakeTemp {
 				hotTruth = append(hotTruth, e.Truth)
 			}
-		case KindAlert:
-			if e.Alert.Kind == f1.KindBrakeTemp {
+		case AlertEvent:
+			if e.Alert.Kind == f1.AlertBrakeTemp {
 				ok := false
 				for _, h := range hotTruth {
 					if h.Driver == e.Alert.Driver {
@@ -346,7 +346,7 @@ func TestRaceHasOvertakesPitStopsDRSAndHotBrakes(t *testing.T) {
 // pendingHot reports whether a later truth explains a brake alert.
 func pendingHot(evs []record, a f1.Alert) bool {
 	for _, e := range evs {
-		if e.Kind == KindTruth && e.Truth.Kind == f1.KindBrakeTemp && e.Truth.Driver == a.Driver &&
+		if e.Type == TruthEvent && e.Truth.Kind == f1.AlertBrakeTemp && e.Truth.Driver == a.Driver &&
 			a.Ts >= e.Truth.StartTs && a.Ts <= e.Truth.EndTs+60_000 {
 			return true
 		}
@@ -361,7 +361,7 @@ func TestLapTimesFollowTheModel(t *testing.T) {
 	var n int
 	for _, e := range evs {
 		p := e.Pos
-		if e.Kind != KindPosition || p.Lap < 2 || p.Status != f1.StatusRunning || p.LastLapS == 0 || p.Lap == p.PitStops {
+		if e.Type != PositionEvent || p.Lap < 2 || p.Status != f1.StatusRunning || p.LastLapS == 0 || p.Lap == p.PitStops {
 			continue
 		}
 		if p.LastLapS < c.TypicalLapS*0.9 || p.LastLapS > c.TypicalLapS*1.35 {

@@ -21,11 +21,11 @@ func TestSimulatedRaceStandings(t *testing.T) {
 	last := map[string]f1.Position{}
 	var rows []f1.LeaderboardRow
 	for _, e := range evs {
-		switch e.Kind {
-		case KindPosition:
+		switch e.Type {
+		case PositionEvent:
 			lb.ApplyPosition(&e.Pos)
 			last[e.Pos.Driver] = e.Pos
-		case KindRaceControl:
+		case RaceControlEvent:
 			lb.ApplyRaceControl(&e.RC)
 		default:
 			continue

@@ -102,17 +102,17 @@ func runRaceSide(ctx context.Context, speed float64, circuit string, out io.Writ
 					}
 				}
 			}
-			switch ev.Kind {
-			case sim.KindTelemetry:
+			switch ev.Type {
+			case sim.TelemetryEvent:
 				ev.Telemetry.Ts = ts
 				produce(f1.TopicTelemetry, ev.Telemetry.Driver, ts, f1wire.TelemetryJSON(nil, ev.Telemetry))
-			case sim.KindPosition:
+			case sim.PositionEvent:
 				ev.Position.Ts = ts
 				produce(f1.TopicPositions, ev.Position.Driver, ts, f1wire.PositionJSON(nil, ev.Position))
-			case sim.KindRaceControl:
+			case sim.RaceControlEvent:
 				ev.RaceControl.Ts = ts
 				produce(f1.TopicRaceControl, ev.RaceControl.RaceID, ts, f1wire.RaceControlJSON(nil, ev.RaceControl))
-			case sim.KindAlert:
+			case sim.AlertEvent:
 				ev.Alert.Ts = ts
 				produce(f1.TopicAlerts, ev.Alert.Severity, ts, f1wire.AlertJSON(nil, ev.Alert))
 			}

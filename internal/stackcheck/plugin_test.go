@@ -67,17 +67,17 @@ func fillRace(t *testing.T, c *kfake.Cluster, reg *srfake.Registry) (from, to ti
 			break
 		}
 		r := &kgo.Record{Timestamp: time.UnixMilli(ev.Ts)}
-		switch ev.Kind {
-		case sim.KindTelemetry:
+		switch ev.Type {
+		case sim.TelemetryEvent:
 			r.Topic, r.Key = f1.TopicTelemetry, []byte(ev.Telemetry.Driver)
 			r.Value = f1wire.TelemetryAvro(nil, ids[r.Topic], ev.Telemetry)
-		case sim.KindPosition:
+		case sim.PositionEvent:
 			r.Topic, r.Key = f1.TopicPositions, []byte(ev.Position.Driver)
 			r.Value = f1wire.PositionAvro(nil, ids[r.Topic], ev.Position)
-		case sim.KindRaceControl:
+		case sim.RaceControlEvent:
 			r.Topic, r.Key = f1.TopicRaceControl, []byte(ev.RaceControl.RaceID)
 			r.Value = f1wire.RaceControlAvro(nil, ids[r.Topic], ev.RaceControl)
-		case sim.KindAlert:
+		case sim.AlertEvent:
 			r.Topic, r.Key = f1.TopicAlerts, []byte(ev.Alert.Severity)
 			r.Value = f1wire.AlertAvro(nil, ids[r.Topic], ev.Alert)
 		default:

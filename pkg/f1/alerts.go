@@ -27,13 +27,13 @@ const (
 
 func alertSlot(kind, anomaly string) int {
 	switch kind {
-	case KindOverspeed:
+	case AlertOverspeed:
 		return slotOverspeed
-	case KindBrakeTemp:
+	case AlertBrakeTemp:
 		return slotBrakeTemp
-	case KindWheelSpin:
+	case AlertWheelSpin:
 		return slotSpin
-	case KindDRS:
+	case AlertDRS:
 		return slotDRS
 	}
 	switch anomaly {
@@ -102,7 +102,7 @@ func (a *Analyzer) checkAlerts(s *driverState, t *Telemetry, out []Alert) []Aler
 	if t.SpeedKph > r.OverspeedKph {
 		if st.overspeedArmed {
 			st.overspeedArmed = false
-			out = a.raise(s, out, KindOverspeed, "", t.Ts, SeverityMedium, t.SpeedKph,
+			out = a.raise(s, out, AlertOverspeed, "", t.Ts, SeverityMedium, t.SpeedKph,
 				fmt.Sprintf("%s overspeed: %.0f km/h (limit %.0f)", s.driver, t.SpeedKph, r.OverspeedKph))
 		}
 	} else if t.SpeedKph < r.OverspeedKph-r.HysteresisKph {
@@ -115,7 +115,7 @@ func (a *Analyzer) checkAlerts(s *driverState, t *Telemetry, out []Alert) []Aler
 		if open {
 			msg = s.driver + " DRS opened"
 		}
-		out = a.raise(s, out, KindDRS, "", t.Ts, SeverityLow, float64(t.DRS), msg)
+		out = a.raise(s, out, AlertDRS, "", t.Ts, SeverityLow, float64(t.DRS), msg)
 	}
 
 	if t.BrakeTempC > 0 {
@@ -132,7 +132,7 @@ func (a *Analyzer) checkAlerts(s *driverState, t *Telemetry, out []Alert) []Aler
 			if level == 2 {
 				sev, limit = SeverityHigh, r.BrakeTempHighC
 			}
-			out = a.raise(s, out, KindBrakeTemp, "", t.Ts, sev, t.BrakeTempC,
+			out = a.raise(s, out, AlertBrakeTemp, "", t.Ts, sev, t.BrakeTempC,
 				fmt.Sprintf("%s brake temperature %.0f °C (above %.0f °C)", s.driver, t.BrakeTempC, limit))
 		} else {
 			// Step down only once clearly below the level's threshold.
@@ -154,7 +154,7 @@ func (a *Analyzer) checkAlerts(s *driverState, t *Telemetry, out []Alert) []Aler
 // alertClass splits alerts of one kind that are different things: a DRS
 // opening is not a duplicate of a DRS closing.
 func alertClass(x *Alert) int {
-	if x.Kind == KindDRS && DRSOpen(int(x.Value)) {
+	if x.Kind == AlertDRS && DRSOpen(int(x.Value)) {
 		return 1
 	}
 	return 0

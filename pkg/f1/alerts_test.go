@@ -61,7 +61,7 @@ func TestDRSAlerts(t *testing.T) {
 	}
 	var got []string
 	for _, al := range alerts {
-		if al.Kind != KindDRS || al.Severity != SeverityLow {
+		if al.Kind != AlertDRS || al.Severity != SeverityLow {
 			t.Fatalf("alert %+v, want low DRS", al)
 		}
 		got = append(got, al.Message)
@@ -134,18 +134,18 @@ func TestRaceChangeResets(t *testing.T) {
 
 func TestMergeAlerts(t *testing.T) {
 	stored := []Alert{
-		{Ts: 1000, RaceID: "r", Driver: "VER", Kind: KindOverspeed, Severity: SeverityMedium, Message: "stored"},
-		{Ts: 2000, RaceID: "r", Driver: "VER", Kind: KindDRS, Severity: SeverityLow, Value: 12, Message: "open"},
+		{Ts: 1000, RaceID: "r", Driver: "VER", Kind: AlertOverspeed, Severity: SeverityMedium, Message: "stored"},
+		{Ts: 2000, RaceID: "r", Driver: "VER", Kind: AlertDRS, Severity: SeverityLow, Value: 12, Message: "open"},
 	}
 	derived := []Alert{
-		{Ts: 1500, RaceID: "r", Driver: "VER", Kind: KindOverspeed, Severity: SeverityMedium, Message: "dup"},
-		{Ts: 2500, RaceID: "r", Driver: "VER", Kind: KindDRS, Severity: SeverityLow, Value: 8, Message: "closed"},
-		{Ts: 2600, RaceID: "r", Driver: "VER", Kind: KindDRS, Severity: SeverityLow, Value: 14, Message: "dup open"},
-		{Ts: 1000, RaceID: "r", Driver: "HAM", Kind: KindOverspeed, Severity: SeverityMedium, Message: "ham"},
-		{Ts: 9000, RaceID: "r", Driver: "VER", Kind: KindOverspeed, Severity: SeverityMedium, Message: "later"},
-		{Ts: 9100, RaceID: "r", Driver: "VER", Kind: KindOverspeed, Severity: SeverityMedium, Message: "dup later"},
-		{Ts: 1200, RaceID: "other", Driver: "VER", Kind: KindOverspeed, Severity: SeverityMedium, Message: "other race"},
-		{Ts: 1100, RaceID: "r", Driver: "VER", Kind: KindOverspeed, Severity: SeverityHigh, Message: "other severity"},
+		{Ts: 1500, RaceID: "r", Driver: "VER", Kind: AlertOverspeed, Severity: SeverityMedium, Message: "dup"},
+		{Ts: 2500, RaceID: "r", Driver: "VER", Kind: AlertDRS, Severity: SeverityLow, Value: 8, Message: "closed"},
+		{Ts: 2600, RaceID: "r", Driver: "VER", Kind: AlertDRS, Severity: SeverityLow, Value: 14, Message: "dup open"},
+		{Ts: 1000, RaceID: "r", Driver: "HAM", Kind: AlertOverspeed, Severity: SeverityMedium, Message: "ham"},
+		{Ts: 9000, RaceID: "r", Driver: "VER", Kind: AlertOverspeed, Severity: SeverityMedium, Message: "later"},
+		{Ts: 9100, RaceID: "r", Driver: "VER", Kind: AlertOverspeed, Severity: SeverityMedium, Message: "dup later"},
+		{Ts: 1200, RaceID: "other", Driver: "VER", Kind: AlertOverspeed, Severity: SeverityMedium, Message: "other race"},
+		{Ts: 1100, RaceID: "r", Driver: "VER", Kind: AlertOverspeed, Severity: SeverityHigh, Message: "other severity"},
 	}
 	got := MergeAlerts(stored, derived, 2000)
 	var msgs []string

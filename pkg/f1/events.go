@@ -9,8 +9,8 @@ import "fmt"
 type Event struct {
 	RaceID   string
 	Driver   string
-	Kind     string // KindWheelSpin or KindGearAnomaly
-	Anomaly  string // for KindGearAnomaly: AnomalyLugging, AnomalyOverRev, ...
+	Kind     string // AlertWheelSpin or AlertGearAnomaly
+	Anomaly  string // for AlertGearAnomaly: AnomalyLugging, AnomalyOverRev, ...
 	Severity string
 	StartTs  int64 // ms, first sample in the condition
 	EndTs    int64 // ms, last sample in the condition
@@ -27,7 +27,7 @@ type Event struct {
 
 // Title is a short annotation title such as "VER wheel spin".
 func (e Event) Title() string {
-	if e.Kind == KindGearAnomaly && e.Anomaly != "" {
+	if e.Kind == AlertGearAnomaly && e.Anomaly != "" {
 		return e.Driver + " " + anomalyLabel(e.Anomaly)
 	}
 	return e.Driver + " " + kindLabel(e.Kind)
@@ -36,7 +36,7 @@ func (e Event) Title() string {
 // Message is a human sentence describing the event.
 func (e Event) Message() string {
 	switch {
-	case e.Kind == KindWheelSpin:
+	case e.Kind == AlertWheelSpin:
 		return spinMessage(e.Driver, e.Peak, e.Gear, e.SpeedKph)
 	case e.Anomaly == AnomalyOverRev:
 		return fmt.Sprintf("%s over-rev: %.0f rpm in gear %d at %.0f km/h", e.Driver, e.RPM, e.Gear, e.SpeedKph)
@@ -68,15 +68,15 @@ func spinMessage(driver string, peak float64, gear int, speed float64) string {
 
 func kindLabel(kind string) string {
 	switch kind {
-	case KindWheelSpin:
+	case AlertWheelSpin:
 		return "wheel spin"
-	case KindGearAnomaly:
+	case AlertGearAnomaly:
 		return "gear anomaly"
-	case KindBrakeTemp:
+	case AlertBrakeTemp:
 		return "brake temperature"
-	case KindOverspeed:
+	case AlertOverspeed:
 		return "overspeed"
-	case KindDRS:
+	case AlertDRS:
 		return "DRS"
 	}
 	return kind

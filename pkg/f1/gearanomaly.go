@@ -85,12 +85,12 @@ func (a *Analyzer) detectAnomalies(s *driverState, t *Telemetry, steady, gap boo
 
 	if !gap && s.hasPrev && s.prevGear >= 1 && t.Gear >= s.prevGear+2 && t.Gear <= 8 {
 		e := Event{
-			RaceID: s.raceID, Driver: s.driver, Kind: KindGearAnomaly, Anomaly: AnomalyUpshiftSkip,
+			RaceID: s.raceID, Driver: s.driver, Kind: AlertGearAnomaly, Anomaly: AnomalyUpshiftSkip,
 			Severity: SeverityLow, StartTs: s.prevTs, EndTs: t.Ts, Peak: float64(t.Gear),
 			Gear: t.Gear, OtherGear: s.prevGear, SpeedKph: t.SpeedKph, RPM: t.RPM, Samples: 2,
 		}
 		a.record(e)
-		out = a.raise(s, out, KindGearAnomaly, AnomalyUpshiftSkip, e.StartTs, e.Severity, e.Peak, e.Message())
+		out = a.raise(s, out, AlertGearAnomaly, AnomalyUpshiftSkip, e.StartTs, e.Severity, e.Peak, e.Message())
 		if d.Anomaly == "" {
 			d.Anomaly = AnomalyUpshiftSkip
 		}
@@ -141,7 +141,7 @@ func (a *Analyzer) stepAnomaly(s *driverState, run *anomalyRun, name string, con
 	if !run.confirmed && run.n >= minN && run.lastTs-run.startTs >= minMs {
 		run.confirmed = true
 		e := anomalyEvent(s, run, name)
-		out = a.raise(s, out, KindGearAnomaly, name, run.startTs, e.Severity, e.Peak, e.Message())
+		out = a.raise(s, out, AlertGearAnomaly, name, run.startTs, e.Severity, e.Peak, e.Message())
 	}
 	return out, run.confirmed
 }
@@ -158,7 +158,7 @@ func (a *Analyzer) endAnomaly(s *driverState, run *anomalyRun, name string) {
 // lugging (the lowest rpm), the implied gear for a mismatch.
 func anomalyEvent(s *driverState, run *anomalyRun, name string) Event {
 	e := Event{
-		RaceID: s.raceID, Driver: s.driver, Kind: KindGearAnomaly, Anomaly: name,
+		RaceID: s.raceID, Driver: s.driver, Kind: AlertGearAnomaly, Anomaly: name,
 		StartTs: run.startTs, EndTs: run.lastTs, Gear: run.gear, SpeedKph: run.speed,
 		RPM: run.rpm, Samples: run.n, Severity: SeverityMedium,
 	}

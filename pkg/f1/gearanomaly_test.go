@@ -23,7 +23,7 @@ func TestOverRev(t *testing.T) {
 		clean(750, 6, 12400, 100),
 	}
 	alerts, events, ds := observeAll(NewAnalyzer(DefaultRules()), in)
-	if len(alerts) != 1 || alerts[0].Kind != KindGearAnomaly || alerts[0].Severity != SeverityHigh ||
+	if len(alerts) != 1 || alerts[0].Kind != AlertGearAnomaly || alerts[0].Severity != SeverityHigh ||
 		alerts[0].Ts != 250 || alerts[0].Value != 12600 {
 		t.Fatalf("alerts = %+v, want one high over-rev at 250 (value 12600 at onset)", alerts)
 	}

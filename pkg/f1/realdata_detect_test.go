@@ -27,10 +27,10 @@ func TestRealLapsClean(t *testing.T) {
 					t.Errorf("spin on %.2f %% of %d samples, want < 1 %%", frac*100, len(set))
 				}
 				for _, e := range events {
-					if e.Kind == KindGearAnomaly {
+					if e.Kind == AlertGearAnomaly {
 						t.Errorf("gear anomaly on a clean lap: %s", e.Message())
 					}
-					if e.Kind == KindWheelSpin {
+					if e.Kind == AlertWheelSpin {
 						t.Logf("spin event: %s", e.Message())
 					}
 				}
@@ -139,14 +139,14 @@ func TestRealLapsInjectedSpin(t *testing.T) {
 				for _, r := range runs {
 					from, to := spun[r.first].Ts, spun[r.last].Ts
 					for _, e := range events {
-						if e.Kind == KindWheelSpin && e.StartTs <= to && e.EndTs >= from {
+						if e.Kind == AlertWheelSpin && e.StartTs <= to && e.EndTs >= from {
 							found++
 							break
 						}
 					}
 				}
 				for _, e := range events {
-					if e.Kind != KindWheelSpin {
+					if e.Kind != AlertWheelSpin {
 						t.Errorf("%s/%s seed %d: unexpected %s", l.name, name, seed, e.Message())
 						continue
 					}
@@ -213,7 +213,7 @@ func TestRealLapsOverspeed(t *testing.T) {
 			alerts, _, _ := runSamples(t, DefaultRules(), set)
 			var over []Alert
 			for _, a := range alerts {
-				if a.Kind == KindOverspeed {
+				if a.Kind == AlertOverspeed {
 					over = append(over, a)
 				} else {
 					t.Errorf("%s/%s: unexpected alert %+v", l.name, name, a)

@@ -89,11 +89,11 @@ const (
 
 // Alert kinds.
 const (
-	KindOverspeed   = "overspeed"
-	KindDRS         = "drs"
-	KindBrakeTemp   = "brake_temp"
-	KindWheelSpin   = "wheel_spin"
-	KindGearAnomaly = "gear_anomaly"
+	AlertOverspeed   = "overspeed"
+	AlertDRS         = "drs"
+	AlertBrakeTemp   = "brake_temp"
+	AlertWheelSpin   = "wheel_spin"
+	AlertGearAnomaly = "gear_anomaly"
 )
 
 // Alert is one alert on f1-alerts, keyed by severity.

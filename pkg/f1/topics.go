@@ -27,3 +27,51 @@ func Topics() []TopicSpec {
 		{TopicRaceCommands, 1, "race_id"},
 	}
 }
+
+// RecordType says which record a topic holds: the struct of records.go its
+// values decode into.
+type RecordType uint8
+
+// Record types.
+const (
+	NoRecord          RecordType = iota // not one of Pitwall's topics
+	TelemetryRecord                     // Telemetry, on f1-telemetry
+	PositionRecord                      // Position, on f1-positions
+	RaceControlRecord                   // RaceControl, on f1-race-control
+	AlertRecord                         // Alert, on f1-alerts
+	CommandRecord                       // RaceCommand, on f1-race-commands
+)
+
+// RecordTypeOf is the record type of a default topic name, NoRecord for
+// any other topic.
+func RecordTypeOf(topic string) RecordType {
+	switch topic {
+	case TopicTelemetry:
+		return TelemetryRecord
+	case TopicPositions:
+		return PositionRecord
+	case TopicRaceControl:
+		return RaceControlRecord
+	case TopicAlerts:
+		return AlertRecord
+	case TopicRaceCommands:
+		return CommandRecord
+	}
+	return NoRecord
+}
+
+func (r RecordType) String() string {
+	switch r {
+	case TelemetryRecord:
+		return "telemetry"
+	case PositionRecord:
+		return "position"
+	case RaceControlRecord:
+		return "race_control"
+	case AlertRecord:
+		return "alert"
+	case CommandRecord:
+		return "command"
+	}
+	return "none"
+}

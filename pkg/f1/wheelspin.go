@@ -195,7 +195,7 @@ func (a *Analyzer) detectSpin(s *driverState, t *Telemetry, d *Derived, gap bool
 		d.SpinStartTs = run.startTs
 	}
 	if run.n == r.SpinMinSamples {
-		out = a.raise(s, out, KindWheelSpin, "", run.startTs, severityForSpin(run.peak, r), run.peak,
+		out = a.raise(s, out, AlertWheelSpin, "", run.startTs, severityForSpin(run.peak, r), run.peak,
 			spinMessage(s.driver, run.peak, run.gear, run.speed))
 	}
 	return out
@@ -206,7 +206,7 @@ func (a *Analyzer) endSpin(s *driverState) {
 	run := &s.spin
 	if run.n >= a.rules.SpinMinSamples {
 		a.record(Event{
-			RaceID: s.raceID, Driver: s.driver, Kind: KindWheelSpin,
+			RaceID: s.raceID, Driver: s.driver, Kind: AlertWheelSpin,
 			Severity: severityForSpin(run.peak, &a.rules),
 			StartTs:  run.startTs, EndTs: run.lastTs, Peak: run.peak,
 			Gear: run.gear, SpeedKph: run.speed, RPM: run.rpm, Samples: run.n,

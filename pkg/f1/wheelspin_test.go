@@ -99,7 +99,7 @@ func TestSpinEvent(t *testing.T) {
 		t.Fatalf("got %d alerts, want 1: %+v", len(alerts), alerts)
 	}
 	al := alerts[0]
-	if al.Kind != KindWheelSpin || al.Ts != 1000 || al.Driver != "VER" || al.RaceID != "r1" ||
+	if al.Kind != AlertWheelSpin || al.Ts != 1000 || al.Driver != "VER" || al.RaceID != "r1" ||
 		al.Severity != SeverityMedium || math.Abs(al.Value-15) > 1e-9 {
 		t.Fatalf("alert = %+v, want wheel_spin at ts 1000, medium, value 15", al)
 	}
@@ -111,7 +111,7 @@ func TestSpinEvent(t *testing.T) {
 		t.Fatalf("got %d events, want 1: %+v", len(ev), ev)
 	}
 	e := ev[0]
-	if e.Kind != KindWheelSpin || e.StartTs != 1000 || e.EndTs != 1500 || e.Samples != 3 ||
+	if e.Kind != AlertWheelSpin || e.StartTs != 1000 || e.EndTs != 1500 || e.Samples != 3 ||
 		math.Abs(e.Peak-15) > 1e-9 || e.Gear != 3 || e.DurationMs() != 500 || e.RPM != 10000 {
 		t.Fatalf("event = %+v, want 1000–1500, 3 samples, peak 15", e)
 	}
@@ -217,7 +217,7 @@ func TestCalibrationPerTeam(t *testing.T) {
 		last, alerts = a.Observe(&s, alerts)
 		ts += 250
 	}
-	if len(alerts) != 1 || alerts[0].Kind != KindWheelSpin || math.Abs(alerts[0].Value-10) > 1e-6 {
+	if len(alerts) != 1 || alerts[0].Kind != AlertWheelSpin || math.Abs(alerts[0].Value-10) > 1e-6 {
 		t.Fatalf("alerts = %+v, want one 10 %% wheel spin", alerts)
 	}
 	// Spin samples are outside CalibMaxDriftPct: the table did not move.

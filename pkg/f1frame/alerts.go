@@ -11,7 +11,7 @@ import (
 	"github.com/pitwall-f1/pitwall/pkg/f1"
 )
 
-// alerts is KindAlerts: the alerts f1.Analyzer raises on telemetry (with the
+// alerts is the Alerts query type: the alerts f1.Analyzer raises on telemetry (with the
 // query's overspeed threshold) merged with the alerts already on f1-alerts,
 // without duplicates (f1.MergeAlerts: same driver, kind, severity, DRS
 // state and race, within Rules.DedupWindowMs).
@@ -142,7 +142,7 @@ func sameAlert(x, y *f1.Alert, window int64) bool {
 		drsClass(x) == drsClass(y) && (x.RaceID == "" || y.RaceID == "" || x.RaceID == y.RaceID)
 }
 
-func drsClass(a *f1.Alert) bool { return a.Kind == f1.KindDRS && f1.DRSOpen(int(a.Value)) }
+func drsClass(a *f1.Alert) bool { return a.Kind == f1.AlertDRS && f1.DRSOpen(int(a.Value)) }
 
 func (a *alerts) frames() data.Frames {
 	defer a.e.syncAnalyzer(a.an)
@@ -194,7 +194,7 @@ func (a *alerts) merged() []sourced {
 
 // endOf finds the end of the spin or anomaly whose onset is al.
 func (a *alerts) endOf(al *f1.Alert) int64 {
-	if al.Kind != f1.KindWheelSpin && al.Kind != f1.KindGearAnomaly {
+	if al.Kind != f1.AlertWheelSpin && al.Kind != f1.AlertGearAnomaly {
 		return 0
 	}
 	best, bestD := int64(0), a.window+1
@@ -268,18 +268,18 @@ func (a *alerts) logs(als []sourced) *data.Frame {
 func alertTitle(a *f1.Alert) string {
 	var what string
 	switch a.Kind {
-	case f1.KindOverspeed:
+	case f1.AlertOverspeed:
 		what = "overspeed"
-	case f1.KindDRS:
+	case f1.AlertDRS:
 		what = "DRS closed"
 		if f1.DRSOpen(int(a.Value)) {
 			what = "DRS open"
 		}
-	case f1.KindBrakeTemp:
+	case f1.AlertBrakeTemp:
 		what = "brake temperature"
-	case f1.KindWheelSpin:
+	case f1.AlertWheelSpin:
 		what = "wheel spin"
-	case f1.KindGearAnomaly:
+	case f1.AlertGearAnomaly:
 		// The message names the anomaly: "VER over-rev: 12800 rpm ...".
 		if head, _, ok := strings.Cut(a.Message, ":"); ok && a.Driver != "" && strings.HasPrefix(head, a.Driver+" ") && len(head) < 40 {
 			return head

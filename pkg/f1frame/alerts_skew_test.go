@@ -18,7 +18,7 @@ func TestLiveAlertDedupSurvivesTopicSkew(t *testing.T) {
 		t.Fatalf("the telemetry ends %d ms after the stored alert: too soon to skew the sources", after)
 	}
 	count := func(f func(b *Builder)) (overspeedVER int) {
-		b := mustNew(t, KindAlerts, Options{Live: true})
+		b := mustNew(t, Alerts, Options{Live: true})
 		f(b)
 		fr, ok := b.Flush()
 		if !ok {
@@ -30,7 +30,7 @@ func TestLiveAlertDedupSurvivesTopicSkew(t *testing.T) {
 			t.Fatalf("no driver or kind column in %s", fr.Name)
 		}
 		for i := 0; i < fr.Rows(); i++ {
-			if drv.At(i).(string) == "VER" && kind.At(i).(string) == f1.KindOverspeed {
+			if drv.At(i).(string) == "VER" && kind.At(i).(string) == f1.AlertOverspeed {
 				overspeedVER++
 			}
 		}

@@ -9,7 +9,7 @@ import (
 	"github.com/pitwall-f1/pitwall/pkg/f1"
 )
 
-// averageSpeed is KindAverageSpeed: f1.AvgSpeed, the running mean of
+// averageSpeed is the AverageSpeed query type: f1.AvgSpeed, the running mean of
 // speed per driver per race (the earlier lab's Flink job, AVG(speed) GROUP BY
 // driver, race_id).
 //

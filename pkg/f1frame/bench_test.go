@@ -66,7 +66,7 @@ func runStream(b *testing.B, stream []f1.Telemetry, add func(*f1.Telemetry), flu
 	}
 }
 
-func benchKind(b *testing.B, k Kind, o Options) {
+func benchKind(b *testing.B, k QueryType, o Options) {
 	stream := gridStream(b)
 	bl := mustNew(b, k, o)
 	var flush func()
@@ -76,27 +76,27 @@ func benchKind(b *testing.B, k Kind, o Options) {
 	runStream(b, stream, bl.AddTelemetry, 80, flush)
 }
 
-func BenchmarkWheelSpinRange(b *testing.B)     { benchKind(b, KindWheelSpin, Options{}) }
-func BenchmarkWheelSpinLive(b *testing.B)      { benchKind(b, KindWheelSpin, Options{Live: true}) }
-func BenchmarkGearAnomaliesRange(b *testing.B) { benchKind(b, KindGearAnomalies, Options{}) }
+func BenchmarkWheelSpinRange(b *testing.B)     { benchKind(b, WheelSpin, Options{}) }
+func BenchmarkWheelSpinLive(b *testing.B)      { benchKind(b, WheelSpin, Options{Live: true}) }
+func BenchmarkGearAnomaliesRange(b *testing.B) { benchKind(b, GearAnomalies, Options{}) }
 func BenchmarkGearAnomaliesLive(b *testing.B) {
-	benchKind(b, KindGearAnomalies, Options{Live: true, View: ViewDistribution})
+	benchKind(b, GearAnomalies, Options{Live: true, View: ViewDistribution})
 }
-func BenchmarkAlertsRange(b *testing.B)       { benchKind(b, KindAlerts, Options{}) }
-func BenchmarkAlertsLive(b *testing.B)        { benchKind(b, KindAlerts, Options{Live: true}) }
-func BenchmarkAverageSpeedRange(b *testing.B) { benchKind(b, KindAverageSpeed, Options{}) }
-func BenchmarkAverageSpeedLive(b *testing.B)  { benchKind(b, KindAverageSpeed, Options{Live: true}) }
-func BenchmarkLeaderboardLive(b *testing.B)   { benchKind(b, KindLeaderboard, Options{Live: true}) }
+func BenchmarkAlertsRange(b *testing.B)       { benchKind(b, Alerts, Options{}) }
+func BenchmarkAlertsLive(b *testing.B)        { benchKind(b, Alerts, Options{Live: true}) }
+func BenchmarkAverageSpeedRange(b *testing.B) { benchKind(b, AverageSpeed, Options{}) }
+func BenchmarkAverageSpeedLive(b *testing.B)  { benchKind(b, AverageSpeed, Options{Live: true}) }
+func BenchmarkLeaderboardLive(b *testing.B)   { benchKind(b, Leaderboard, Options{Live: true}) }
 
 // BenchmarkFilteredOneDriver: a query for one driver skips the other 19
 // before any analysis.
 func BenchmarkFilteredOneDriver(b *testing.B) {
-	benchKind(b, KindWheelSpin, Options{Live: true, Drivers: []string{"VER"}})
+	benchKind(b, WheelSpin, Options{Live: true, Drivers: []string{"VER"}})
 }
 
 // BenchmarkLeaderboardPositions: timing records (one per driver per flush).
 func BenchmarkLeaderboardPositions(b *testing.B) {
-	bl := mustNew(b, KindLeaderboard, Options{Live: true})
+	bl := mustNew(b, Leaderboard, Options{Live: true})
 	grid := f1.Grid()
 	recs := make([]f1.Position, 0, 20*60)
 	for lap := 1; lap <= 60; lap++ {
@@ -123,15 +123,15 @@ func BenchmarkLeaderboardPositions(b *testing.B) {
 func typicalFrames(b *testing.B) map[string]*data.Frame {
 	stream := gridStream(b)
 	out := map[string]*data.Frame{}
-	ws := mustNew(b, KindWheelSpin, Options{Live: true})
+	ws := mustNew(b, WheelSpin, Options{Live: true})
 	feed(ws, stream[:20*40], nil)
 	ws.Flush()
 	feed(ws, stream[20*40:20*44], nil)
 	out["wheelSpinPush"], _ = ws.Flush()
-	lb := mustNew(b, KindLeaderboard, Options{})
+	lb := mustNew(b, Leaderboard, Options{})
 	feed(lb, stream[:2000], synthTiming())
 	out["leaderboard"] = lb.Frames()[0]
-	rng := mustNew(b, KindWheelSpin, Options{MaxDataPoints: 1000})
+	rng := mustNew(b, WheelSpin, Options{MaxDataPoints: 1000})
 	feed(rng, stream, nil)
 	out["wheelSpinRangeVER"] = rng.Frames()[0]
 	return out
@@ -163,7 +163,7 @@ func BenchmarkFrameEncode(b *testing.B) {
 func BenchmarkBuildFrames(b *testing.B) {
 	stream := gridStream(b)
 	b.Run("wheelSpinPush", func(b *testing.B) {
-		ws := mustNew(b, KindWheelSpin, Options{Live: true})
+		ws := mustNew(b, WheelSpin, Options{Live: true})
 		feed(ws, stream[:2000], nil)
 		ws.Flush()
 		b.ReportAllocs()
@@ -180,7 +180,7 @@ func BenchmarkBuildFrames(b *testing.B) {
 		}
 	})
 	b.Run("leaderboardSnapshot", func(b *testing.B) {
-		lb := mustNew(b, KindLeaderboard, Options{})
+		lb := mustNew(b, Leaderboard, Options{})
 		feed(lb, stream[:2000], synthTiming())
 		for _, d := range f1.Grid() {
 			lb.AddPosition(&f1.Position{Ts: t0 + 400_000, RaceID: "monza-7", Driver: d.Code, Position: d.Number%20 + 1, Lap: 3})
@@ -192,7 +192,7 @@ func BenchmarkBuildFrames(b *testing.B) {
 		}
 	})
 	b.Run("wheelSpinRange20Drivers", func(b *testing.B) {
-		ws := mustNew(b, KindWheelSpin, Options{})
+		ws := mustNew(b, WheelSpin, Options{})
 		feed(ws, stream, nil)
 		b.ReportAllocs()
 		b.ResetTimer()
@@ -204,7 +204,7 @@ func BenchmarkBuildFrames(b *testing.B) {
 
 // BenchmarkRaceControlLive: race events (a few per lap) pushed each 10.
 func BenchmarkRaceControlLive(b *testing.B) {
-	bl := mustNew(b, KindRaceControl, Options{Live: true})
+	bl := mustNew(b, RaceControl, Options{Live: true})
 	recs := synthTiming()
 	var rcs []f1.RaceControl
 	for _, r := range recs {

@@ -14,7 +14,7 @@ import (
 // interleaved, ideally merged by ts), then take Frames (time range) or Flush
 // (Live). Not safe for concurrent use.
 type Builder struct {
-	kind  Kind
+	kind  QueryType
 	opts  Options
 	impl  impl
 	uses  inputs
@@ -62,7 +62,7 @@ type env struct {
 // New builds the Builder of a query type. It fails, saying what to fix, for an
 // unknown kind, a view the kind does not have, a Live stream of an
 // annotation view, or rules that cannot work.
-func New(kind Kind, opts Options) (*Builder, error) {
+func New(kind QueryType, opts Options) (*Builder, error) {
 	spec, ok := kindSpecs[kind]
 	if !ok {
 		return nil, fmt.Errorf("f1frame: unknown query type %q (want one of %s)", kind, strings.Join(kindNames(), ", "))
@@ -83,8 +83,8 @@ func New(kind Kind, opts Options) (*Builder, error) {
 	return b, nil
 }
 
-// Kind is the query type the Builder was made for.
-func (b *Builder) Kind() Kind { return b.kind }
+// QueryType is the query type the Builder was made for.
+func (b *Builder) QueryType() QueryType { return b.kind }
 
 // Options are the options in use (defaults filled in).
 func (b *Builder) Options() Options { return b.opts }

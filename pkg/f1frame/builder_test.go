@@ -13,37 +13,37 @@ func TestNewRejectsWhatCannotWork(t *testing.T) {
 	bad.SpinMinSamples = -1
 	for _, c := range []struct {
 		name string
-		kind Kind
+		kind QueryType
 		opts Options
 		want string
 	}{
 		{"unknown kind", "lapChart", Options{}, `unknown query type "lapChart"`},
-		{"view of another kind", KindLeaderboard, Options{View: ViewDistribution}, `no view "distribution"`},
-		{"streamed annotations", KindAlerts, Options{View: ViewAnnotations, Live: true}, "not streamed"},
-		{"negative threshold", KindWheelSpin, Options{SpinThresholdPct: -3}, "cannot be negative"},
-		{"broken rules", KindWheelSpin, Options{Rules: bad}, "rules:"},
+		{"view of another kind", Leaderboard, Options{View: ViewDistribution}, `no view "distribution"`},
+		{"streamed annotations", Alerts, Options{View: ViewAnnotations, Live: true}, "not streamed"},
+		{"negative threshold", WheelSpin, Options{SpinThresholdPct: -3}, "cannot be negative"},
+		{"broken rules", WheelSpin, Options{Rules: bad}, "rules:"},
 	} {
 		_, err := New(c.kind, c.opts)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: err = %v, want it to mention %q", c.name, err, c.want)
 		}
 	}
-	if _, err := ParseKind("wheelSpin"); err != nil {
+	if _, err := ParseQueryType("wheelSpin"); err != nil {
 		t.Error(err)
 	}
-	if _, err := ParseKind("raw"); err == nil {
+	if _, err := ParseQueryType("raw"); err == nil {
 		t.Error("raw is not an F1 frame kind")
 	}
 }
 
 func TestTopicsPerKind(t *testing.T) {
-	want := map[Kind][]string{
-		KindWheelSpin:     {f1.TopicTelemetry},
-		KindGearAnomalies: {f1.TopicTelemetry},
-		KindAlerts:        {f1.TopicAlerts, f1.TopicTelemetry},
-		KindLeaderboard:   {f1.TopicPositions, f1.TopicTelemetry, f1.TopicRaceControl},
-		KindAverageSpeed:  {f1.TopicTelemetry},
-		KindRaceControl:   {f1.TopicRaceControl},
+	want := map[QueryType][]string{
+		WheelSpin:     {f1.TopicTelemetry},
+		GearAnomalies: {f1.TopicTelemetry},
+		Alerts:        {f1.TopicAlerts, f1.TopicTelemetry},
+		Leaderboard:   {f1.TopicPositions, f1.TopicTelemetry, f1.TopicRaceControl},
+		AverageSpeed:  {f1.TopicTelemetry},
+		RaceControl:   {f1.TopicRaceControl},
 	}
 	for k, w := range want {
 		if got := k.Topics(); !slices.Equal(got, w) {
@@ -53,7 +53,7 @@ func TestTopicsPerKind(t *testing.T) {
 }
 
 func TestAddCountsAndRejects(t *testing.T) {
-	b := mustNew(t, KindRaceControl, Options{})
+	b := mustNew(t, RaceControl, Options{})
 	s := steady("VER", t0)
 	b.AddTelemetry(&s)
 	if err := b.Add(f1.RaceControl{Ts: t0, Type: f1.EventLightsOut}); err != nil {
@@ -79,7 +79,7 @@ func TestDriverFilter(t *testing.T) {
 	if all := newDriverFilter([]string{"VER", "All"}); !all.has("HAM") {
 		t.Error(`"All" does not mean all`)
 	}
-	b := mustNew(t, KindRaceControl, Options{Drivers: []string{"VER"}})
+	b := mustNew(t, RaceControl, Options{Drivers: []string{"VER"}})
 	for _, rc := range []f1.RaceControl{
 		{Ts: t0, Type: f1.EventPit, Driver: "HAM"},
 		{Ts: t0 + 1, Type: f1.EventPit, Driver: "VER"},
@@ -101,19 +101,19 @@ func TestDriverFilter(t *testing.T) {
 // stored copy comes first; the topic's own repeats stay; a DRS opening is
 // not a duplicate of a closing.
 func TestLiveAlertDedup(t *testing.T) {
-	b := mustNew(t, KindAlerts, Options{Live: true})
+	b := mustNew(t, Alerts, Options{Live: true})
 	over := func(ts int64) f1.Telemetry {
 		s := steady("VER", ts)
 		s.Gear, s.RPM, s.SpeedKph = 8, 11500, 320
 		return s
 	}
-	stored := f1.Alert{Ts: t0 + 500, RaceID: "r1", Driver: "VER", Severity: f1.SeverityMedium, Kind: f1.KindOverspeed, Value: 320, Message: "VER overspeed"}
+	stored := f1.Alert{Ts: t0 + 500, RaceID: "r1", Driver: "VER", Severity: f1.SeverityMedium, Kind: f1.AlertOverspeed, Value: 320, Message: "VER overspeed"}
 	// Derived first (from telemetry), then the stored copy: dropped.
 	s := over(t0)
 	b.AddTelemetry(&s)
 	b.AddAlert(&stored)
 	// A stored alert first, then a derived copy: the derived one dropped.
-	bt := f1.Alert{Ts: t0 + 600, RaceID: "r1", Driver: "VER", Severity: f1.SeverityMedium, Kind: f1.KindBrakeTemp, Value: 640}
+	bt := f1.Alert{Ts: t0 + 600, RaceID: "r1", Driver: "VER", Severity: f1.SeverityMedium, Kind: f1.AlertBrakeTemp, Value: 640}
 	b.AddAlert(&bt)
 	hot := over(t0 + 700)
 	hot.BrakeTempC = 640
@@ -145,7 +145,7 @@ func TestLiveAlertDedup(t *testing.T) {
 
 // Range alerts: f1.MergeAlerts, and timeEnd from the event of a spin.
 func TestAlertsRangeMergeAndTimeEnd(t *testing.T) {
-	b := mustNew(t, KindAlerts, Options{})
+	b := mustNew(t, Alerts, Options{})
 	feed(b, synthRace(), nil)
 	for _, a := range storedAlerts() {
 		b.AddAlert(a)
@@ -154,10 +154,10 @@ func TestAlertsRangeMergeAndTimeEnd(t *testing.T) {
 	over, spinEnd := 0, false
 	for i := 0; i < f.Rows(); i++ {
 		kind, drv := field(t, f, "kind").At(i).(string), field(t, f, "driver").At(i).(string)
-		if kind == f1.KindOverspeed && drv == "VER" {
+		if kind == f1.AlertOverspeed && drv == "VER" {
 			over++
 		}
-		if kind == f1.KindWheelSpin {
+		if kind == f1.AlertWheelSpin {
 			end, ok := field(t, f, "timeEnd").ConcreteAt(i)
 			spinEnd = ok && end != nil
 		}
@@ -173,7 +173,7 @@ func TestAlertsRangeMergeAndTimeEnd(t *testing.T) {
 // The leaderboard names its circuit from the race id, shows laps down from
 // the gap, and filters rows but not the race.
 func TestLeaderboardDetails(t *testing.T) {
-	b := mustNew(t, KindLeaderboard, Options{Drivers: []string{"SAR"}})
+	b := mustNew(t, Leaderboard, Options{Drivers: []string{"SAR"}})
 	b.AddPosition(&f1.Position{Ts: t0, RaceID: "spa-3", Driver: "VER", Position: 1, Lap: 10, LastLapS: 106})
 	b.AddPosition(&f1.Position{Ts: t0 + 10, RaceID: "spa-3", Driver: "SAR", Position: 20, Lap: 9, GapToLeaderS: 130})
 	f := b.Frames()[0]
@@ -203,7 +203,7 @@ func TestSetParams(t *testing.T) {
 	if err := o.SetParams(map[string]string{"overspeedKph": "fast"}); err == nil || !strings.Contains(err.Error(), "overspeedKph") {
 		t.Errorf("bad number: err = %v", err)
 	}
-	if _, err := New(KindWheelSpin, Options{View: "bogus"}); err == nil {
+	if _, err := New(WheelSpin, Options{View: "bogus"}); err == nil {
 		t.Error("an unknown view from params was accepted")
 	}
 }
@@ -211,7 +211,7 @@ func TestSetParams(t *testing.T) {
 // A new race id starts new series: a range holding two races labels them
 // with race_id, and the detectors start over.
 func TestRaceIDChangeStartsOver(t *testing.T) {
-	b := mustNew(t, KindWheelSpin, Options{})
+	b := mustNew(t, WheelSpin, Options{})
 	first := synthLap{driver: "VER", race: "monza-7"}.samples()
 	second := synthLap{driver: "VER", race: "monza-8", offsetMs: 3_600_000}.samples()
 	feed(b, append(first, second...), nil)
@@ -225,7 +225,7 @@ func TestRaceIDChangeStartsOver(t *testing.T) {
 			t.Errorf("frame %d: labels %v display %q", i, f.Labels, f.Config.DisplayNameFromDS)
 		}
 	}
-	one := mustNew(t, KindWheelSpin, Options{})
+	one := mustNew(t, WheelSpin, Options{})
 	feed(one, first, nil)
 	if l := one.Frames()[0].Fields[1].Labels; len(l) != 1 || l["driver"] != "VER" {
 		t.Errorf("single race labels %v, want only driver", l)

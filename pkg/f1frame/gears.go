@@ -11,7 +11,7 @@ import (
 	"github.com/pitwall-f1/pitwall/pkg/f1"
 )
 
-// gearAnomalies is KindGearAnomalies.
+// gearAnomalies is the GearAnomalies query type.
 //
 // Default frames (time range): the events table gear_anomalies (time,
 // timeEnd, driver, anomaly, gear, rpm, speed, message, severity,
@@ -53,7 +53,7 @@ func (g *gearAnomalies) collect() {
 		return
 	}
 	for _, ev := range g.scratch {
-		if ev.Kind == f1.KindGearAnomaly {
+		if ev.Kind == f1.AlertGearAnomaly {
 			g.events = append(g.events, ev)
 		}
 	}

@@ -56,8 +56,8 @@ func synthTiming() []any {
 // telemetry does not show.
 func storedAlerts() []*f1.Alert {
 	return []*f1.Alert{
-		{Ts: t0 + 5250, RaceID: "monza-7", Driver: "VER", Severity: f1.SeverityMedium, Kind: f1.KindOverspeed, Value: 322.6, Message: "VER overspeed: 323 km/h (limit 300)"},
-		{Ts: t0 + 6000, RaceID: "monza-7", Driver: "NOR", Severity: f1.SeverityHigh, Kind: f1.KindBrakeTemp, Value: 812, Message: "NOR brake temperature 812 °C (above 800 °C)"},
+		{Ts: t0 + 5250, RaceID: "monza-7", Driver: "VER", Severity: f1.SeverityMedium, Kind: f1.AlertOverspeed, Value: 322.6, Message: "VER overspeed: 323 km/h (limit 300)"},
+		{Ts: t0 + 6000, RaceID: "monza-7", Driver: "NOR", Severity: f1.SeverityHigh, Kind: f1.AlertBrakeTemp, Value: 812, Message: "NOR brake temperature 812 °C (above 800 °C)"},
 	}
 }
 
@@ -82,26 +82,26 @@ func TestGoldenFrames(t *testing.T) {
 	lbTel := synthLap{driver: "VER", race: "monza-7"}.samples()[:40]
 	cases := []struct {
 		name string
-		kind Kind
+		kind QueryType
 		opts Options
 		tel  []f1.Telemetry
 		recs []any
 	}{
-		{"wheelspin", KindWheelSpin, Options{MaxDataPoints: 40}, tel, nil},
-		{"wheelspin_events", KindWheelSpin, Options{View: ViewEvents}, tel, nil},
-		{"wheelspin_annotations", KindWheelSpin, Options{View: ViewAnnotations}, tel, nil},
-		{"wheelspin_threshold20_ver", KindWheelSpin, Options{View: ViewSeries, SpinThresholdPct: 20, Drivers: []string{"ver"}, MaxDataPoints: 16}, tel, nil},
-		{"gearanomalies", KindGearAnomalies, Options{}, tel, nil},
-		{"gearanomalies_annotations", KindGearAnomalies, Options{View: ViewAnnotations}, tel, nil},
-		{"alerts", KindAlerts, Options{}, tel, alertRecs},
-		{"alerts_annotations", KindAlerts, Options{View: ViewAnnotations}, tel, alertRecs},
-		{"alerts_overspeed330_lec", KindAlerts, Options{OverspeedKph: 330, Drivers: []string{"LEC"}}, tel, alertRecs},
-		{"leaderboard", KindLeaderboard, Options{}, lbTel, synthTiming()},
-		{"leaderboard_race", KindLeaderboard, Options{View: ViewRace}, lbTel, synthTiming()},
-		{"averagespeed", KindAverageSpeed, Options{MaxDataPoints: 10}, tel, nil},
-		{"averagespeed_latest", KindAverageSpeed, Options{View: ViewLatest}, tel, nil},
-		{"racecontrol", KindRaceControl, Options{}, nil, synthTiming()},
-		{"racecontrol_annotations", KindRaceControl, Options{View: ViewAnnotations}, nil, synthTiming()},
+		{"wheelspin", WheelSpin, Options{MaxDataPoints: 40}, tel, nil},
+		{"wheelspin_events", WheelSpin, Options{View: ViewEvents}, tel, nil},
+		{"wheelspin_annotations", WheelSpin, Options{View: ViewAnnotations}, tel, nil},
+		{"wheelspin_threshold20_ver", WheelSpin, Options{View: ViewSeries, SpinThresholdPct: 20, Drivers: []string{"ver"}, MaxDataPoints: 16}, tel, nil},
+		{"gearanomalies", GearAnomalies, Options{}, tel, nil},
+		{"gearanomalies_annotations", GearAnomalies, Options{View: ViewAnnotations}, tel, nil},
+		{"alerts", Alerts, Options{}, tel, alertRecs},
+		{"alerts_annotations", Alerts, Options{View: ViewAnnotations}, tel, alertRecs},
+		{"alerts_overspeed330_lec", Alerts, Options{OverspeedKph: 330, Drivers: []string{"LEC"}}, tel, alertRecs},
+		{"leaderboard", Leaderboard, Options{}, lbTel, synthTiming()},
+		{"leaderboard_race", Leaderboard, Options{View: ViewRace}, lbTel, synthTiming()},
+		{"averagespeed", AverageSpeed, Options{MaxDataPoints: 10}, tel, nil},
+		{"averagespeed_latest", AverageSpeed, Options{View: ViewLatest}, tel, nil},
+		{"racecontrol", RaceControl, Options{}, nil, synthTiming()},
+		{"racecontrol_annotations", RaceControl, Options{View: ViewAnnotations}, nil, synthTiming()},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -121,16 +121,16 @@ func TestGoldenLiveFrames(t *testing.T) {
 	half := len(tel) / 2
 	cases := []struct {
 		name string
-		kind Kind
+		kind QueryType
 		opts Options
 		recs []any
 	}{
-		{"live_wheelspin", KindWheelSpin, Options{MaxPointsPerFlush: 4}, nil},
-		{"live_gearanomalies_distribution", KindGearAnomalies, Options{View: ViewDistribution}, nil},
-		{"live_alerts", KindAlerts, Options{}, nil},
-		{"live_averagespeed", KindAverageSpeed, Options{}, nil},
-		{"live_leaderboard", KindLeaderboard, Options{Drivers: []string{"VER", "NOR"}}, synthTiming()},
-		{"live_racecontrol", KindRaceControl, Options{}, synthTiming()},
+		{"live_wheelspin", WheelSpin, Options{MaxPointsPerFlush: 4}, nil},
+		{"live_gearanomalies_distribution", GearAnomalies, Options{View: ViewDistribution}, nil},
+		{"live_alerts", Alerts, Options{}, nil},
+		{"live_averagespeed", AverageSpeed, Options{}, nil},
+		{"live_leaderboard", Leaderboard, Options{Drivers: []string{"VER", "NOR"}}, synthTiming()},
+		{"live_racecontrol", RaceControl, Options{}, synthTiming()},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -101,7 +101,7 @@ func synthRace() []f1.Telemetry {
 	)
 }
 
-func mustNew(t testing.TB, k Kind, o Options) *Builder {
+func mustNew(t testing.TB, k QueryType, o Options) *Builder {
 	t.Helper()
 	b, err := New(k, o)
 	if err != nil {

@@ -10,30 +10,30 @@ import (
 	"github.com/pitwall-f1/pitwall/pkg/f1"
 )
 
-// Kind is an F1 query type: the queryType names of DESIGN.md.
-type Kind string
+// QueryType is an F1 query type: the queryType names of docs/DESIGN.md.
+type QueryType string
 
 // The F1 query types.
 const (
-	// KindWheelSpin: slip % per driver, with the spin threshold line, and
+	// WheelSpin: slip % per driver, with the spin threshold line, and
 	// spin events as annotations.
-	KindWheelSpin Kind = "wheelSpin"
-	// KindGearAnomalies: anomaly events and the gear distribution.
-	KindGearAnomalies Kind = "gearAnomalies"
-	// KindAlerts: derived alerts merged with f1-alerts, as logs, a table or
+	WheelSpin QueryType = "wheelSpin"
+	// GearAnomalies: anomaly events and the gear distribution.
+	GearAnomalies QueryType = "gearAnomalies"
+	// Alerts: derived alerts merged with f1-alerts, as logs, a table or
 	// annotations.
-	KindAlerts Kind = "alerts"
-	// KindLeaderboard: the latest state per driver and of the race.
-	KindLeaderboard Kind = "leaderboard"
-	// KindAverageSpeed: the running mean of speed per driver per race.
-	KindAverageSpeed Kind = "averageSpeed"
-	// KindRaceControl: race events as logs, a table or annotations.
-	KindRaceControl Kind = "raceControl"
+	Alerts QueryType = "alerts"
+	// Leaderboard: the latest state per driver and of the race.
+	Leaderboard QueryType = "leaderboard"
+	// AverageSpeed: the running mean of speed per driver per race.
+	AverageSpeed QueryType = "averageSpeed"
+	// RaceControl: race events as logs, a table or annotations.
+	RaceControl QueryType = "raceControl"
 )
 
-// ParseKind checks a queryType name.
-func ParseKind(s string) (Kind, error) {
-	k := Kind(s)
+// ParseQueryType checks a queryType name.
+func ParseQueryType(s string) (QueryType, error) {
+	k := QueryType(s)
 	if _, ok := kindSpecs[k]; !ok {
 		return "", fmt.Errorf("f1frame: unknown query type %q (want one of %s)", s, strings.Join(kindNames(), ", "))
 	}
@@ -42,7 +42,7 @@ func ParseKind(s string) (Kind, error) {
 
 // Topics are the default topics the kind reads, the main one first. A
 // time-range query should read all of them and feed the records merged by ts.
-func (k Kind) Topics() []string {
+func (k QueryType) Topics() []string {
 	s, ok := kindSpecs[k]
 	if !ok {
 		return nil
@@ -75,7 +75,7 @@ type View string
 
 // Views.
 const (
-	// ViewDefault: what a panel or Explore wants. See each Kind.
+	// ViewDefault: what a panel or Explore wants. See each QueryType.
 	ViewDefault View = ""
 	// ViewAnnotations: one annotation frame (time, timeEnd, title, text,
 	// tags) for an annotation query: wheelSpin, gearAnomalies, alerts,
@@ -115,33 +115,33 @@ func (s kindSpec) viewNames() string {
 	return strings.Join(names, ", ")
 }
 
-var kindSpecs = map[Kind]kindSpec{
-	KindWheelSpin: {
+var kindSpecs = map[QueryType]kindSpec{
+	WheelSpin: {
 		inputs: inTelemetry, mainTopic: f1.TopicTelemetry,
 		views: []View{ViewSeries, ViewEvents, ViewAnnotations},
 		build: newWheelSpin,
 	},
-	KindGearAnomalies: {
+	GearAnomalies: {
 		inputs: inTelemetry, mainTopic: f1.TopicTelemetry,
 		views: []View{ViewEvents, ViewDistribution, ViewAnnotations},
 		build: newGearAnomalies,
 	},
-	KindAlerts: {
+	Alerts: {
 		inputs: inTelemetry | inAlert, mainTopic: f1.TopicAlerts,
 		views: []View{ViewLogs, ViewAnnotations},
 		build: newAlerts,
 	},
-	KindLeaderboard: {
+	Leaderboard: {
 		inputs: inPosition | inRaceControl | inTelemetry, mainTopic: f1.TopicPositions,
 		views: []View{ViewRace},
 		build: newLeaderboard,
 	},
-	KindAverageSpeed: {
+	AverageSpeed: {
 		inputs: inTelemetry, mainTopic: f1.TopicTelemetry,
 		views: []View{ViewSeries, ViewLatest},
 		build: newAverageSpeed,
 	},
-	KindRaceControl: {
+	RaceControl: {
 		inputs: inRaceControl, mainTopic: f1.TopicRaceControl,
 		views: []View{ViewLogs, ViewAnnotations},
 		build: newRaceControl,

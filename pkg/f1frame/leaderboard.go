@@ -9,7 +9,7 @@ import (
 	"github.com/pitwall-f1/pitwall/pkg/f1"
 )
 
-// leaderboard is KindLeaderboard: f1.Leaderboard folded from f1-positions,
+// leaderboard is the Leaderboard query type: f1.Leaderboard folded from f1-positions,
 // f1-race-control and f1-telemetry (average speed, DRS, team), sent as a
 // whole snapshot.
 //

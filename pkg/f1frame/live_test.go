@@ -37,7 +37,7 @@ func liveTimes(t *testing.T, f *data.Frame) ([]string, []int64) {
 // nothing is lost; once he is further behind, the others go on without him
 // and his old samples are counted late.
 func TestLiveWatermarkKeepsPushesInTimeOrder(t *testing.T) {
-	b := mustNew(t, KindWheelSpin, Options{Live: true, LateAllowanceMs: 1000, MaxPointsPerFlush: 100})
+	b := mustNew(t, WheelSpin, Options{Live: true, LateAllowanceMs: 1000, MaxPointsPerFlush: 100})
 	add := func(driver string, from, to int64) {
 		for ts := from; ts <= to; ts += 250 {
 			s := steady(driver, ts)
@@ -96,7 +96,7 @@ func TestLiveWatermarkKeepsPushesInTimeOrder(t *testing.T) {
 }
 
 func TestLiveFlushThinsAndKeepsPeaks(t *testing.T) {
-	b := mustNew(t, KindWheelSpin, Options{Live: true, MaxPointsPerFlush: 4})
+	b := mustNew(t, WheelSpin, Options{Live: true, MaxPointsPerFlush: 4})
 	for i := int64(0); i < 40; i++ {
 		s := steady("VER", 1000+i*250)
 		if i == 20 || i == 21 {
@@ -131,7 +131,7 @@ func TestLiveFlushThinsAndKeepsPeaks(t *testing.T) {
 // A replay of an older race after a newer one starts a new timeline rather
 // than calling every sample late.
 func TestLiveNewTimeline(t *testing.T) {
-	b := mustNew(t, KindAverageSpeed, Options{Live: true})
+	b := mustNew(t, AverageSpeed, Options{Live: true})
 	s := steady("VER", t0+3_600_000)
 	b.AddTelemetry(&s)
 	if _, ok := b.Flush(); !ok {
@@ -155,7 +155,7 @@ func TestLiveNewTimeline(t *testing.T) {
 
 // Snapshot kinds push only on change, and say so in meta.custom.snapshot.
 func TestLiveSnapshotOnlyOnChange(t *testing.T) {
-	b := mustNew(t, KindLeaderboard, Options{Live: true})
+	b := mustNew(t, Leaderboard, Options{Live: true})
 	if _, ok := b.Flush(); !ok {
 		t.Fatal("the empty board is not pushed first")
 	}

@@ -206,11 +206,11 @@ func TestLeaderboardMonzaReplay(t *testing.T) {
 	}
 	recs := monzaReplay(t)
 
-	b := mustNew(t, KindLeaderboard, Options{Grid: grid})
+	b := mustNew(t, Leaderboard, Options{Grid: grid})
 	feed(b, nil, recs)
 	checkMonzaBoard(t, b.Frames()[0], want)
 
-	live := mustNew(t, KindLeaderboard, Options{Grid: grid, Live: true})
+	live := mustNew(t, Leaderboard, Options{Grid: grid, Live: true})
 	var last *data.Frame
 	pushes := 0
 	for i, r := range recs {

@@ -10,7 +10,7 @@ import (
 	"github.com/pitwall-f1/pitwall/pkg/f1"
 )
 
-// raceControl is KindRaceControl.
+// raceControl is the RaceControl query type.
 //
 // Default frame (and ViewLogs): the logs frame "race_control" (see
 // logsFrame; the log level is warning for yellow flags, safety cars and

@@ -17,7 +17,7 @@ import (
 func TestRealLapsSlipSeries(t *testing.T) {
 	for _, l := range realLaps() {
 		lap := loadLap(t, l)
-		b := mustNew(t, KindWheelSpin, Options{RefID: "A", MaxDataPoints: 5000})
+		b := mustNew(t, WheelSpin, Options{RefID: "A", MaxDataPoints: 5000})
 		feed(b, lap, nil)
 		fs := b.Frames()
 		series := fs[0]
@@ -35,7 +35,7 @@ func TestRealLapsSlipSeries(t *testing.T) {
 		slices.Sort(abs)
 		med := abs[len(abs)/2]
 		spinSamples := 0
-		ev := mustNew(t, KindWheelSpin, Options{View: ViewEvents})
+		ev := mustNew(t, WheelSpin, Options{View: ViewEvents})
 		feed(ev, lap, nil)
 		events := ev.Frames()[0]
 		for i := 0; i < events.Rows(); i++ {
@@ -94,7 +94,7 @@ func TestRealLapsInjectedSpinFound(t *testing.T) {
 		if len(inj) < 3 {
 			t.Fatalf("%s: only %d runs could be injected", l.name, len(inj))
 		}
-		b := mustNew(t, KindWheelSpin, Options{View: ViewEvents})
+		b := mustNew(t, WheelSpin, Options{View: ViewEvents})
 		feed(b, spun, nil)
 		ev := b.Frames()[0]
 		starts, ends := field(t, ev, "time"), field(t, ev, "timeEnd")
@@ -146,11 +146,11 @@ func TestRealLapsOverspeedAndNoAnomalies(t *testing.T) {
 			t.Fatalf("%s: top speed %.0f, the test needs a lap above 300", l.name, top)
 		}
 		count := func(opts Options) (n int, values []float64) {
-			b := mustNew(t, KindAlerts, opts)
+			b := mustNew(t, Alerts, opts)
 			feed(b, lap, nil)
 			f := b.Frames()[0]
 			for i := 0; i < f.Rows(); i++ {
-				if field(t, f, "kind").At(i) == f1.KindOverspeed {
+				if field(t, f, "kind").At(i) == f1.AlertOverspeed {
 					n++
 					values = append(values, field(t, f, "value").At(i).(float64))
 				}
@@ -170,7 +170,7 @@ func TestRealLapsOverspeedAndNoAnomalies(t *testing.T) {
 		if n, _ := count(Options{OverspeedKph: 340}); n != 0 {
 			t.Errorf("%s: %d overspeed alerts above 340 km/h on a %.0f km/h lap", l.name, n, top)
 		}
-		g := mustNew(t, KindGearAnomalies, Options{})
+		g := mustNew(t, GearAnomalies, Options{})
 		feed(g, lap, nil)
 		fs := g.Frames()
 		if ev := frameNamed(t, fs, "gear_anomalies"); ev.Rows() != 0 {

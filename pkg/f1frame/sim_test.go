@@ -99,22 +99,22 @@ func TestDetectionAgainstSimulatorTruth(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ws := mustNew(t, KindWheelSpin, Options{View: ViewEvents})
-		ga := mustNew(t, KindGearAnomalies, Options{View: ViewEvents})
+		ws := mustNew(t, WheelSpin, Options{View: ViewEvents})
+		ga := mustNew(t, GearAnomalies, Options{View: ViewEvents})
 		for {
 			ev, ok := s.Next()
 			if !ok {
 				break
 			}
-			switch ev.Kind {
-			case sim.KindTelemetry:
+			switch ev.Type {
+			case sim.TelemetryEvent:
 				ws.AddTelemetry(ev.Telemetry)
 				ga.AddTelemetry(ev.Telemetry)
-			case sim.KindTruth:
+			case sim.TruthEvent:
 				switch ev.Truth.Kind {
-				case f1.KindWheelSpin:
+				case f1.AlertWheelSpin:
 					spinTruth = append(spinTruth, *ev.Truth)
-				case f1.KindGearAnomaly:
+				case f1.AlertGearAnomaly:
 					gearTruth = append(gearTruth, *ev.Truth)
 				}
 			}
@@ -157,9 +157,9 @@ func TestLiveMatchesRangeOnSimulatedRace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rng := mustNew(t, KindAlerts, Options{})
-	live := mustNew(t, KindAlerts, Options{Live: true})
-	slip := mustNew(t, KindWheelSpin, Options{Live: true})
+	rng := mustNew(t, Alerts, Options{})
+	live := mustNew(t, Alerts, Options{Live: true})
+	slip := mustNew(t, WheelSpin, Options{Live: true})
 	type key struct {
 		driver, kind, severity string
 		ts                     int64
@@ -179,12 +179,12 @@ func TestLiveMatchesRangeOnSimulatedRace(t *testing.T) {
 		if !ok {
 			break
 		}
-		switch ev.Kind {
-		case sim.KindTelemetry:
+		switch ev.Type {
+		case sim.TelemetryEvent:
 			rng.AddTelemetry(ev.Telemetry)
 			live.AddTelemetry(ev.Telemetry)
 			slip.AddTelemetry(ev.Telemetry)
-		case sim.KindAlert:
+		case sim.AlertEvent:
 			published++
 			rng.AddAlert(ev.Alert)
 			live.AddAlert(ev.Alert)

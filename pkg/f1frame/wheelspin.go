@@ -10,7 +10,7 @@ import (
 	"github.com/pitwall-f1/pitwall/pkg/f1"
 )
 
-// wheelSpin is KindWheelSpin.
+// wheelSpin is the WheelSpin query type.
 //
 // Default frames (time range): one frame per driver — time and slip_pct
 // with labels {driver} (and race_id when the range holds several races),
@@ -81,7 +81,7 @@ func (w *wheelSpin) collect() {
 		return
 	}
 	for _, ev := range w.scratch {
-		if ev.Kind == f1.KindWheelSpin {
+		if ev.Kind == f1.AlertWheelSpin {
 			w.events = append(w.events, ev)
 		}
 	}

@@ -43,14 +43,14 @@ func newSimRace(b *testing.B, telemetry int) *simRace {
 		if !ok {
 			break
 		}
-		switch ev.Kind {
-		case sim.KindTelemetry:
+		switch ev.Type {
+		case sim.TelemetryEvent:
 			r.tel = append(r.tel, *ev.Telemetry)
-		case sim.KindPosition:
+		case sim.PositionEvent:
 			r.pos = append(r.pos, *ev.Position)
-		case sim.KindRaceControl:
+		case sim.RaceControlEvent:
 			r.rc = append(r.rc, *ev.RaceControl)
-		case sim.KindAlert:
+		case sim.AlertEvent:
 			r.al = append(r.al, *ev.Alert)
 		}
 	}

@@ -21,7 +21,7 @@ var pos = f1.Position{Ts: 1725195780124, RaceID: "monza-1", Driver: "LEC", Posit
 var rc = f1.RaceControl{Ts: 1725195780125, RaceID: "monza-1", Type: f1.EventFastestLap, Driver: "NOR", Lap: 41, TotalLaps: 53,
 	Message: "Fastest lap: NOR 1:21.432 \"purple\" \\ \n\t \u00e9\u2603 \x01"}
 
-var alert = f1.Alert{Ts: 1725195780126, RaceID: "monza-1", Driver: "HAM", Severity: f1.SeverityHigh, Kind: f1.KindWheelSpin,
+var alert = f1.Alert{Ts: 1725195780126, RaceID: "monza-1", Driver: "HAM", Severity: f1.SeverityHigh, Kind: f1.AlertWheelSpin,
 	Value: 17.25, Message: "HAM wheel spin 17 %"}
 
 var cmd = f1.RaceCommand{Ts: 1725195780127, RaceID: "r-9", Command: f1.CommandStart, Circuit: "spa", Laps: 5,

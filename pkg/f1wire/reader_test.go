@@ -87,7 +87,7 @@ func TestF1ReaderFillsStructsFromJSONAndAvro(t *testing.T) {
 	if r := decodeRec(t, d, jsonValue(t, rc)); !fr.RaceControl(r.rec, r.names, r.ts, &gotRC) || gotRC != rc {
 		t.Errorf("race control: %+v", gotRC)
 	}
-	al := f1.Alert{Ts: 11, RaceID: "r", Driver: "VER", Severity: f1.SeverityHigh, Kind: f1.KindOverspeed, Value: 330, Message: "fast"}
+	al := f1.Alert{Ts: 11, RaceID: "r", Driver: "VER", Severity: f1.SeverityHigh, Kind: f1.AlertOverspeed, Value: 330, Message: "fast"}
 	var gotAl f1.Alert
 	if r := decodeRec(t, d, jsonValue(t, al)); !fr.Alert(r.rec, r.names, r.ts, &gotAl) || gotAl != al {
 		t.Errorf("alert: %+v", gotAl)

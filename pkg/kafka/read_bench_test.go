@@ -86,7 +86,7 @@ func fillTelemetry(b *testing.B, c *kfake.Cluster, topic string, n int) {
 		if !ok {
 			break
 		}
-		if ev.Kind != sim.KindTelemetry {
+		if ev.Type != sim.TelemetryEvent {
 			continue
 		}
 		t := ev.Telemetry

@@ -21,31 +21,6 @@ import (
 // (QueryData, annotations, alerting), and first-frame-then-flushes live
 // (RunStream).
 
-// recType is which pkg/f1 record a topic holds.
-type recType uint8
-
-const (
-	recUnknown recType = iota
-	recTelemetry
-	recPosition
-	recRaceControl
-	recAlert
-)
-
-func recTypeOf(defaultTopic string) recType {
-	switch defaultTopic {
-	case f1.TopicTelemetry:
-		return recTelemetry
-	case f1.TopicPositions:
-		return recPosition
-	case f1.TopicRaceControl:
-		return recRaceControl
-	case f1.TopicAlerts:
-		return recAlert
-	}
-	return recUnknown
-}
-
 // errNotF1 counts records an F1 query cannot use (no driver, no event type,
 // no alert kind): a metric label like codec's ErrKinds.
 const errNotF1 codec.ErrKind = "not_f1_record"
@@ -55,12 +30,12 @@ type f1Pipeline struct {
 	b       *f1frame.Builder
 	env     *Env
 	rd      *f1wire.Reader
-	types   map[string]recType // topic -> record type
-	stream  bool               // RunStream or a stream's history
+	types   map[string]f1.RecordType // topic -> record type
+	stream  bool                     // RunStream or a stream's history
 	pending int
 
 	lastTopic string
-	lastType  recType
+	lastType  f1.RecordType
 
 	tel f1.Telemetry
 	pos f1.Position
@@ -68,7 +43,7 @@ type f1Pipeline struct {
 	al  f1.Alert
 }
 
-func newF1Pipeline(kind f1frame.Kind, q *query.Query, env *Env) (Pipeline, error) {
+func newF1Pipeline(kind f1frame.QueryType, q *query.Query, env *Env) (Pipeline, error) {
 	opts, err := query.F1Options(q)
 	if err != nil {
 		return nil, err
@@ -76,7 +51,7 @@ func newF1Pipeline(kind f1frame.Kind, q *query.Query, env *Env) (Pipeline, error
 	opts.RefID = env.RefID
 	opts.MaxDataPoints = env.MaxDataPoints
 	opts.Live = env.Mode == ModeStream
-	if env.FromAlert && opts.View == f1frame.ViewDefault && (kind == f1frame.KindWheelSpin || kind == f1frame.KindAverageSpeed) {
+	if env.FromAlert && opts.View == f1frame.ViewDefault && (kind == f1frame.WheelSpin || kind == f1frame.AverageSpeed) {
 		// An alert rule evaluates series: no annotation or table frame.
 		opts.View = f1frame.ViewSeries
 	}
@@ -84,14 +59,14 @@ func newF1Pipeline(kind f1frame.Kind, q *query.Query, env *Env) (Pipeline, error
 	if err != nil {
 		return nil, err
 	}
-	p := &f1Pipeline{b: b, env: env, rd: f1wire.NewReader(), types: map[string]recType{}, stream: opts.Live}
+	p := &f1Pipeline{b: b, env: env, rd: f1wire.NewReader(), types: map[string]f1.RecordType{}, stream: opts.Live}
 	for i, t := range kind.Topics() {
 		topic := t
 		if i == 0 && q.Topic != "" {
 			topic = q.Topic
 		}
 		if _, ok := p.types[topic]; !ok {
-			p.types[topic] = recTypeOf(t)
+			p.types[topic] = f1.RecordTypeOf(t)
 		}
 	}
 	return p, nil
@@ -103,25 +78,25 @@ func (p *f1Pipeline) Add(r *Rec) {
 	}
 	p.pending++
 	switch p.lastType {
-	case recTelemetry:
+	case f1.TelemetryRecord:
 		if p.rd.Telemetry(r.Record, r.Names, r.Kafka.Timestamp, r.Kafka.Key, &p.tel) {
 			p.b.AddTelemetry(&p.tel)
 			return
 		}
 		p.skip(r, "a telemetry record without a driver (field driver, or the record key)")
-	case recPosition:
+	case f1.PositionRecord:
 		if p.rd.Position(r.Record, r.Names, r.Kafka.Timestamp, r.Kafka.Key, &p.pos) {
 			p.b.AddPosition(&p.pos)
 			return
 		}
 		p.skip(r, "a timing record without a driver (field driver, or the record key)")
-	case recRaceControl:
+	case f1.RaceControlRecord:
 		if p.rd.RaceControl(r.Record, r.Names, r.Kafka.Timestamp, &p.rc) {
 			p.b.AddRaceControl(&p.rc)
 			return
 		}
 		p.skip(r, "a race-control record without a type (field type)")
-	case recAlert:
+	case f1.AlertRecord:
 		if p.rd.Alert(r.Record, r.Names, r.Kafka.Timestamp, &p.al) {
 			p.b.AddAlert(&p.al)
 			return

@@ -32,7 +32,7 @@ func BenchmarkF1Pipeline(b *testing.B) {
 		if !ok {
 			break
 		}
-		if ev.Kind == sim.KindTelemetry {
+		if ev.Type == sim.TelemetryEvent {
 			v := f1wire.TelemetryJSON(nil, ev.Telemetry)
 			recs = append(recs, &kgo.Record{Topic: f1.TopicTelemetry, Key: []byte(ev.Telemetry.Driver), Value: v, Timestamp: time.UnixMilli(ev.Telemetry.Ts)})
 		}

@@ -72,7 +72,7 @@ func raceHour(b *testing.B, format codec.Format) *hourData {
 		if !ok {
 			b.Fatal("the simulated race is shorter than an hour")
 		}
-		if ev.Kind != sim.KindTelemetry {
+		if ev.Type != sim.TelemetryEvent {
 			continue
 		}
 		t := ev.Telemetry

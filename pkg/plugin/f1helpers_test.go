@@ -68,26 +68,26 @@ func runSim(t testing.TB, cfg sim.Config, ids f1SchemaIDs) simRace {
 		if !ok {
 			break
 		}
-		switch ev.Kind {
-		case sim.KindTelemetry:
+		switch ev.Type {
+		case sim.TelemetryEvent:
 			v := f1wire.TelemetryJSON(nil, ev.Telemetry)
 			if ids.tel > 0 {
 				v = f1wire.TelemetryAvro(nil, ids.tel, ev.Telemetry)
 			}
 			add(f1.TopicTelemetry, ev.Telemetry.Driver, ev.Telemetry.Ts, v)
-		case sim.KindPosition:
+		case sim.PositionEvent:
 			v := f1wire.PositionJSON(nil, ev.Position)
 			if ids.pos > 0 {
 				v = f1wire.PositionAvro(nil, ids.pos, ev.Position)
 			}
 			add(f1.TopicPositions, ev.Position.Driver, ev.Position.Ts, v)
-		case sim.KindRaceControl:
+		case sim.RaceControlEvent:
 			v := f1wire.RaceControlJSON(nil, ev.RaceControl)
 			if ids.rc > 0 {
 				v = f1wire.RaceControlAvro(nil, ids.rc, ev.RaceControl)
 			}
 			add(f1.TopicRaceControl, ev.RaceControl.RaceID, ev.RaceControl.Ts, v)
-		case sim.KindAlert:
+		case sim.AlertEvent:
 			v := f1wire.AlertJSON(nil, ev.Alert)
 			if ids.al > 0 {
 				v = f1wire.AlertAvro(nil, ids.al, ev.Alert)

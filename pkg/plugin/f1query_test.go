@@ -198,7 +198,7 @@ func TestF1ThresholdsChangeDetection(t *testing.T) {
 		}
 		n := 0
 		for _, k := range frametest.Values(t, res.Frames[0], "kind") {
-			if k == f1.KindOverspeed {
+			if k == f1.AlertOverspeed {
 				n++
 			}
 		}

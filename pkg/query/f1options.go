@@ -43,7 +43,7 @@ var f1Views = []f1frame.View{f1frame.ViewAnnotations, f1frame.ViewLogs, f1frame.
 // setF1Params moves the F1 options of j into q.Params and checks them. Other
 // query types are left alone.
 func setF1Params(q *Query, j *queryJSON) error {
-	kind, err := f1frame.ParseKind(q.QueryType)
+	kind, err := f1frame.ParseQueryType(q.QueryType)
 	if err != nil {
 		return nil
 	}

@@ -10,17 +10,17 @@ import (
 
 // Type is one query type (docs/DESIGN.md's queryType): its name, its short
 // code in channel paths, the topic a query reads when it names none, and,
-// for the six F1 types, the pkg/f1frame kind that makes its frames.
+// for the six F1 types, the pkg/f1frame query type that makes its frames.
 // pkg/pipeline makes a type's Pipeline: raw and telemetry fill a
 // pkg/table, an F1 type feeds its kind's Builder.
 type Type struct {
 	Name string
 	Code string // [a-z0-9]{1,4}, unique
 	// DefaultTopic is read when a query names no topic ("" makes topic
-	// required). An F1 type's is its kind's main topic.
+	// required). An F1 type's is the main topic of its f1frame type.
 	DefaultTopic string
-	// F1 is the kind of an F1 type, "" for raw and telemetry.
-	F1 f1frame.Kind
+	// F1 is the f1frame query type of an F1 type, "" for raw and telemetry.
+	F1 f1frame.QueryType
 }
 
 // The query types that are not F1 kinds.
@@ -34,15 +34,15 @@ const (
 var Types = []Type{
 	{Name: Raw, Code: "raw"},
 	{Name: Telemetry, Code: "tel", DefaultTopic: f1.TopicTelemetry},
-	f1Type(f1frame.KindWheelSpin, "ws"),
-	f1Type(f1frame.KindGearAnomalies, "ga"),
-	f1Type(f1frame.KindAlerts, "al"),
-	f1Type(f1frame.KindLeaderboard, "lb"),
-	f1Type(f1frame.KindAverageSpeed, "as"),
-	f1Type(f1frame.KindRaceControl, "rc"),
+	f1Type(f1frame.WheelSpin, "ws"),
+	f1Type(f1frame.GearAnomalies, "ga"),
+	f1Type(f1frame.Alerts, "al"),
+	f1Type(f1frame.Leaderboard, "lb"),
+	f1Type(f1frame.AverageSpeed, "as"),
+	f1Type(f1frame.RaceControl, "rc"),
 }
 
-func f1Type(kind f1frame.Kind, code string) Type {
+func f1Type(kind f1frame.QueryType, code string) Type {
 	return Type{Name: string(kind), Code: code, DefaultTopic: kind.Topics()[0], F1: kind}
 }
 
