@@ -105,17 +105,17 @@ func (f *cmdFlags) printUsage(w io.Writer) {
 // kafkaConfig is how to reach Kafka and the Schema Registry, and the topic
 // names. It mirrors the datasource settings of DESIGN.md.
 type kafkaConfig struct {
-	brokers, clientID                     string
-	registry, registryUser, registryPass  string
-	format, compression                   string
-	saslMechanism, saslUser, saslPass     string
-	tls, tlsSkipVerify                    bool
-	tlsServerName, tlsCA, tlsCert, tlsKey string
-	topics                                topicNames
-	connectTimeout                        time.Duration
-	embedded                              bool
-	linger                                time.Duration
-	maxBuffered                           int
+	brokers, clientID                      string
+	registry, registryUser, registryPass   string
+	format, compression                    string
+	saslMechanism, saslUser, saslPass      string
+	tls, tlsSkipVerify, registrySkipVerify bool
+	tlsServerName, tlsCA, tlsCert, tlsKey  string
+	topics                                 topicNames
+	connectTimeout                         time.Duration
+	embedded                               bool
+	linger                                 time.Duration
+	maxBuffered                            int
 }
 
 // topicNames are the five topics by role.
@@ -144,6 +144,7 @@ func addKafkaFlags(f *cmdFlags) *kafkaConfig {
 	f.StringVar(&c.registry, "registry", "", "Schema Registry URL, e.g. http://127.0.0.1:8081 (needed for --format avro)")
 	f.StringVar(&c.registryUser, "registry-username", "", "Schema Registry basic-auth user")
 	f.StringVar(&c.registryPass, "registry-password", "", "Schema Registry basic-auth password")
+	f.BoolVar(&c.registrySkipVerify, "registry-tls-skip-verify", false, "do not verify the Schema Registry's certificate (testing only; like the datasource's schemaRegistryTlsSkipVerify)")
 	f.StringVar(&c.format, "format", "json", "record format: json or avro (Confluent wire format)")
 	f.StringVar(&c.compression, "compression", "lz4", "batch compression: none, gzip, snappy, lz4 or zstd")
 	f.StringVar(&c.saslMechanism, "sasl-mechanism", "", "SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (empty: none)")

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -15,22 +14,18 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/sasl"
-	"github.com/twmb/franz-go/pkg/sasl/plain"
-	"github.com/twmb/franz-go/pkg/sasl/scram"
+
+	"github.com/pitwall-f1/pitwall/pkg/kafka"
 )
 
+// saslMechanism is the SASL mechanism of the flags (pkg/kafka's builder,
+// the same as the datasource's settings), nil for none.
 func saslMechanism(c *kafkaConfig) (sasl.Mechanism, error) {
-	switch strings.ToUpper(strings.TrimSpace(c.saslMechanism)) {
-	case "":
-		return nil, nil
-	case "PLAIN":
-		return plain.Auth{User: c.saslUser, Pass: c.saslPass}.AsMechanism(), nil
-	case "SCRAM-SHA-256":
-		return scram.Auth{User: c.saslUser, Pass: c.saslPass}.AsSha256Mechanism(), nil
-	case "SCRAM-SHA-512":
-		return scram.Auth{User: c.saslUser, Pass: c.saslPass}.AsSha512Mechanism(), nil
+	m, err := kafka.SASL(c.saslMechanism, c.saslUser, c.saslPass)
+	if err != nil {
+		return nil, fmt.Errorf("unknown --sasl-mechanism: %w", err)
 	}
-	return nil, fmt.Errorf("unknown --sasl-mechanism %q: want PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512", c.saslMechanism)
+	return m, nil
 }
 
 func compressionCodec(name string) (kgo.CompressionCodec, error) {
@@ -61,42 +56,28 @@ func pemValue(flagName, v string) ([]byte, error) {
 	return b, nil
 }
 
-// tlsConfig builds the TLS settings, or nil when TLS is off.
+// tlsConfig builds the TLS settings (pkg/kafka's builder, the same as the
+// datasource's settings), or nil when TLS is off. A CA or a client
+// certificate turns TLS on.
 func (c *kafkaConfig) tlsConfig() (*tls.Config, error) {
 	if !c.tls && c.tlsCA == "" && c.tlsCert == "" {
 		return nil, nil
 	}
-	cfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: c.tlsSkipVerify, ServerName: c.tlsServerName} // #nosec G402 -- the opt-in --tls-skip-verify flag
-	if c.tlsCA != "" {
-		ca, err := pemValue("tls-ca-cert", c.tlsCA)
+	t := kafka.TLS{ServerName: c.tlsServerName, SkipVerify: c.tlsSkipVerify}
+	for _, in := range []struct {
+		flag, value string
+		pem         *[]byte
+	}{{"tls-ca-cert", c.tlsCA, &t.CA}, {"tls-client-cert", c.tlsCert, &t.ClientCert}, {"tls-client-key", c.tlsKey, &t.ClientKey}} {
+		if in.value == "" {
+			continue
+		}
+		b, err := pemValue(in.flag, in.value)
 		if err != nil {
 			return nil, err
 		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(ca) {
-			return nil, errors.New("--tls-ca-cert: no PEM certificate found")
-		}
-		cfg.RootCAs = pool
+		*in.pem = b
 	}
-	if c.tlsCert != "" || c.tlsKey != "" {
-		if c.tlsCert == "" || c.tlsKey == "" {
-			return nil, errors.New("mutual TLS needs both --tls-client-cert and --tls-client-key")
-		}
-		certPEM, err := pemValue("tls-client-cert", c.tlsCert)
-		if err != nil {
-			return nil, err
-		}
-		keyPEM, err := pemValue("tls-client-key", c.tlsKey)
-		if err != nil {
-			return nil, err
-		}
-		pair, err := tls.X509KeyPair(certPEM, keyPEM)
-		if err != nil {
-			return nil, fmt.Errorf("--tls-client-cert/--tls-client-key: not a matching certificate and key: %w", err)
-		}
-		cfg.Certificates = []tls.Certificate{pair}
-	}
-	return cfg, nil
+	return t.Config(kafka.TLSNames{CA: "--tls-ca-cert", ClientCert: "--tls-client-cert", ClientKey: "--tls-client-key"})
 }
 
 // clientOpts are the franz-go options for these settings. Producing is

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pitwall-f1/pitwall/pkg/codec"
 	"github.com/pitwall-f1/pitwall/pkg/f1wire"
+	"github.com/pitwall-f1/pitwall/pkg/kafka"
 	"github.com/twmb/franz-go/pkg/sr"
 )
 
@@ -16,13 +17,25 @@ type schemaIDs struct {
 	Telemetry, Positions, RaceControl, Alerts, Commands int
 }
 
-// registerSchemas registers pkg/codec's Avro schemas under "<topic>-value"
+// registerSchemas registers pkg/f1wire's Avro schemas under "<topic>-value"
 // for every topic and returns their ids. Registering an identical schema
 // again returns the existing id.
 func registerSchemas(ctx context.Context, c *kafkaConfig) (schemaIDs, error) {
 	var ids schemaIDs
-	// A registry's answers are bounded like the plugin's (codec.LimitResponses).
-	httpc := &http.Client{Timeout: c.connectTimeout, Transport: codec.LimitResponses(nil, 0)}
+	tc, err := c.tlsConfig()
+	if err != nil {
+		return ids, err
+	}
+	// The registry shares the brokers' CA and client certificate (https
+	// only; kafka.RegistryTLS), and its answers are bounded like the
+	// plugin's (codec.LimitResponses).
+	var rt http.RoundTripper
+	if t := kafka.RegistryTLS(tc, c.registry, c.registrySkipVerify); t != nil {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.TLSClientConfig = t
+		rt = tr
+	}
+	httpc := &http.Client{Timeout: c.connectTimeout, Transport: codec.LimitResponses(rt, 0)}
 	opts := []sr.ClientOpt{sr.URLs(c.registry), sr.HTTPClient(httpc)}
 	if c.registryUser != "" || c.registryPass != "" {
 		opts = append(opts, sr.BasicAuth(c.registryUser, c.registryPass))

@@ -9,8 +9,13 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"io"
 	"math/big"
 	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -116,4 +121,49 @@ func TestTLS(t *testing.T) {
 	// Without the CA the certificate is not trusted.
 	expectFail(t, 1, []string{"cannot reach the Kafka broker at " + addr, "certificate", "check --tls-ca-cert"}, nil, append(race, "--tls")...)
 	expectFail(t, 1, []string{"mutual TLS needs both"}, nil, append(race, "--tls", "--tls-client-cert", caFile)...)
+}
+
+// TestRegistryOverTLS: the producer's Schema Registry client uses the TLS
+// settings of the brokers (the same CA), like the plugin's: an https
+// registry whose certificate only --tls-ca-cert vouches for is reached.
+func TestRegistryOverTLS(t *testing.T) {
+	certPEM, _, cert := selfSigned(t)
+	serverTLS := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	c, err := kfake.NewCluster(kfake.Ports(0), kfake.TLS(serverTLS))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	reg := newRegistry(t)
+	target, err := url.Parse(reg.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httptest.NewUnstartedServer(httputil.NewSingleHostReverseProxy(target))
+	proxy.TLS = serverTLS
+	proxy.StartTLS()
+	defer proxy.Close()
+	caFile := writeFile(t, t.TempDir(), "ca.pem", string(certPEM))
+	args := []string{"race", "--brokers", c.ListenAddrs()[0], "--tls", "--tls-ca-cert", caFile, "--registry", proxy.URL, "--format", "avro",
+		"--speed", "max", "--laps", "1", "--drivers", "VER", "--connect-timeout", "3s"}
+	if code, o, e := cli(t, context.Background(), nil, args...); code != 0 {
+		t.Fatalf("exit %d: %s %s", code, o, e)
+	}
+	subjects, err := http.Get(reg.URL() + "/subjects")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer subjects.Body.Close()
+	body, _ := io.ReadAll(subjects.Body)
+	if !strings.Contains(string(body), f1.TopicTelemetry+"-value") {
+		t.Fatalf("no schema registered through the https registry: %s", body)
+	}
+	// The registry keeps its own certificate check, as the datasource's
+	// schemaRegistryTlsSkipVerify: --tls-skip-verify is the brokers' alone.
+	noCA := []string{"race", "--brokers", c.ListenAddrs()[0], "--tls", "--tls-skip-verify", "--registry", proxy.URL, "--format", "avro",
+		"--speed", "max", "--laps", "1", "--drivers", "VER", "--connect-timeout", "3s"}
+	expectFail(t, 1, []string{"registering the Avro schema", "certificate"}, nil, noCA...)
+	if code, o, e := cli(t, context.Background(), nil, append(noCA, "--registry-tls-skip-verify")...); code != 0 {
+		t.Fatalf("--registry-tls-skip-verify: exit %d: %s %s", code, o, e)
+	}
 }

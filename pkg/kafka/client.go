@@ -1,13 +1,3 @@
-// Package kafka is Pitwall's Kafka transport, built on franz-go. It reads
-// partitions directly (no consumer group, no commits): a time-range query
-// reads each partition between two offsets, and a live stream consumes from
-// given offsets and reports the next offset per partition so that it can be
-// resumed exactly.
-//
-// One Client belongs to one datasource instance. It holds one franz-go client
-// for metadata and offset look-ups; each range read and each stream gets its
-// own short-lived consumer client made from the same settings (franz-go binds
-// the partitions to consume to a client), and Close closes them all.
 package kafka
 
 import (
@@ -21,16 +11,6 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
-	"github.com/twmb/franz-go/pkg/sasl/plain"
-	"github.com/twmb/franz-go/pkg/sasl/scram"
-)
-
-// SASL mechanisms of the datasource settings.
-const (
-	SASLNone        = ""
-	SASLPlain       = "PLAIN"
-	SASLScramSHA256 = "SCRAM-SHA-256"
-	SASLScramSHA512 = "SCRAM-SHA-512"
 )
 
 // Config is what the transport needs from the datasource settings.
@@ -106,16 +86,12 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Logger != nil {
 		base = append(base, kgo.WithLogger(cfg.Logger))
 	}
-	switch cfg.SASLMechanism {
-	case SASLNone:
-	case SASLPlain:
-		base = append(base, kgo.SASL(plain.Auth{User: cfg.SASLUsername, Pass: cfg.SASLPassword}.AsMechanism()))
-	case SASLScramSHA256:
-		base = append(base, kgo.SASL(scram.Auth{User: cfg.SASLUsername, Pass: cfg.SASLPassword}.AsSha256Mechanism()))
-	case SASLScramSHA512:
-		base = append(base, kgo.SASL(scram.Auth{User: cfg.SASLUsername, Pass: cfg.SASLPassword}.AsSha512Mechanism()))
-	default:
-		return nil, fmt.Errorf("SASL mechanism %q is not one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512", cfg.SASLMechanism)
+	mech, err := SASL(cfg.SASLMechanism, cfg.SASLUsername, cfg.SASLPassword)
+	if err != nil {
+		return nil, err
+	}
+	if mech != nil {
+		base = append(base, kgo.SASL(mech))
 	}
 	cl, err := kgo.NewClient(base...)
 	if err != nil {

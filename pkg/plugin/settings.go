@@ -2,7 +2,6 @@ package plugin
 
 import (
 	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -190,32 +189,15 @@ func LoadSettings(in backend.DataSourceInstanceSettings) (Settings, error) {
 	return s, nil
 }
 
-// tlsConfig builds the TLS settings; nil when TLS is off.
+// tlsConfig builds the TLS settings (pkg/kafka's builder); nil when TLS is
+// off.
 func (s Settings) tlsConfig() (*tls.Config, error) {
 	if !s.TLSEnabled {
 		return nil, nil
 	}
-	cfg := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: s.TLSServerName, InsecureSkipVerify: s.TLSSkipVerify} // #nosec G402 -- the user's explicit tlsSkipVerify setting
-	if s.TLSCACert.IsSet() {
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM([]byte(s.TLSCACert.Reveal())) {
-			return nil, errors.New("tlsCACert holds no PEM certificate")
-		}
-		cfg.RootCAs = pool
-	}
-	switch {
-	case s.TLSClientCert.IsSet() && s.TLSClientKey.IsSet():
-		pair, err := tls.X509KeyPair([]byte(s.TLSClientCert.Reveal()), []byte(s.TLSClientKey.Reveal()))
-		if err != nil {
-			return nil, errors.New("tlsClientCert and tlsClientKey are not a valid PEM certificate and matching key")
-		}
-		cfg.Certificates = []tls.Certificate{pair}
-	case s.TLSClientCert.IsSet():
-		return nil, errors.New("tlsClientCert is set but tlsClientKey is not")
-	case s.TLSClientKey.IsSet():
-		return nil, errors.New("tlsClientKey is set but tlsClientCert is not")
-	}
-	return cfg, nil
+	t := kafka.TLS{CA: []byte(s.TLSCACert.Reveal()), ClientCert: []byte(s.TLSClientCert.Reveal()), ClientKey: []byte(s.TLSClientKey.Reveal()),
+		ServerName: s.TLSServerName, SkipVerify: s.TLSSkipVerify}
+	return t.Config(kafka.TLSNames{CA: "tlsCACert", ClientCert: "tlsClientCert", ClientKey: "tlsClientKey"})
 }
 
 func (s Settings) kafkaConfig() (kafka.Config, error) {
@@ -238,26 +220,14 @@ func (s Settings) kafkaConfig() (kafka.Config, error) {
 }
 
 func (s Settings) registryConfig() codec.RegistryConfig {
-	var t *tls.Config
-	if strings.HasPrefix(s.SchemaRegistryURL, "https://") {
-		// The registry shares the CA and client certificate, not the
-		// Kafka server name nor tlsSkipVerify: it has its own.
-		if c, err := s.tlsConfig(); err == nil && c != nil {
-			c.ServerName = ""
-			t = c
-		}
-		if t == nil && s.SchemaRegistryTLSSkipVerify {
-			t = &tls.Config{MinVersion: tls.VersionTLS12}
-		}
-		if t != nil {
-			t.InsecureSkipVerify = s.SchemaRegistryTLSSkipVerify // #nosec G402 -- the user's explicit schemaRegistryTlsSkipVerify setting
-		}
-	}
+	// The registry shares the brokers' CA and client certificate, not their
+	// server name nor tlsSkipVerify: it has its own.
+	t, _ := s.tlsConfig() // an error is LoadSettings' to report
 	return codec.RegistryConfig{
 		URL:      s.SchemaRegistryURL,
 		Username: s.SchemaRegistryUsername,
 		Password: s.SchemaRegistryPassword.Reveal(),
 		Timeout:  s.Timeout,
-		TLS:      t,
+		TLS:      kafka.RegistryTLS(t, s.SchemaRegistryURL, s.SchemaRegistryTLSSkipVerify),
 	}
 }
