@@ -160,11 +160,22 @@ func alertClass(x *Alert) int {
 	return 0
 }
 
+// SameAlert is the one rule for a duplicate alert: the same driver, kind
+// and severity, for DRS the same open/closed state, the same race id when
+// both have one, and timestamps at most windowMs apart. MergeAlerts (a
+// time range) and pkg/f1frame's live alerts both drop duplicates by it.
+func SameAlert(x, y *Alert, windowMs int64) bool {
+	d := x.Ts - y.Ts
+	if d < 0 {
+		d = -d
+	}
+	return d <= windowMs && x.Driver == y.Driver && x.Kind == y.Kind && x.Severity == y.Severity &&
+		alertClass(x) == alertClass(y) && (x.RaceID == "" || y.RaceID == "" || x.RaceID == y.RaceID)
+}
+
 // MergeAlerts merges the alerts already on f1-alerts (stored) with alerts
-// derived from telemetry (derived), dropping a derived alert when a stored
-// one has the same driver, kind and severity (and race id, when both have
-// one; and for DRS, the same open/closed state) and a ts within windowMs of
-// it. Duplicates inside stored are kept (they are
+// derived from telemetry (derived), dropping a derived alert that is the
+// SameAlert as a stored one. Duplicates inside stored are kept (they are
 // what the topic holds); duplicates inside derived are also dropped. The
 // result is a new slice sorted by ts (stable: stored before derived on a
 // tie). Neither input is modified.
@@ -222,8 +233,8 @@ func MergeAlerts(stored, derived []Alert, windowMs int64) []Alert {
 	return out
 }
 
-// isDuplicate looks, among kept alerts of d's driver and kind, for one
-// within windowMs of d.
+// isDuplicate looks, among kept alerts (sorted by cmpKey) from d's driver,
+// kind, severity and class windowMs before d on, for the SameAlert as d.
 func isDuplicate(out []Alert, keep []int, d *Alert, windowMs int64, cmpKey func(x, y *Alert) int) bool {
 	lo := *d
 	lo.Ts = d.Ts - windowMs
@@ -234,7 +245,7 @@ func isDuplicate(out []Alert, keep []int, d *Alert, windowMs int64, cmpKey func(
 			alertClass(k) != alertClass(d) || k.Ts > d.Ts+windowMs {
 			return false
 		}
-		if k.RaceID == "" || d.RaceID == "" || k.RaceID == d.RaceID {
+		if SameAlert(k, d, windowMs) {
 			return true
 		}
 	}

@@ -220,3 +220,33 @@ func TestBrakeEscalationPassesCooldown(t *testing.T) {
 		t.Fatalf("high alert at %d, want 3000", alerts[1].Ts)
 	}
 }
+
+// SameAlert is the one duplicate rule of MergeAlerts and the live alerts.
+func TestSameAlert(t *testing.T) {
+	base := Alert{Ts: 1000, RaceID: "r1", Driver: "VER", Severity: SeverityHigh, Kind: AlertOverspeed, Value: 330}
+	for name, tc := range map[string]struct {
+		change func(a *Alert)
+		same   bool
+	}{
+		"identical":           {func(a *Alert) {}, true},
+		"within the window":   {func(a *Alert) { a.Ts += 500 }, true},
+		"outside the window":  {func(a *Alert) { a.Ts += 501 }, false},
+		"other driver":        {func(a *Alert) { a.Driver = "LEC" }, false},
+		"other kind":          {func(a *Alert) { a.Kind = AlertBrakeTemp }, false},
+		"other severity":      {func(a *Alert) { a.Severity = SeverityLow }, false},
+		"other race":          {func(a *Alert) { a.RaceID = "r2" }, false},
+		"no race id":          {func(a *Alert) { a.RaceID = "" }, true},
+		"other value":         {func(a *Alert) { a.Value = 345 }, true},
+		"DRS opening/closing": {func(a *Alert) { a.Kind, a.Value = AlertDRS, 12 }, false},
+	} {
+		y := base
+		tc.change(&y)
+		x := base
+		if name == "DRS opening/closing" {
+			x.Kind, x.Value = AlertDRS, 8
+		}
+		if got := SameAlert(&x, &y, 500); got != tc.same || SameAlert(&y, &x, 500) != tc.same {
+			t.Errorf("%s: SameAlert = %v, want %v", name, got, tc.same)
+		}
+	}
+}

@@ -107,7 +107,7 @@ func (a *alerts) alert(al *f1.Alert) {
 func (a *alerts) offer(s sourced) {
 	for i := range a.recent {
 		r := &a.recent[i]
-		if (!s.stored || !r.stored) && sameAlert(&r.Alert, &s.Alert, a.window) {
+		if (!s.stored || !r.stored) && f1.SameAlert(&r.Alert, &s.Alert, a.window) {
 			return
 		}
 	}
@@ -131,18 +131,6 @@ func (a *alerts) offer(s sourced) {
 	}
 	a.recent = a.recent[:keep]
 }
-
-// sameAlert is f1.MergeAlerts' notion of a duplicate.
-func sameAlert(x, y *f1.Alert, window int64) bool {
-	d := x.Ts - y.Ts
-	if d < 0 {
-		d = -d
-	}
-	return d <= window && x.Driver == y.Driver && x.Kind == y.Kind && x.Severity == y.Severity &&
-		drsClass(x) == drsClass(y) && (x.RaceID == "" || y.RaceID == "" || x.RaceID == y.RaceID)
-}
-
-func drsClass(a *f1.Alert) bool { return a.Kind == f1.AlertDRS && f1.DRSOpen(int(a.Value)) }
 
 func (a *alerts) frames() data.Frames {
 	defer a.e.syncAnalyzer(a.an)
