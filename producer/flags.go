@@ -103,7 +103,7 @@ func (f *cmdFlags) printUsage(w io.Writer) {
 }
 
 // kafkaConfig is how to reach Kafka and the Schema Registry, and the topic
-// names. It mirrors the datasource settings of DESIGN.md.
+// names. It mirrors the datasource settings of docs/DESIGN.md.
 type kafkaConfig struct {
 	brokers, clientID                      string
 	registry, registryUser, registryPass   string
@@ -127,7 +127,7 @@ func (t topicNames) all() []string {
 	return []string{t.Telemetry, t.Positions, t.RaceControl, t.Alerts, t.Commands}
 }
 
-// partitionsFor is the DESIGN.md partition count of the topic playing role.
+// partitionsFor is the docs/DESIGN.md partition count of the topic playing role.
 func partitionsFor(role string) int32 {
 	for _, s := range f1.Topics() {
 		if s.Name == role {

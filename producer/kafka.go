@@ -161,7 +161,7 @@ func unwrapDeadline(err error) error {
 	return err
 }
 
-// ensureTopics creates the missing topics among names with the DESIGN.md
+// ensureTopics creates the missing topics among names with the docs/DESIGN.md
 // partition counts (by role) and the broker's default replication.
 func ensureTopics(ctx context.Context, cl *kgo.Client, t topicNames, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)

@@ -138,7 +138,7 @@ func TestRaceRoundTrip(t *testing.T) {
 				t.Fatalf("truth file:\n got %+v\nwant %+v", truth, wTruth)
 			}
 
-			// Topics were created with DESIGN.md's partition counts.
+			// Topics were created with docs/DESIGN.md's partition counts.
 			cl, _ := kgo.NewClient(kgo.SeedBrokers(addr))
 			defer cl.Close()
 			details, err := kadm.NewClient(cl).ListTopics(context.Background())

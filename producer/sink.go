@@ -12,7 +12,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
-// sink encodes records and produces them asynchronously, keyed as DESIGN.md
+// sink encodes records and produces them asynchronously, keyed as docs/DESIGN.md
 // says: telemetry and timing by driver, race control and commands by race
 // id, alerts by severity. It counts what was sent and acknowledged and keeps
 // the first produce error, after which every send fails: nothing is

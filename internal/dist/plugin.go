@@ -14,7 +14,7 @@ import (
 	"runtime"
 )
 
-// Plugin ids of DESIGN.md.
+// Plugin ids of docs/DESIGN.md.
 const (
 	PluginID = "pitwall-kafka-datasource"
 	PanelID  = "pitwall-leaderboard-panel"

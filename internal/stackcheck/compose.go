@@ -32,7 +32,7 @@ func LoadCompose(path string) (*types.Project, error) {
 	return p, nil
 }
 
-// Expect is what the compose file must provide, derived from DESIGN.md and the issue.
+// Expect is what the compose file must provide, derived from docs/DESIGN.md and the issue.
 type Expect struct {
 	// Images are the repositories the pulled services must use, by service.
 	Images map[string]string

@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-// The query model of DESIGN.md, and the variable query kinds of the frontend.
+// The query model of docs/DESIGN.md, and the variable query kinds of the frontend.
 var (
 	QueryTypes    = []string{"raw", "telemetry", "wheelSpin", "gearAnomalies", "alerts", "leaderboard", "averageSpeed", "raceControl"}
 	Formats       = []string{"auto", "json", "avro"}
@@ -191,7 +191,7 @@ func CheckDashboard(d Dashboard) []error {
 	return errs
 }
 
-// checkTarget checks one query against DESIGN.md's query model.
+// checkTarget checks one query against docs/DESIGN.md's query model.
 func checkTarget(t map[string]any, vars map[string]bool) []error {
 	var errs []error
 	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }

@@ -20,8 +20,8 @@ const (
 	DatasourceUID  = "pitwall"
 )
 
-// The datasource settings of DESIGN.md, and those added since (issue 12:
-// schemaRegistryTlsSkipVerify).
+// The datasource settings of docs/DESIGN.md (schemaRegistryTlsSkipVerify
+// added by issue 12).
 var (
 	JSONDataKeys = []string{"bootstrapServers", "clientId", "saslMechanism", "saslUsername", "tlsEnabled",
 		"tlsSkipVerify", "tlsServerName", "schemaRegistryUrl", "schemaRegistryUsername", "schemaRegistryTlsSkipVerify", "timeoutSeconds"}
@@ -91,7 +91,7 @@ func ParseYAML(raw []byte, into any) error {
 }
 
 // CheckDatasource checks the provisioned Pitwall datasource: its type and
-// uid, that its settings are DESIGN.md's, that secrets are only in
+// uid, that its settings are docs/DESIGN.md's, that secrets are only in
 // secureJsonData, and that it points at the compose services (the broker's
 // internal address and the registry's service name and port).
 func CheckDatasource(f DatasourceFile, p *types.Project, kafka KafkaAddresses) []error {
@@ -136,7 +136,7 @@ func CheckDatasource(f DatasourceFile, p *types.Project, kafka KafkaAddresses) [
 	return errs
 }
 
-// checkSettings checks jsonData and secureJsonData keys and values against DESIGN.md.
+// checkSettings checks jsonData and secureJsonData keys and values against docs/DESIGN.md.
 func checkSettings(jsonData, secure map[string]any) []error {
 	var errs []error
 	for _, k := range sortedKeys(jsonData) {

@@ -10,7 +10,7 @@ import (
 // Format is how record values are encoded.
 type Format string
 
-// Formats of the query model (DESIGN.md).
+// Formats of the query model (docs/DESIGN.md).
 const (
 	FormatAuto Format = "auto" // Avro when the value has the Confluent header, else JSON
 	FormatJSON Format = "json"

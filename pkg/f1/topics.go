@@ -1,6 +1,6 @@
 package f1
 
-// Default topic names (DESIGN.md). Every name can be changed by flag or setting.
+// Default topic names (docs/DESIGN.md). Every name can be changed by flag or setting.
 const (
 	TopicTelemetry    = "f1-telemetry"
 	TopicPositions    = "f1-positions"
@@ -17,7 +17,7 @@ type TopicSpec struct {
 	Key        string // "driver", "race_id" or "severity"
 }
 
-// Topics lists the default topics with the partition counts of DESIGN.md.
+// Topics lists the default topics with the partition counts of docs/DESIGN.md.
 func Topics() []TopicSpec {
 	return []TopicSpec{
 		{TopicTelemetry, 4, "driver"},

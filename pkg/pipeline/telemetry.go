@@ -73,7 +73,7 @@ func (p *telemetryPipeline) Add(r *Rec) {
 	ts := r.Kafka.Timestamp.UnixNano()
 	if id, ok := p.tsID.id(r.Names, "ts"); ok {
 		if f, ok := r.Lookup(id); ok {
-			if f.Kind == codec.KindNumber && f.Num > 0 { // ts is epoch ms (DESIGN.md)
+			if f.Kind == codec.KindNumber && f.Num > 0 { // ts is epoch ms (docs/DESIGN.md)
 				ts = int64(f.Num) * int64(time.Millisecond)
 			}
 		}

@@ -29,7 +29,7 @@ var f1GoldenCases = []struct {
 }
 
 // TestF1GoldenFrames: each F1 query type through QueryData over a simulated
-// race in kfake (JSON records, DESIGN.md's partition counts, several topics
+// race in kfake (JSON records, docs/DESIGN.md's partition counts, several topics
 // merged by time). Regenerate with
 // `go test ./pkg/plugin -run TestF1GoldenFrames -update` and read the diff.
 func TestF1GoldenFrames(t *testing.T) {

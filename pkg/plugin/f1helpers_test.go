@@ -15,7 +15,7 @@ import (
 	"github.com/pitwall-f1/pitwall/pkg/f1wire"
 )
 
-// f1TopicSpecs are the four data topics with DESIGN.md's partition counts.
+// f1TopicSpecs are the four data topics with docs/DESIGN.md's partition counts.
 func f1TopicSpecs() map[string]int32 {
 	out := map[string]int32{}
 	for _, s := range f1.Topics() {
@@ -47,7 +47,7 @@ func goldenRaceConfig() sim.Config {
 
 // runSim runs the simulator and encodes its records as producer serve
 // would (JSON, or Avro when ids are set), keyed and partitioned as
-// DESIGN.md says: by driver, race id or severity.
+// docs/DESIGN.md says: by driver, race id or severity.
 func runSim(t testing.TB, cfg sim.Config, ids f1SchemaIDs) simRace {
 	t.Helper()
 	s, err := sim.New(cfg)

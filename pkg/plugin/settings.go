@@ -34,7 +34,7 @@ func (s Secret) Reveal() string               { return string(s) }
 func (s Secret) IsSet() bool                  { return s != "" }
 func (s Secret) describe() string             { return map[bool]string{true: "set", false: "unset"}[s.IsSet()] }
 
-// Settings are one datasource's jsonData and secureJsonData (DESIGN.md).
+// Settings are one datasource's jsonData and secureJsonData (docs/DESIGN.md).
 type Settings struct {
 	BootstrapServers       []string
 	ClientID               string

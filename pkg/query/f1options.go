@@ -11,7 +11,7 @@ import (
 	"github.com/pitwall-f1/pitwall/pkg/f1frame"
 )
 
-// The F1 query types take three options beyond DESIGN.md's common fields,
+// The F1 query types take three options beyond docs/DESIGN.md's common fields,
 // as top-level query fields (what the query editor sends):
 //
 //	view              which frames: "" (the type's default), annotations, logs,

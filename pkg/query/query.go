@@ -11,7 +11,7 @@ import (
 	"github.com/pitwall-f1/pitwall/pkg/codec"
 )
 
-// Offset modes (DESIGN.md).
+// Offset modes (docs/DESIGN.md).
 const (
 	OffsetLatest    = "latest"
 	OffsetEarliest  = "earliest"
@@ -38,8 +38,8 @@ const (
 	maxListEntries = 64
 )
 
-// Query is one parsed query (DESIGN.md's query model). Fields beyond
-// DESIGN.md's common ones: flushMs (stream flush interval), columns (raw:
+// Query is one parsed query (docs/DESIGN.md's query model). Fields beyond
+// docs/DESIGN.md's common ones: flushMs (stream flush interval), columns (raw:
 // key, partition, offset, timestamp), timeField (raw: the payload field
 // holding the time; default the Kafka timestamp), limit (records one query
 // reads at most) and params (options of a query type, kept in the channel
