@@ -3,7 +3,7 @@
 // part of the plugin or the producer:
 //
 //   - Race is a real race as the predictor sees it: the timing records a
-//     replay publishes (producer/replay parses the files), the race-control
+//     replay publishes (internal/replay parses the files), the race-control
 //     SC/VSC periods and the true pit stops.
 //   - LoadSummary reads a per-lap summary (the AiLab-F1 format of
 //     ../shared/data/monaco2023_race_laps) and repairs what that format

@@ -115,5 +115,5 @@ func TestPredictionsOnTheSimulator(t *testing.T) {
 }
 
 // simTyreLife is the simulator's tyre life (laps before its cliff), the
-// tyreModel of pkg/sim.
+// tyreModel of internal/sim.
 var simTyreLife = map[string]int{f1.TyreSoft: 18, f1.TyreMedium: 30, f1.TyreHard: 42}
