@@ -30,7 +30,7 @@ func BenchmarkRaceIntoKafka(b *testing.B) {
 			if err := f.parse(args, nil, io.Discard, io.Discard); err != nil {
 				b.Fatal(err)
 			}
-			snk, closeSink, err := openSink(context.Background(), kc)
+			snk, closeSink, err := kc.openSink(context.Background(), io.Discard, io.Discard)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -26,12 +26,8 @@ func runDev(ctx context.Context, args, env []string, stdout, stderr io.Writer) e
 	kafkaAddr := f.String("kafka-addr", "127.0.0.1:9092", "address the Kafka broker listens on")
 	regAddr := f.String("registry-addr", "127.0.0.1:8081", "address the Schema Registry listens on (empty: none; a host other than 127.0.0.1 is warned about)")
 	dataDir := f.String("data-dir", "", "directory to keep the broker's data in (default: memory only)")
-	if err := f.parse(args, env, stdout, stderr); err != nil {
+	if err := f.parseNoArgs(args, env, stdout, stderr); err != nil {
 		return err
-	}
-	if f.NArg() > 0 {
-		fmt.Fprintf(stderr, "producer dev: unexpected arguments %q\n", f.Args())
-		return errUsage
 	}
 	topics := topicNames{f1.TopicTelemetry, f1.TopicPositions, f1.TopicRaceControl, f1.TopicAlerts, f1.TopicRaceCommands}
 	e, err := startEmbedded(*kafkaAddr, *regAddr, *dataDir, topics, stderr)

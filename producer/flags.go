@@ -87,6 +87,18 @@ func (f *cmdFlags) parse(args, env []string, stdout, stderr io.Writer) error {
 	}
 }
 
+// parseNoArgs is parse for a command that takes flags only.
+func (f *cmdFlags) parseNoArgs(args, env []string, stdout, stderr io.Writer) error {
+	if err := f.parse(args, env, stdout, stderr); err != nil {
+		return err
+	}
+	if f.NArg() > 0 {
+		fmt.Fprintf(stderr, "%s: unexpected arguments %q\n", f.Name(), f.Args())
+		return errUsage
+	}
+	return nil
+}
+
 func (f *cmdFlags) printUsage(w io.Writer) {
 	fmt.Fprintf(w, "Usage: %s\n\n%s\n", f.usage, strings.TrimSpace(f.examples))
 	fmt.Fprintln(w, "\nFlags (each can also be set by the environment variable shown):")

@@ -77,25 +77,40 @@ func newRaceSpec(circuit string, laps int, drivers, speed string, rate float64, 
 	return sp, nil
 }
 
+// raceFlags are the flags that say what race to run (race), or what a start
+// command leaves out (serve).
+type raceFlags struct {
+	circuit, drivers, speed *string
+	laps                    *int
+	rate                    *float64
+	seed                    *uint64
+}
+
+func addRaceFlags(f *cmdFlags) raceFlags {
+	return raceFlags{
+		circuit: f.String("circuit", "monza", "circuit: "+strings.Join(f1.KnownCircuits(), ", ")),
+		laps:    f.Int("laps", 0, "race distance in laps (0: the circuit's real distance)"),
+		drivers: f.String("drivers", "all", "driver codes, comma separated, or all"),
+		speed:   f.String("speed", "1", "time factor: 1 is real time, 10 is ten times faster, max is as fast as possible"),
+		rate:    f.Float64("rate", 4, "telemetry samples per second per car"),
+		seed:    f.Uint64("seed", 1, "random seed: the same seed gives the same race"),
+	}
+}
+
+func (r raceFlags) spec(raceID string) (raceSpec, error) {
+	return newRaceSpec(*r.circuit, *r.laps, *r.drivers, *r.speed, *r.rate, *r.seed, raceID)
+}
+
 func runRace(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
 	f := newFlags("race", "producer race [flags]", raceExamples)
 	kc := addKafkaFlags(f)
-	circuit := f.String("circuit", "monza", "circuit: "+strings.Join(f1.KnownCircuits(), ", "))
-	laps := f.Int("laps", 0, "race distance in laps (0: the circuit's real distance)")
-	drivers := f.String("drivers", "all", "driver codes, comma separated, or all")
-	speed := f.String("speed", "1", "time factor: 1 is real time, 10 is ten times faster, max is as fast as possible")
-	rate := f.Float64("rate", 4, "telemetry samples per second per car")
-	seed := f.Uint64("seed", 1, "random seed: the same seed gives the same race")
+	rf := addRaceFlags(f)
 	raceID := f.String("race-id", "", "race id in every record (default <circuit>-<seed>-<unix time>)")
 	truth := f.String("truth", "", "write the injected wheel spins, gear anomalies and hot brakes to this file (JSON lines)")
-	if err := f.parse(args, env, stdout, stderr); err != nil {
+	if err := f.parseNoArgs(args, env, stdout, stderr); err != nil {
 		return err
 	}
-	if f.NArg() > 0 {
-		fmt.Fprintf(stderr, "producer race: unexpected arguments %q\n", f.Args())
-		return errUsage
-	}
-	sp, err := newRaceSpec(*circuit, *laps, *drivers, *speed, *rate, *seed, *raceID)
+	sp, err := rf.spec(*raceID)
 	if err != nil {
 		return err
 	}
@@ -108,15 +123,7 @@ func runRace(ctx context.Context, args, env []string, stdout, stderr io.Writer) 
 		return err
 	}
 	defer closeTruth()
-	if kc.embedded {
-		e, err := kc.useEmbedded("", stderr)
-		if err != nil {
-			return err
-		}
-		defer e.Close()
-		fmt.Fprintf(stderr, "embedded broker on %s (in-process, development only)\n", kc.brokers)
-	}
-	snk, closeSink, err := openSink(ctx, kc)
+	snk, closeSink, err := kc.openSink(ctx, stderr, stderr)
 	if err != nil {
 		return err
 	}
@@ -128,9 +135,28 @@ func runRace(ctx context.Context, args, env []string, stdout, stderr io.Writer) 
 	return err
 }
 
-// openSink connects, creates missing topics, registers schemas (Avro) and
-// returns a sink with its close function.
-func openSink(ctx context.Context, kc *kafkaConfig) (*sink, func(), error) {
+// openSink starts the embedded broker when --embedded asks for it (saying
+// so on w, warning on warn), connects, creates missing topics, registers
+// schemas (Avro) and returns a sink with its close function.
+func (kc *kafkaConfig) openSink(ctx context.Context, w, warn io.Writer) (*sink, func(), error) {
+	stopEmbedded := func() {}
+	if kc.embedded {
+		e, err := kc.useEmbedded("", warn)
+		if err != nil {
+			return nil, nil, err
+		}
+		stopEmbedded = e.Close
+		fmt.Fprintf(w, "embedded broker on %s, registry %s (in-process, development only)\n", kc.brokers, kc.registry)
+	}
+	snk, closeSink, err := openSinkTo(ctx, kc)
+	if err != nil {
+		stopEmbedded()
+		return nil, nil, err
+	}
+	return snk, func() { closeSink(); stopEmbedded() }, nil
+}
+
+func openSinkTo(ctx context.Context, kc *kafkaConfig) (*sink, func(), error) {
 	cl, err := kc.connect(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -241,24 +267,12 @@ func driveRace(ctx context.Context, snk *sink, sp raceSpec, truth *truthWriter, 
 		}
 	}
 	prog.set(s.Status())
+	var ab *f1.RaceControl
 	if aborted {
-		ab := s.Aborted(max(lastTs, start), "stopped by the user")
-		if err := snk.raceControl(&ab); err != nil {
-			return true, err
-		}
+		a := s.Aborted(max(lastTs, start), "stopped by the user")
+		ab = &a
 	}
-	if err := snk.flush(30 * time.Second); err != nil {
-		return aborted, err
-	}
-	prog.stop()
-	el := time.Since(wallStart)
-	state := "finished"
-	if aborted {
-		state = "aborted (ABORTED published)"
-	}
-	fmt.Fprintf(stdout, "race %s %s in %s: %s; %.0f records/s\n", cfg.RaceID, state, el.Round(time.Millisecond),
-		snk.summary(), float64(snk.sent.Load())/el.Seconds())
-	return aborted, nil
+	return aborted, snk.finish(prog, "race "+cfg.RaceID, wallStart, ab, stdout)
 }
 
 // sendEvent produces one simulator event (truth goes to the truth file).

@@ -74,14 +74,7 @@ func runReplay(ctx context.Context, args, env []string, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	if kc.embedded {
-		e, err := kc.useEmbedded("", stderr)
-		if err != nil {
-			return err
-		}
-		defer e.Close()
-	}
-	snk, closeSink, err := openSink(ctx, kc)
+	snk, closeSink, err := kc.openSink(ctx, stderr, stderr)
 	if err != nil {
 		return err
 	}
@@ -174,22 +167,9 @@ func sendReplay(ctx context.Context, snk *sink, items []replay.Item, ro replayOp
 			return err
 		}
 	}
+	var ab *f1.RaceControl
 	if aborted {
-		ab := f1.RaceControl{Ts: max(lastTs, mapTs(t0)), RaceID: ro.raceID, Type: f1.EventAborted, Message: "Replay aborted: stopped by the user"}
-		if err := snk.raceControl(&ab); err != nil {
-			return err
-		}
+		ab = &f1.RaceControl{Ts: max(lastTs, mapTs(t0)), RaceID: ro.raceID, Type: f1.EventAborted, Message: "Replay aborted: stopped by the user"}
 	}
-	if err := snk.flush(30 * time.Second); err != nil {
-		return err
-	}
-	prog.stop()
-	el := time.Since(wallStart)
-	state := "finished"
-	if aborted {
-		state = "aborted (ABORTED published)"
-	}
-	fmt.Fprintf(stdout, "replay %s %s in %s: %s; %.0f records/s\n", ro.raceID, state, el.Round(time.Millisecond),
-		snk.summary(), float64(snk.sent.Load())/el.Seconds())
-	return nil
+	return snk.finish(prog, "replay "+ro.raceID, wallStart, ab, stdout)
 }

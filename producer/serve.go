@@ -30,35 +30,18 @@ func runServe(ctx context.Context, args, env []string, stdout, stderr io.Writer)
 	f := newFlags("serve", "producer serve [flags]", serveExamples)
 	kc := addKafkaFlags(f)
 	demo := f.Bool("demo", false, "start one demo race at once")
-	circuit := f.String("circuit", "monza", "default circuit: "+strings.Join(f1.KnownCircuits(), ", "))
-	laps := f.Int("laps", 0, "default laps (0: the circuit's)")
-	drivers := f.String("drivers", "all", "default drivers")
-	speed := f.String("speed", "1", "default time factor, or max")
-	rate := f.Float64("rate", 4, "telemetry samples per second per car")
-	seed := f.Uint64("seed", 1, "random seed of the demo race")
-	if err := f.parse(args, env, stdout, stderr); err != nil {
+	rf := addRaceFlags(f) // the defaults of what a start command leaves out
+	if err := f.parseNoArgs(args, env, stdout, stderr); err != nil {
 		return err
 	}
-	if f.NArg() > 0 {
-		fmt.Fprintf(stderr, "producer serve: unexpected arguments %q\n", f.Args())
-		return errUsage
-	}
-	def, err := newRaceSpec(*circuit, *laps, *drivers, *speed, *rate, *seed, "")
+	def, err := rf.spec("")
 	if err != nil {
 		return err
 	}
 	if err := kc.check(); err != nil {
 		return err
 	}
-	if kc.embedded {
-		e, err := kc.useEmbedded("", stderr)
-		if err != nil {
-			return err
-		}
-		defer e.Close()
-		fmt.Fprintf(stdout, "embedded broker on %s, registry %s (in-process, development only)\n", kc.brokers, kc.registry)
-	}
-	snk, closeSink, err := openSink(ctx, kc)
+	snk, closeSink, err := kc.openSink(ctx, stdout, stderr)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -193,6 +194,28 @@ func (s *sink) flush(timeout time.Duration) error {
 		return fmt.Errorf("flushing: %d of %d records not acknowledged within %s: %w", s.sent.Load()-s.acked.Load(), s.sent.Load(), timeout, err)
 	}
 	return s.Err()
+}
+
+// finish ends a run: it publishes ab (the run's ABORTED event) when the
+// run was stopped, flushes, stops the progress line and says on stdout what
+// was sent.
+func (s *sink) finish(prog *progress, run string, wallStart time.Time, ab *f1.RaceControl, stdout io.Writer) error {
+	if ab != nil {
+		if err := s.raceControl(ab); err != nil {
+			return err
+		}
+	}
+	if err := s.flush(30 * time.Second); err != nil {
+		return err
+	}
+	prog.stop()
+	el := time.Since(wallStart)
+	state := "finished"
+	if ab != nil {
+		state = "aborted (ABORTED published)"
+	}
+	fmt.Fprintf(stdout, "%s %s in %s: %s; %.0f records/s\n", run, state, el.Round(time.Millisecond), s.summary(), float64(s.sent.Load())/el.Seconds())
+	return nil
 }
 
 // summary is a one-line account of what was sent.
