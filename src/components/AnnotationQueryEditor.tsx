@@ -8,6 +8,7 @@ import { PitwallOptions, PitwallQuery, QueryType } from '../types';
 import { DriversSelect } from './DriversSelect';
 import { OverspeedField, SeverityField, SpinThresholdField } from './ThresholdFields';
 import { TopicSelect } from './TopicSelect';
+import { useQueryUpdate } from './useQueryUpdate';
 
 type Props = QueryEditorProps<PitwallDataSource, PitwallQuery, PitwallOptions> & {
   annotation?: AnnotationQuery<PitwallQuery>;
@@ -34,7 +35,7 @@ const LABEL_WIDTH = 14;
 /** Annotation query editor: alerts (with the overspeed threshold), race control, wheel spin or gear anomalies. */
 export function AnnotationQueryEditor({ query, datasource, onChange }: Props) {
   const type: QueryType = query.queryType && ANNOTATION_TYPES.includes(query.queryType) ? query.queryType : 'alerts';
-  const update = (patch: Partial<PitwallQuery>) => onChange({ ...query, queryType: type, ...patch });
+  const { update } = useQueryUpdate<PitwallQuery>({ ...query, queryType: type }, onChange);
 
   return (
     <div data-testid="pitwall-annotation-editor">
@@ -43,7 +44,7 @@ export function AnnotationQueryEditor({ query, datasource, onChange }: Props) {
           <RadioButtonGroup<QueryType>
             options={TYPE_OPTIONS}
             value={type}
-            onChange={(queryType) => onChange({ ...query, queryType, topic: '' })}
+            onChange={(queryType) => update({ queryType, topic: '' })}
           />
         </InlineField>
       </InlineFieldRow>

@@ -18,6 +18,7 @@ import { LABEL_WIDTH, QueryOptions } from './QueryOptions';
 import { NumberInput } from './NumberInput';
 import { PartitionSelect } from './PartitionSelect';
 import { TopicSelect } from './TopicSelect';
+import { useQueryUpdate } from './useQueryUpdate';
 
 export type Props = QueryEditorProps<PitwallDataSource, PitwallQuery, PitwallOptions>;
 
@@ -36,7 +37,8 @@ const getStyles = (theme: GrafanaTheme2) => ({
 
 /**
  * The query editor. It shows only what matters for the chosen query type; every
- * change is applied at once (onChange then onRunQuery), with no page reload.
+ * change is applied at once (onChange then onRunQuery, through useQueryUpdate:
+ * once per real change), with no page reload.
  */
 export function QueryEditor({ query, datasource, onChange, onRunQuery }: Props) {
   const styles = useStyles2(getStyles);
@@ -46,15 +48,14 @@ export function QueryEditor({ query, datasource, onChange, onRunQuery }: Props) 
   const effectiveTopic = q.topic || DEFAULT_TOPICS[type];
   const missingTopic = show.topicRequired && !q.topic;
 
-  const update = (patch: Partial<PitwallQuery>) => {
-    onChange({ ...query, ...patch });
-    onRunQuery();
-  };
+  const { update, latest } = useQueryUpdate(query, onChange, onRunQuery);
 
   const onTypeChange = (next: QueryType) => {
-    if (next !== type) {
+    // Against the latest query: a picker may call this again with the type already applied.
+    const now = latest();
+    if (next !== (now.queryType ?? DEFAULT_QUERY.queryType)) {
       // A topic or view chosen for one query type rarely fits another: use the new type's defaults.
-      update({ queryType: next, topic: next === 'raw' ? q.topic : '', view: '' });
+      update({ queryType: next, topic: next === 'raw' ? now.topic : '', view: '' });
     }
   };
 

@@ -6,6 +6,7 @@ import type { PitwallDataSource } from '../datasource';
 import { DEFAULT_TOPICS } from '../options';
 import { PitwallOptions, PitwallQuery, PitwallVariableQuery, VariableKind } from '../types';
 import { TopicSelect } from './TopicSelect';
+import { useQueryUpdate } from './useQueryUpdate';
 
 type Props = QueryEditorProps<PitwallDataSource, PitwallQuery, PitwallOptions, PitwallVariableQuery>;
 
@@ -19,6 +20,7 @@ const KIND_OPTIONS: Array<{ value: VariableKind; label: string; description: str
 export function VariableQueryEditor({ query, datasource, onChange }: Props) {
   const kind: VariableKind = query?.kind ?? 'drivers';
   const refId = query?.refId ?? 'variable';
+  const { update } = useQueryUpdate<PitwallVariableQuery>({ ...query, refId, kind }, onChange);
   return (
     <div data-testid="pitwall-variable-editor">
       <InlineFieldRow>
@@ -26,7 +28,7 @@ export function VariableQueryEditor({ query, datasource, onChange }: Props) {
           <RadioButtonGroup
             options={KIND_OPTIONS}
             value={kind}
-            onChange={(next) => onChange({ refId, kind: next, topic: '' })}
+            onChange={(next) => update({ kind: next, topic: '' })}
           />
         </InlineField>
       </InlineFieldRow>
@@ -42,7 +44,7 @@ export function VariableQueryEditor({ query, datasource, onChange }: Props) {
               id="pitwall-variable-topic"
               value={query.topic}
               placeholder={`default: ${DEFAULT_TOPICS.raceControl}`}
-              onChange={(topic) => onChange({ refId, kind, topic })}
+              onChange={(topic) => update({ topic })}
             />
           </InlineField>
         </InlineFieldRow>
