@@ -89,6 +89,15 @@ type Env struct {
 	FromAlert bool
 }
 
+// span is the time range of a time-range query in unix ns, 0 and 0 for
+// the other offset modes and for streams.
+func (e *Env) span() (from, to int64) {
+	if e.From.IsZero() {
+		return 0, 0
+	}
+	return e.From.UnixNano(), e.To.UnixNano()
+}
+
 // Rec is one decoded record handed to a pipeline. It and its fields are
 // only valid during the Add call.
 type Rec struct {

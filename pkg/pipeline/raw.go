@@ -8,7 +8,6 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/pitwall-f1/pitwall/pkg/codec"
-	"github.com/pitwall-f1/pitwall/pkg/decimate"
 	"github.com/pitwall-f1/pitwall/pkg/query"
 	"github.com/pitwall-f1/pitwall/pkg/table"
 )
@@ -45,9 +44,7 @@ func newRawPipeline(q *query.Query, env *Env) (Pipeline, error) {
 	}
 	p.t = table.New(table.Options{Allow: q.Fields, Skip: skip}, env.Faults)
 	p.t.SetWhere(func() string { return where(p.cur.Kafka) })
-	if !env.From.IsZero() {
-		p.from, p.to = env.From.UnixNano(), env.To.UnixNano()
-	}
+	p.from, p.to = env.span()
 	return p, nil
 }
 
@@ -74,7 +71,7 @@ func (p *rawPipeline) Add(r *Rec) {
 		p.t.SetField(r.Names, f)
 	}
 	p.pending++
-	p.maybeCompact()
+	p.t.Compact(p.env.MaxDataPoints, p.from, p.to) // as it reads: a long query's memory stays bounded
 }
 
 func (p *rawPipeline) kafkaColumns(r *Rec) {
@@ -109,13 +106,6 @@ func (p *rawPipeline) driverMatches(r *Rec) bool {
 	return false
 }
 
-// maybeCompact decimates as it reads, so a long query's memory stays bounded.
-func (p *rawPipeline) maybeCompact() {
-	if mdp := p.env.MaxDataPoints; mdp > 0 && p.t.Rows() > decimate.Above(mdp) {
-		p.t.Decimate(mdp, p.from, p.to)
-	}
-}
-
 func (p *rawPipeline) Pending() int { return p.pending }
 
 func (p *rawPipeline) Frames(final bool) []*data.Frame {
@@ -123,13 +113,7 @@ func (p *rawPipeline) Frames(final bool) []*data.Frame {
 	if p.t.Rows() == 0 && !final {
 		return nil
 	}
-	p.t.SortByTime()
-	if final {
-		p.t.Decimate(p.env.MaxDataPoints, p.from, p.to)
-	}
-	f := p.t.Frame(p.q.Topic, nil)
-	p.t.Reset()
-	return []*data.Frame{f}
+	return []*data.Frame{p.t.Take(p.q.Topic, nil, final, p.env.MaxDataPoints, p.from, p.to)}
 }
 
 // fieldTime reads a time from a payload field: a number is epoch

@@ -8,7 +8,6 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/pitwall-f1/pitwall/pkg/codec"
-	"github.com/pitwall-f1/pitwall/pkg/decimate"
 	"github.com/pitwall-f1/pitwall/pkg/query"
 	"github.com/pitwall-f1/pitwall/pkg/table"
 )
@@ -47,9 +46,7 @@ func newTelemetryPipeline(q *query.Query, env *Env) (Pipeline, error) {
 		p.live = table.New(o, env.Faults)
 		p.live.SetWhere(p.where)
 	}
-	if !env.From.IsZero() {
-		p.from, p.to = env.From.UnixNano(), env.To.UnixNano()
-	}
+	p.from, p.to = env.span()
 	return p, nil
 }
 
@@ -89,9 +86,7 @@ func (p *telemetryPipeline) Add(r *Rec) {
 		t.SetField(r.Names, f)
 	}
 	p.pending++
-	if mdp := p.env.MaxDataPoints; mdp > 0 && t.Rows() > decimate.Above(mdp) {
-		t.Decimate(mdp, p.from, p.to)
-	}
+	t.Compact(p.env.MaxDataPoints, p.from, p.to)
 }
 
 func (p *telemetryPipeline) table(driver string) *table.Table {
@@ -115,13 +110,7 @@ func (p *telemetryPipeline) Frames(final bool) []*data.Frame {
 		if p.live.Rows() == 0 && !final {
 			return nil
 		}
-		p.live.SortByTime()
-		if final {
-			p.live.Decimate(p.env.MaxDataPoints, p.from, p.to)
-		}
-		f := p.live.Frame("telemetry", nil)
-		p.live.Reset()
-		return []*data.Frame{f}
+		return []*data.Frame{p.live.Take("telemetry", nil, final, p.env.MaxDataPoints, p.from, p.to)}
 	}
 	drivers := make([]string, 0, len(p.tables))
 	for d := range p.tables {
@@ -130,15 +119,9 @@ func (p *telemetryPipeline) Frames(final bool) []*data.Frame {
 	sort.Strings(drivers)
 	frames := make([]*data.Frame, 0, len(drivers))
 	for _, d := range drivers {
-		t := p.tables[d]
-		t.SortByTime()
-		if final {
-			t.Decimate(p.env.MaxDataPoints, p.from, p.to)
-		}
-		f := t.Frame(d, data.Labels{"driver": d})
+		f := p.tables[d].Take(d, data.Labels{"driver": d}, final, p.env.MaxDataPoints, p.from, p.to)
 		f.Meta = &data.FrameMeta{Type: data.FrameTypeTimeSeriesMulti, TypeVersion: data.FrameTypeVersion{0, 1}}
 		frames = append(frames, f)
-		t.Reset()
 	}
 	return frames
 }

@@ -190,11 +190,8 @@ func (d *Datasource) handleRaceStop(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), 2*d.settings.Timeout)
-	defer cancel()
-	st, err := d.raceStatus(ctx)
-	if err != nil {
-		writeRaceError(w, "find the race to stop", err)
+	st, ok := d.currentRace(w, r, "find the race to stop")
+	if !ok {
 		return
 	}
 	cmd := f1.RaceCommand{Ts: time.Now().UnixMilli(), RaceID: st.RaceID, Command: f1.CommandStop}

@@ -88,14 +88,22 @@ func (d *Datasource) handleRaceStatus(w http.ResponseWriter, r *http.Request) {
 	if !d.resourceReady(w) {
 		return
 	}
+	if st, ok := d.currentRace(w, r, "read the race status"); ok {
+		writeJSON(w, http.StatusOK, st)
+	}
+}
+
+// currentRace is the race of raceStatus for a request, or false once it
+// has answered the error (could not <what>).
+func (d *Datasource) currentRace(w http.ResponseWriter, r *http.Request, what string) (raceStatusJSON, bool) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*d.settings.Timeout)
 	defer cancel()
 	st, err := d.raceStatus(ctx)
 	if err != nil {
-		writeRaceError(w, "read the race status", err)
-		return
+		writeRaceError(w, what, err)
+		return st, false
 	}
-	writeJSON(w, http.StatusOK, st)
+	return st, true
 }
 
 // raceStatus works out the current race from the two topics.

@@ -92,6 +92,15 @@ func (t *Table) Decimate(maxPoints int, from, to int64) {
 	t.times, t.labels, t.cols = out.times, out.labels, out.cols
 }
 
+// Compact decimates the rows to maxPoints per series once they hold more
+// than decimate.Above(maxPoints), so that a long read's memory stays
+// bounded; maxPoints 0 (no budget) never decimates.
+func (t *Table) Compact(maxPoints int, from, to int64) {
+	if maxPoints > 0 && len(t.times) > decimate.Above(maxPoints) {
+		t.Decimate(maxPoints, from, to)
+	}
+}
+
 // emitBucket writes one bucket's one or two rows to out.
 func (t *Table) emitBucket(out *Table, rows []int) {
 	first, last := rows[0], rows[len(rows)-1]

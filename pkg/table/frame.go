@@ -60,6 +60,19 @@ func (t *Table) Frame(name string, fieldLabels data.Labels) *data.Frame {
 	return data.NewFrame(name, fields...)
 }
 
+// Take returns the rows as a frame (Frame), in time order and, for the last
+// frame of a query (final), decimated to maxPoints per series over [from,
+// to], and empties the table, keeping its columns.
+func (t *Table) Take(name string, fieldLabels data.Labels, final bool, maxPoints int, from, to int64) *data.Frame {
+	t.SortByTime()
+	if final {
+		t.Decimate(maxPoints, from, to)
+	}
+	f := t.Frame(name, fieldLabels)
+	t.Reset()
+	return f
+}
+
 // SortByTime orders the rows by time, keeping the order of equal times (so
 // records of one partition stay in offset order).
 func (t *Table) SortByTime() {
