@@ -57,12 +57,12 @@ func decodeOK(t *testing.T, d *Decoder, v []byte) []string {
 	return flat(d, &rec)
 }
 
-func decodeKind(t *testing.T, d *Decoder, v []byte, want ErrKind) {
+func decodeKind(t *testing.T, d *Decoder, v []byte, want ErrClass) {
 	t.Helper()
 	var rec Record
 	err := d.Decode(context.Background(), v, &rec)
 	var de *DecodeError
-	if !errors.As(err, &de) || de.Kind != want {
+	if !errors.As(err, &de) || de.Class != want {
 		t.Fatalf("got %v, want kind %s", err, want)
 	}
 }
@@ -202,7 +202,7 @@ func TestAvroRegistryDownKeepsCachedSchemasAndRecovers(t *testing.T) {
 		if err == nil {
 			break
 		}
-		if KindOf(err) != ErrRegistryUnavailable || time.Now().After(deadline) {
+		if ClassOf(err) != ErrRegistryUnavailable || time.Now().After(deadline) {
 			t.Fatalf("after the registry's return: %v", err)
 		}
 	}

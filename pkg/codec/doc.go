@@ -7,8 +7,8 @@
 // depth, fields, names; MaxAvroNesting stops recursive schemas), a schema
 // (maxProgramOps bounds what it compiles to) and the Schema Registry itself
 // (MaxRegistryResponseBytes per answer, MaxSchemaReferences per schema). A
-// bad one is a DecodeError of a stable kind for that record, never a panic,
-// a stack overflow or unbounded memory.
+// bad one is a DecodeError of a stable class (ErrClass) for that record,
+// never a panic, a stack overflow or unbounded memory.
 //
 // It is generic: it knows no Formula 1 (Pitwall's own schemas are in
 // pkg/f1wire) and imports nothing of the project, tests included.

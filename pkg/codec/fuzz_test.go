@@ -162,8 +162,8 @@ func FuzzAvroSchema(f *testing.F) {
 		d := NewDecoder(FormatAvro, "fz", nil, lim)
 		var rec Record
 		if err := d.av.decode(p, d.slotIDs(p), body, &rec); err != nil {
-			if KindOf(err) != ErrAvroInvalid {
-				t.Fatalf("error of kind %s: %v", KindOf(err), err)
+			if ClassOf(err) != ErrAvroInvalid {
+				t.Fatalf("error of kind %s: %v", ClassOf(err), err)
 			}
 			return
 		}

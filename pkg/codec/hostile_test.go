@@ -30,7 +30,7 @@ func TestAvroRecursiveSchemaStopsAtHardDepth(t *testing.T) {
 	d := NewDecoder(FormatAvro, "deep", reg, Limits{})
 	var rec Record
 	err := d.Decode(context.Background(), hostileList(4, 4_000_000), &rec)
-	if KindOf(err) != ErrAvroInvalid || !strings.Contains(err.Error(), "nested deeper than") {
+	if ClassOf(err) != ErrAvroInvalid || !strings.Contains(err.Error(), "nested deeper than") {
 		t.Fatalf("got %v, want avro_invalid saying how deep is too deep", err)
 	}
 	// A short list still decodes.
@@ -41,7 +41,7 @@ func TestAvroRecursiveSchemaStopsAtHardDepth(t *testing.T) {
 	if err := d.Decode(context.Background(), hostileList(4, 200), &rec); err != nil {
 		t.Fatalf("a 200-link list: %v", err)
 	}
-	if rec.Warning == nil || rec.Warning.Kind != ErrTooManyFields || len(rec.Fields) != 0 {
+	if rec.Warning == nil || rec.Warning.Class != ErrTooManyFields || len(rec.Fields) != 0 {
 		t.Fatalf("a 200-link list: warning %v, %d fields; want too_many_fields and the null end dropped", rec.Warning, len(rec.Fields))
 	}
 }

@@ -74,7 +74,7 @@ func TestJSONFieldLimitKeepsFirstFieldsAndWarns(t *testing.T) {
 		t.Fatal(err)
 	}
 	eq(t, flat(d, &rec), []string{"a=1", "b=2", "c=3"})
-	if rec.Warning == nil || rec.Warning.Kind != ErrTooManyFields {
+	if rec.Warning == nil || rec.Warning.Class != ErrTooManyFields {
 		t.Fatalf("want a too_many_fields warning, got %v", rec.Warning)
 	}
 }
@@ -94,7 +94,7 @@ func TestJSONNameLimitAcrossRecords(t *testing.T) {
 
 func TestJSONBadInputIsAnErrorAndTheNextRecordStillDecodes(t *testing.T) {
 	d := NewDecoder(FormatJSON, "t", &Registry{}, Limits{MaxValueBytes: 64})
-	cases := map[string]ErrKind{
+	cases := map[string]ErrClass{
 		``:                      ErrEmpty,
 		`{"a":`:                 ErrInvalidJSON,
 		`{"a":1}}`:              ErrInvalidJSON,
@@ -105,7 +105,7 @@ func TestJSONBadInputIsAnErrorAndTheNextRecordStillDecodes(t *testing.T) {
 		var rec Record
 		err := d.Decode(context.Background(), []byte(in), &rec)
 		var de *DecodeError
-		if !errors.As(err, &de) || de.Kind != kind {
+		if !errors.As(err, &de) || de.Class != kind {
 			t.Errorf("%q: got %v, want kind %s", in, err, kind)
 		}
 		if len(rec.Fields) != 0 {

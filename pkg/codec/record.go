@@ -103,51 +103,52 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
-// ErrKind names a class of decode failure. The values are metric label
-// values and appear in frame notices, so they are stable.
-type ErrKind string
+// ErrClass names a class of decode failure. The values are the kind label
+// of the pitwall_decode_errors_total metric and appear in frame notices, so
+// they are stable.
+type ErrClass string
 
-// Decode failure kinds.
+// Decode failure classes.
 const (
-	ErrEmpty               ErrKind = "empty"                // empty or tombstone value
-	ErrTooLarge            ErrKind = "too_large"            // value above MaxValueBytes
-	ErrInvalidJSON         ErrKind = "invalid_json"         // not parseable JSON
-	ErrNoHeader            ErrKind = "no_wire_header"       // avro format without the Confluent header
-	ErrUnknownSchema       ErrKind = "unknown_schema"       // schema id not in the registry
-	ErrRegistryUnavailable ErrKind = "registry_unavailable" // registry unreachable and id not cached
-	ErrNoRegistry          ErrKind = "no_registry"          // Avro record but no registry configured
-	ErrBadSchema           ErrKind = "bad_schema"           // schema not Avro or not parseable
-	ErrAvroInvalid         ErrKind = "avro_invalid"         // truncated or corrupt Avro body
-	ErrTooManyFields       ErrKind = "too_many_fields"      // fields beyond MaxFields/MaxNames dropped
-	ErrTypeMismatch        ErrKind = "type_mismatch"        // a field changed type (counted by frame builders)
+	ErrEmpty               ErrClass = "empty"                // empty or tombstone value
+	ErrTooLarge            ErrClass = "too_large"            // value above MaxValueBytes
+	ErrInvalidJSON         ErrClass = "invalid_json"         // not parseable JSON
+	ErrNoHeader            ErrClass = "no_wire_header"       // avro format without the Confluent header
+	ErrUnknownSchema       ErrClass = "unknown_schema"       // schema id not in the registry
+	ErrRegistryUnavailable ErrClass = "registry_unavailable" // registry unreachable and id not cached
+	ErrNoRegistry          ErrClass = "no_registry"          // Avro record but no registry configured
+	ErrBadSchema           ErrClass = "bad_schema"           // schema not Avro or not parseable
+	ErrAvroInvalid         ErrClass = "avro_invalid"         // truncated or corrupt Avro body
+	ErrTooManyFields       ErrClass = "too_many_fields"      // fields beyond MaxFields/MaxNames dropped
+	ErrTypeMismatch        ErrClass = "type_mismatch"        // a field changed type (counted by frame builders)
 )
 
 // DecodeError is a failure to decode one record. It never carries the
 // record's bytes, only a short description.
 type DecodeError struct {
-	Kind ErrKind
-	Msg  string
-	Err  error
+	Class ErrClass
+	Msg   string
+	Err   error
 }
 
 func (e *DecodeError) Error() string {
 	if e.Err != nil {
-		return fmt.Sprintf("%s: %s: %v", e.Kind, e.Msg, e.Err)
+		return fmt.Sprintf("%s: %s: %v", e.Class, e.Msg, e.Err)
 	}
-	return fmt.Sprintf("%s: %s", e.Kind, e.Msg)
+	return fmt.Sprintf("%s: %s", e.Class, e.Msg)
 }
 
 func (e *DecodeError) Unwrap() error { return e.Err }
 
-func decErr(kind ErrKind, err error, format string, args ...any) *DecodeError {
-	return &DecodeError{Kind: kind, Msg: fmt.Sprintf(format, args...), Err: err}
+func decErr(class ErrClass, err error, format string, args ...any) *DecodeError {
+	return &DecodeError{Class: class, Msg: fmt.Sprintf(format, args...), Err: err}
 }
 
-// KindOf returns the ErrKind of err, or "other".
-func KindOf(err error) ErrKind {
+// ClassOf returns the ErrClass of err, or "other".
+func ClassOf(err error) ErrClass {
 	var de *DecodeError
 	if errors.As(err, &de) {
-		return de.Kind
+		return de.Class
 	}
 	return "other"
 }

@@ -225,7 +225,7 @@ func (r *Registry) writer(ctx context.Context, id int) (avro.Schema, error) {
 			r.mu.Lock()
 			e = r.writers[id]
 			r.mu.Unlock()
-			if e != nil && (e.err == nil || KindOf(e.err) != ErrRegistryUnavailable) {
+			if e != nil && (e.err == nil || ClassOf(e.err) != ErrRegistryUnavailable) {
 				return e.schema, e.err
 			}
 		}

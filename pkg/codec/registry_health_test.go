@@ -63,7 +63,7 @@ func TestRegistryKnownDownFailsUnseenIDsWithoutWaiting(t *testing.T) {
 	for id := 2; id < 6; id++ {
 		var rec Record
 		err := d.Decode(ctx, v(id), &rec)
-		if KindOf(err) != ErrRegistryUnavailable {
+		if ClassOf(err) != ErrRegistryUnavailable {
 			t.Fatalf("id %d: %v", id, err)
 		}
 		if ctx.Err() != nil {

@@ -57,7 +57,7 @@ func TestRegistryAnswerLargerThanTheBoundIsNotRead(t *testing.T) {
 	d := NewDecoder(FormatAvro, "big", reg, Limits{})
 	var rec Record
 	err := d.Decode(context.Background(), append(AppendWireHeader(nil, 9), 2), &rec)
-	if KindOf(err) != ErrBadSchema || !strings.Contains(err.Error(), fmt.Sprintf("larger than %d bytes", MaxRegistryResponseBytes)) {
+	if ClassOf(err) != ErrBadSchema || !strings.Contains(err.Error(), fmt.Sprintf("larger than %d bytes", MaxRegistryResponseBytes)) {
 		t.Fatalf("got %v, want bad_schema naming the size bound", err)
 	}
 	// The server writes ahead of the client into socket buffers; what it
@@ -124,7 +124,7 @@ func TestRegistryBoundsSchemaReferences(t *testing.T) {
 	d := NewDecoder(FormatAvro, "fan", reg, Limits{})
 	var rec Record
 	err := d.Decode(context.Background(), append(AppendWireHeader(nil, 5), 2), &rec)
-	if KindOf(err) != ErrBadSchema || !strings.Contains(err.Error(), fmt.Sprintf("more than %d schemas", MaxSchemaReferences)) {
+	if ClassOf(err) != ErrBadSchema || !strings.Contains(err.Error(), fmt.Sprintf("more than %d schemas", MaxSchemaReferences)) {
 		t.Fatalf("got %v, want bad_schema naming the reference bound", err)
 	}
 	// The id, the subject's latest version, and at most the bound of references.

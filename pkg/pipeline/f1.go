@@ -22,8 +22,8 @@ import (
 // (RunStream).
 
 // errNotF1 counts records an F1 query cannot use (no driver, no event type,
-// no alert kind): a metric label like codec's ErrKinds.
-const errNotF1 codec.ErrKind = "not_f1_record"
+// no alert kind): a metric label like codec's ErrClass values.
+const errNotF1 codec.ErrClass = "not_f1_record"
 
 // f1Pipeline adapts a Builder to the core's Pipeline.
 type f1Pipeline struct {

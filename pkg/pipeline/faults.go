@@ -14,15 +14,15 @@ import (
 // stops a query or a stream: it is counted here and the records around it go
 // on.
 type Faults struct {
-	counts  map[codec.ErrKind]int
-	first   map[codec.ErrKind]string
-	pending map[codec.ErrKind]int // not yet added to the metrics
+	counts  map[codec.ErrClass]int
+	first   map[codec.ErrClass]string
+	pending map[codec.ErrClass]int // not yet added to the metrics
 }
 
 // Add records one bad record.
-func (f *Faults) Add(kind codec.ErrKind, where, msg string) {
+func (f *Faults) Add(kind codec.ErrClass, where, msg string) {
 	if f.counts == nil {
-		f.counts, f.first, f.pending = map[codec.ErrKind]int{}, map[codec.ErrKind]string{}, map[codec.ErrKind]int{}
+		f.counts, f.first, f.pending = map[codec.ErrClass]int{}, map[codec.ErrClass]string{}, map[codec.ErrClass]int{}
 	}
 	if f.counts[kind] == 0 {
 		f.first[kind] = fmt.Sprintf("first at %s: %s", where, msg)
@@ -33,7 +33,7 @@ func (f *Faults) Add(kind codec.ErrKind, where, msg string) {
 
 // AddErr records a decode error (a *codec.DecodeError, or any error).
 func (f *Faults) AddErr(err error, where string) {
-	f.Add(codec.KindOf(err), where, err.Error())
+	f.Add(codec.ClassOf(err), where, err.Error())
 }
 
 // Total is the number of bad records seen.
@@ -46,10 +46,10 @@ func (f *Faults) Total() int {
 }
 
 // Count is the number of bad records of one kind.
-func (f *Faults) Count(kind codec.ErrKind) int { return f.counts[kind] }
+func (f *Faults) Count(kind codec.ErrClass) int { return f.counts[kind] }
 
-func (f *Faults) kinds() []codec.ErrKind {
-	out := make([]codec.ErrKind, 0, len(f.counts))
+func (f *Faults) kinds() []codec.ErrClass {
+	out := make([]codec.ErrClass, 0, len(f.counts))
 	for k := range f.counts {
 		out = append(out, k)
 	}

@@ -39,7 +39,7 @@ func (f *recordFeeder) feed(ctx context.Context, r *kgo.Record) {
 		return
 	}
 	if f.rec.Warning != nil {
-		f.faults.Add(f.rec.Warning.Kind, where(r), f.rec.Warning.Msg)
+		f.faults.Add(f.rec.Warning.Class, where(r), f.rec.Warning.Msg)
 	}
 	f.cur = Rec{Record: &f.rec, Names: dec.Names(), Kafka: r}
 	f.pipe.Add(&f.cur)

@@ -39,7 +39,7 @@ var (
 )
 
 func decodeKinds() string {
-	kinds := []codec.ErrKind{codec.ErrEmpty, codec.ErrTooLarge, codec.ErrInvalidJSON, codec.ErrNoHeader, codec.ErrUnknownSchema,
+	kinds := []codec.ErrClass{codec.ErrEmpty, codec.ErrTooLarge, codec.ErrInvalidJSON, codec.ErrNoHeader, codec.ErrUnknownSchema,
 		codec.ErrRegistryUnavailable, codec.ErrNoRegistry, codec.ErrBadSchema, codec.ErrAvroInvalid, codec.ErrTooManyFields, codec.ErrTypeMismatch}
 	s := ""
 	for i, k := range kinds {

@@ -15,7 +15,7 @@ import (
 )
 
 // badKinds are the faults of TestBadRecordsStreamAndQuery, one record each.
-var badKinds = []codec.ErrKind{codec.ErrInvalidJSON, codec.ErrTypeMismatch, codec.ErrAvroInvalid, codec.ErrUnknownSchema, codec.ErrTooLarge, codec.ErrEmpty}
+var badKinds = []codec.ErrClass{codec.ErrInvalidJSON, codec.ErrTypeMismatch, codec.ErrAvroInvalid, codec.ErrUnknownSchema, codec.ErrTooLarge, codec.ErrEmpty}
 
 // badRecordTopic fills topic with good records (seq 0, 2, 4, …; JSON and
 // Avro) and, between them, one record of each bad kind: invalid JSON, a
@@ -54,8 +54,8 @@ func badRecordTopic(t testing.TB, d *Datasource, fr *flakyRegistry, produceFn fu
 	return []int64{0, 2, 3, 4, 6, 8, 10, 12, 13}
 }
 
-func decodeErrorCounts() map[codec.ErrKind]float64 {
-	out := map[codec.ErrKind]float64{}
+func decodeErrorCounts() map[codec.ErrClass]float64 {
+	out := map[codec.ErrClass]float64{}
 	for _, k := range badKinds {
 		out[k] = testutil.ToFloat64(pipeline.MetricDecodeErrors.WithLabelValues(string(k)))
 	}

@@ -32,13 +32,13 @@ type Table struct {
 // Faults is where a table counts a value it could not store (a field whose
 // type changed: codec.ErrTypeMismatch). pipeline.Faults is one.
 type Faults interface {
-	Add(kind codec.ErrKind, where, msg string)
+	Add(kind codec.ErrClass, where, msg string)
 }
 
 // noFaults drops what it is told.
 type noFaults struct{}
 
-func (noFaults) Add(codec.ErrKind, string, string) {}
+func (noFaults) Add(codec.ErrClass, string, string) {}
 
 const (
 	idUnresolved int32 = -2

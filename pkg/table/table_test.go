@@ -9,9 +9,9 @@ import (
 )
 
 // faultCounts counts what a table reports, by kind.
-type faultCounts map[codec.ErrKind]int
+type faultCounts map[codec.ErrClass]int
 
-func (c faultCounts) Add(kind codec.ErrKind, _, _ string) { c[kind]++ }
+func (c faultCounts) Add(kind codec.ErrClass, _, _ string) { c[kind]++ }
 
 func numField(names *codec.Names, name string, v float64) codec.Field {
 	id, _ := names.IDString(name)
