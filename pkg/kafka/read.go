@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
+	"strings"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 )
@@ -26,17 +28,41 @@ const (
 // when every partition has reached its End, when fn returns an error, or when
 // ctx ends (then with ctx's error, after fn saw everything read so far).
 func (c *Client) ReadRange(ctx context.Context, topic string, ranges map[int32]Range, fn func(*kgo.Record) error) error {
-	start := map[int32]int64{}
-	end := map[int32]int64{}
-	for p, r := range ranges {
-		if r.Start < r.End {
-			start[p], end[p] = r.Start, r.End
+	return c.ReadRanges(ctx, map[string]map[int32]Range{topic: ranges}, fn, nil)
+}
+
+// ReadRanges is ReadRange over the partitions of several topics at once, with
+// one consumer: every fetch brings records of every partition still open, so
+// the partitions advance together. done (optional) is called once for each
+// partition that has nothing more to give (its End reached, its range empty,
+// or its records deleted since the offsets were listed).
+func (c *Client) ReadRanges(ctx context.Context, ranges map[string]map[int32]Range, fn func(*kgo.Record) error, done func(topic string, partition int32)) error {
+	start := map[string]map[int32]int64{}
+	end := map[string]map[int32]int64{}
+	open := 0
+	var names []string
+	for t, ps := range ranges {
+		names = append(names, t)
+		for p, r := range ps {
+			if r.Start >= r.End {
+				if done != nil {
+					done(t, p)
+				}
+				continue
+			}
+			if start[t] == nil {
+				start[t], end[t] = map[int32]int64{}, map[int32]int64{}
+			}
+			start[t][p], end[t][p] = r.Start, r.End
+			open++
 		}
 	}
-	if len(start) == 0 {
+	if open == 0 {
 		return nil
 	}
-	cl, err := c.newConsumer(map[string]map[int32]int64{topic: start},
+	sort.Strings(names)
+	what := strings.Join(names, ", ")
+	cl, err := c.newConsumer(start,
 		kgo.FetchMaxBytes(min(c.cfg.FetchMaxBytes, rangeFetchMaxBytes)),
 		kgo.FetchMaxPartitionBytes(min(c.cfg.FetchMaxBytes, rangeFetchMaxPartBytes)))
 	if err != nil {
@@ -44,17 +70,17 @@ func (c *Client) ReadRange(ctx context.Context, topic string, ranges map[int32]R
 	}
 	defer c.release(cl)
 
-	for len(end) > 0 {
+	for open > 0 {
 		fetches := cl.PollRecords(ctx, 10000)
 		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("reading %s: %w", topic, c.Explain(err))
+			return fmt.Errorf("reading %s: %w", what, c.Explain(err))
 		}
 		if err := fetchError(fetches); err != nil {
-			return fmt.Errorf("reading %s: %w", topic, c.Explain(err))
+			return fmt.Errorf("reading %s: %w", what, c.Explain(err))
 		}
 		var ferr error
 		fetches.EachPartition(func(fp kgo.FetchTopicPartition) {
-			stop, ok := end[fp.Partition]
+			stop, ok := end[fp.Topic][fp.Partition]
 			if !ok || ferr != nil {
 				return
 			}
@@ -76,8 +102,12 @@ func (c *Client) ReadRange(ctx context.Context, topic string, ranges map[int32]R
 			// holds nothing more (records compacted or deleted since the
 			// offsets were listed).
 			if last >= stop-1 || (fp.HighWatermark >= 0 && fp.HighWatermark <= last+1 && fp.HighWatermark < stop && len(fp.Records) > 0) {
-				delete(end, fp.Partition)
-				cl.PauseFetchPartitions(map[string][]int32{topic: {fp.Partition}})
+				delete(end[fp.Topic], fp.Partition)
+				open--
+				cl.PauseFetchPartitions(map[string][]int32{fp.Topic: {fp.Partition}})
+				if done != nil {
+					done(fp.Topic, fp.Partition)
+				}
 			}
 		})
 		if ferr != nil {

@@ -32,6 +32,18 @@ var (
 		Namespace: "pitwall", Name: "active_streams",
 		Help: "Live streams running (one per channel).",
 	})
+	metricDataLoss = promauto.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "pitwall", Name: "stream_data_loss_total",
+		Help: "Spans of records a live stream could not read (deleted by retention, or a truncated log), by topic.",
+	}, []string{"topic"})
+	metricQueriesCut = promauto.NewCounter(prometheus.CounterOpts{
+		Namespace: "pitwall", Name: "queries_cut_total",
+		Help: "Queries whose result was cut at their byte budget.",
+	})
+	MetricReadsWaiting = promauto.NewGauge(prometheus.GaugeOpts{
+		Namespace: "pitwall", Name: "reads_waiting",
+		Help: "Time-range reads waiting for one of the process-wide read slots.",
+	})
 	metricStreamLag = promauto.NewGaugeVec(prometheus.GaugeOpts{
 		Namespace: "pitwall", Name: "stream_lag_records",
 		Help: "Records a stream's partitions hold beyond what it has read, by datasource uid and channel path.",

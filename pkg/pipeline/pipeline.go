@@ -114,6 +114,8 @@ type Source struct {
 	Registry *codec.Registry // nil: no registry configured
 	Limits   codec.Limits
 	Timeout  time.Duration
+	// QueryBytes is the byte budget of one query (0: DefaultQueryBytes).
+	QueryBytes int64
 }
 
 // where names a record for a fault notice.

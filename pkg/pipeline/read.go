@@ -14,70 +14,106 @@ import (
 	"github.com/pitwall-f1/pitwall/pkg/query"
 )
 
-var errLimit = errors.New("record limit reached")
+var (
+	errLimit  = errors.New("record limit reached")
+	errBudget = errors.New("byte budget reached")
+)
+
+// DefaultQueryBytes is the byte budget of one query: the keys and values
+// of the records it reads. Past it the read stops and a notice says the
+// result was cut. Records are handed to the pipeline as they are read (the
+// pipelines decimate as they go), so the budget bounds a query's work and,
+// with the merge's bound, its memory.
+const DefaultQueryBytes = 256 << 20
 
 // Read reads the records a QueryData query asks for (over env's time range
 // for the timeRange offset) into its pipeline. It returns notices about the
 // read itself (limits, timeouts); bad records are counted in env.Faults.
+//
+// Every offset mode reads per partition (lastN: the last N records of each
+// partition, as the query editor says) and hands each record on as it
+// arrives; no raw record is held. A type reading several topics gets them
+// merged by timestamp (merge.go).
 func Read(ctx context.Context, src *Source, q *query.Query, env *Env, pipe Pipeline) ([]data.Notice, error) {
+	release, err := acquireRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	feeder := newFeeder(src, q, pipe, env.Faults)
 	readTimeout := max(30*time.Second, 3*src.Timeout)
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)
 	defer cancel()
-	var notices []data.Notice
-	total := 0
 	topics := topics(q)
-	// lastN keeps the newest N overall, and several topics are fed merged
-	// by time: both need the records first.
-	buffer := q.Offset == query.OffsetLastN || len(topics) > 1
-	var held []*kgo.Record
+	ranges := make(map[string]map[int32]kafka.Range, len(topics))
+	var parts []tp
+	var notices []data.Notice
 	for _, topic := range topics {
-		ranges, err := queryRanges(ctx, src, q, topic, env)
+		r, err := queryRanges(ctx, src, q, topic, env)
 		if err != nil {
 			return nil, err
 		}
-		from, to := env.From.UnixMilli(), env.To.UnixMilli()
 		if q.Offset == query.OffsetTimeRange {
-			if n := trimmedNotice(ctx, src, topic, from); n != nil {
+			if n := trimmedNotice(ctx, src, topic, env.From.UnixMilli()); n != nil {
 				notices = append(notices, *n)
 			}
 		}
-		err = src.Kafka.ReadRange(ctx, topic, ranges, func(r *kgo.Record) error {
-			if q.Offset == query.OffsetTimeRange {
-				if ms := r.Timestamp.UnixMilli(); ms < from || ms > to {
-					return nil
-				}
-			}
-			if total >= q.Limit {
-				return errLimit
-			}
-			total++
-			if buffer {
-				held = append(held, r)
-				return nil
-			}
-			feeder.feed(ctx, r)
-			return nil
-		})
-		switch {
-		case errors.Is(err, errLimit):
-			notices = append(notices, data.Notice{Severity: data.NoticeSeverityWarning,
-				Text: fmt.Sprintf("stopped after %d records (the query's limit); narrow the time range or raise limit", q.Limit)})
-		case err != nil && ctx.Err() != nil && total > 0:
-			notices = append(notices, data.Notice{Severity: data.NoticeSeverityWarning,
-				Text: fmt.Sprintf("read stopped after %s with %d records; the range holds more: narrow it", readTimeout, total)})
-		case err != nil:
-			return nil, err
+		ranges[topic] = r
+		for p := range r {
+			parts = append(parts, tp{topic, p})
 		}
 	}
-	if buffer {
-		sort.SliceStable(held, func(i, j int) bool { return held[i].Timestamp.Before(held[j].Timestamp) })
-		if q.Offset == query.OffsetLastN && len(held) > int(q.LastN) {
-			// Per partition we read the last N; keep the N newest overall.
-			held = held[len(held)-int(q.LastN):]
+	budget := src.QueryBytes
+	if budget <= 0 {
+		budget = DefaultQueryBytes
+	}
+	feed := func(r *kgo.Record) { feeder.feed(ctx, r) }
+	var m *merger
+	var done func(string, int32)
+	if len(topics) > 1 {
+		m = newMerger(topics, parts, feed)
+		feed, done = m.add, m.done
+	}
+	total, bytes := 0, int64(0)
+	from, to := env.From.UnixMilli(), env.To.UnixMilli()
+	err = src.Kafka.ReadRanges(ctx, ranges, func(r *kgo.Record) error {
+		if q.Offset == query.OffsetTimeRange {
+			if ms := r.Timestamp.UnixMilli(); ms < from || ms > to {
+				return nil
+			}
 		}
-		for _, r := range held {
-			feeder.feed(ctx, r)
+		if total >= q.Limit {
+			return errLimit
+		}
+		if bytes+recBytes(r) > budget {
+			return errBudget
+		}
+		total++
+		bytes += recBytes(r)
+		feed(r)
+		return nil
+	}, done)
+	switch {
+	case errors.Is(err, errLimit):
+		notices = append(notices, data.Notice{Severity: data.NoticeSeverityWarning,
+			Text: fmt.Sprintf("stopped after %d records (the query's limit); narrow the time range or raise limit", q.Limit)})
+	case errors.Is(err, errBudget):
+		metricQueriesCut.Inc()
+		notices = append(notices, data.Notice{Severity: data.NoticeSeverityWarning,
+			Text: fmt.Sprintf("the result was cut: the records read reached the query's budget of %s after %d records; "+
+				"narrow the time range, read one partition, or lower lastN", byteSize(budget), total)})
+	case err != nil && ctx.Err() != nil && total > 0:
+		notices = append(notices, data.Notice{Severity: data.NoticeSeverityWarning,
+			Text: fmt.Sprintf("read stopped after %s with %d records; the range holds more: narrow it", readTimeout, total)})
+	case err != nil:
+		return nil, err
+	}
+	if m != nil {
+		m.flush()
+		if m.early > 0 {
+			notices = append(notices, data.Notice{Severity: data.NoticeSeverityWarning,
+				Text: fmt.Sprintf("%d records were merged ahead of time: one topic's partitions ran far ahead of another's (more than %d MiB waited), "+
+					"so values derived near them may be slightly off; narrow the time range", m.early, maxMergeHeld>>20)})
 		}
 	}
 	feeder.counts.flush("query")
@@ -157,4 +193,15 @@ func queryRanges(ctx context.Context, src *Source, q *query.Query, topic string,
 		out[p] = kafka.Range{Start: start, End: end}
 	}
 	return out, nil
+}
+
+// byteSize writes n bytes for a notice: "256 MiB", "64 KiB", "512 B".
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d B", n)
 }
