@@ -46,10 +46,12 @@ func newPluginDS(t *testing.T, addr string) *plugin.Datasource {
 	return d
 }
 
+// callPlugin calls a resource as an Editor (race control needs the role).
 func callPlugin(t *testing.T, d *plugin.Datasource, method, path, body string) (int, map[string]any) {
 	t.Helper()
 	rr := &pluginResp{}
-	if err := d.CallResource(context.Background(), &backend.CallResourceRequest{PluginContext: backend.PluginContext{OrgID: 1},
+	editor := &backend.User{Login: "editor", Role: "Editor"}
+	if err := d.CallResource(context.Background(), &backend.CallResourceRequest{PluginContext: backend.PluginContext{OrgID: 1, User: editor},
 		Method: method, Path: path, URL: path, Body: []byte(body)}, rr); err != nil {
 		t.Fatal(err)
 	}

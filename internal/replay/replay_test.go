@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -163,6 +164,11 @@ func checkItems(t *testing.T, f *File) {
 			if x.Gear < 0 || x.Gear > 8 || x.Driver == "" || x.Ts != it.Ts || x.Brake < 0 || x.Brake > 100 {
 				t.Fatalf("accepted a bad sample %+v", x)
 			}
+			for _, v := range []float64{x.SpeedKph, x.RPM, x.ThrottlePct, x.DistanceM, x.X, x.Y, x.BrakeTempC} {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					t.Fatalf("accepted a sample that is not a number %+v", x)
+				}
+			}
 		case f1.PositionRecord:
 			if it.Pos.Driver == "" || it.Pos.Ts != it.Ts || it.Pos.GapToLeaderS < 0 || it.Pos.IntervalS < 0 {
 				t.Fatalf("accepted bad timing %+v", it.Pos)
@@ -174,6 +180,24 @@ func checkItems(t *testing.T, f *File) {
 		default:
 			t.Fatalf("item of kind %d", it.Type)
 		}
+	}
+}
+
+// A required number that is NaN is refused with the row and column, like
+// any other bad value (issue 12: unvalidated floats); an optional one is
+// missing.
+func TestRequiredNumbersRefuseNaN(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "monza_telemetry_VER.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(b), "\n")
+	cols := strings.Split(lines[2], ",")
+	cols[6] = "NaN" // Speed
+	lines[2] = strings.Join(cols, ",")
+	_, err = ParseCSV([]byte(strings.Join(lines, "\n")), "monza_telemetry_VER.csv", Options{})
+	if err == nil || !strings.Contains(err.Error(), "Speed") || !strings.Contains(err.Error(), "NaN") {
+		t.Fatalf("a NaN speed: %v", err)
 	}
 }
 

@@ -69,11 +69,12 @@ func (t *table) rowErr(i int, col, v, what string) error {
 	return fmt.Errorf("%s:%d: column %s: %q is not %s", t.name, t.lines[i], col, v, what)
 }
 
-// num parses a required number.
+// num parses a required number: finite ("NaN" would reach the records and
+// be written as 0 in JSON, which cannot hold it).
 func (t *table) num(i int, col string) (float64, error) {
 	v := t.str(i, col)
 	f, err := strconv.ParseFloat(v, 64)
-	if err != nil || math.IsInf(f, 0) {
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
 		return 0, t.rowErr(i, col, v, "a number")
 	}
 	return f, nil

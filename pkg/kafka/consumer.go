@@ -2,6 +2,7 @@ package kafka
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -38,6 +39,24 @@ type Consumer struct {
 	mu   sync.Mutex
 	next Offsets
 	hwm  Offsets
+	lost []DataLoss
+}
+
+// DataLoss is a span of offsets a stream expected to read but could not:
+// records deleted by retention before they were read, or a log the broker
+// truncated. The stream went on from To.
+type DataLoss struct {
+	Topic     string
+	Partition int32
+	From, To  int64 // [From, To) are gone (To <= From: the broker could not say)
+	Reason    string
+}
+
+func (l DataLoss) String() string {
+	if l.To > l.From {
+		return fmt.Sprintf("%s partition %d: offsets %d to %d (%d records) %s", l.Topic, l.Partition, l.From, l.To-1, l.To-l.From, l.Reason)
+	}
+	return fmt.Sprintf("%s partition %d: records before offset %d %s", l.Topic, l.Partition, l.From, l.Reason)
 }
 
 // A stream's consumer fetches less per response than a range read: franz-go
@@ -86,9 +105,25 @@ func (k *Consumer) Poll(ctx context.Context, max int) ([]*kgo.Record, error) {
 	}
 	var out []*kgo.Record
 	k.mu.Lock()
+	fetches.EachError(func(_ string, _ int32, err error) {
+		var dl *kgo.ErrDataLoss
+		if errors.As(err, &dl) {
+			k.lost = append(k.lost, DataLoss{Topic: dl.Topic, Partition: dl.Partition, From: dl.ResetTo, To: dl.ConsumedTo,
+				Reason: "were lost by the broker (its log was truncated, e.g. after an unclean leader election)"})
+		}
+	})
 	fetches.EachPartition(func(fp kgo.FetchTopicPartition) {
 		if fp.HighWatermark >= 0 && k.hwm[fp.Topic] != nil {
 			k.hwm[fp.Topic][fp.Partition] = fp.HighWatermark
+		}
+		// franz-go moves a consumer that fell below the log start to the
+		// log start without a word: the records in between were deleted
+		// by retention before this stream read them.
+		if want, ok := k.next[fp.Topic][fp.Partition]; ok && len(fp.Records) > 0 {
+			if got := fp.Records[0].Offset; got > want && want < fp.LogStartOffset {
+				k.lost = append(k.lost, DataLoss{Topic: fp.Topic, Partition: fp.Partition, From: want, To: min(got, fp.LogStartOffset),
+					Reason: "were deleted by the topic's retention before the stream read them"})
+			}
 		}
 		for _, r := range fp.Records {
 			if k.next[fp.Topic] != nil {
@@ -101,6 +136,15 @@ func (k *Consumer) Poll(ctx context.Context, max int) ([]*kgo.Record, error) {
 	})
 	k.mu.Unlock()
 	return out, nil
+}
+
+// TakeDataLoss returns the spans lost since the last call.
+func (k *Consumer) TakeDataLoss() []DataLoss {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	out := k.lost
+	k.lost = nil
+	return out
 }
 
 // Next returns the next offset to read of each partition: where a new

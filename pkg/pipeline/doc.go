@@ -4,13 +4,19 @@
 // decodes each record with pkg/codec (feed.go), counts what it cannot use
 // (faults.go, metrics.go) and hands the rest to the query type's Pipeline
 // (New): raw.go and telemetry.go fill a pkg/table, f1.go reads F1 records
-// with pkg/f1wire into a pkg/f1frame Builder.
+// with pkg/f1wire into a pkg/f1frame Builder. Several topics are merged by
+// timestamp as they are read (merge.go); resume.go keeps a failed stream's
+// place and says what a stream that lost it re-read, skipped or lost.
 //
 // Rules: a bad record is counted and named in a notice, never fatal, and
 // never stops the records around it; a stream sends frames per flush
 // interval, never one per record, and its memory is bounded by
 // maxStreamRows rows plus one fetch per broker; a stream that fails saves
 // where it stopped (Resumes) so that nothing is lost and nothing arrives
-// twice. Metrics are counted locally and added per batch. The package
-// knows no Grafana handler: pkg/plugin calls it.
+// twice, and a stream that cannot (a plugin restart, records deleted by
+// retention) says so in a notice. A query holds no raw record: records are
+// handed on as they are read, its bytes are bounded (DefaultQueryBytes, a
+// notice when cut), and reads are bounded process-wide (readslots.go).
+// Metrics are counted locally and added per batch. The package knows no
+// Grafana handler: pkg/plugin calls it.
 package pipeline

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
@@ -36,6 +35,11 @@ type StreamOptions struct {
 	// LossAfter: a stream fails after its broker is gone this long.
 	LossAfter time.Duration
 	Log       log.Logger
+	// Fresh: the plugin saw no subscription to this channel before this
+	// start, so Grafana is running it again after the plugin (or the
+	// datasource instance) restarted: without saved offsets the stream
+	// re-reads or skips records, and its first frames say so.
+	Fresh bool
 }
 
 // RunStream runs one channel's live query until ctx ends (the last
@@ -74,6 +78,9 @@ type liveStream struct {
 	flush time.Duration
 	// multiTopic: the type reads several topics.
 	multiTopic bool
+	// notices are about the stream itself (a restart, lost records); they
+	// stay on every frame sent, so the panel keeps showing them.
+	notices streamNotices
 }
 
 func newStream(ctx context.Context, src *Source, q *query.Query, sender *backend.StreamSender, o StreamOptions) (*liveStream, error) {
@@ -82,7 +89,8 @@ func newStream(ctx context.Context, src *Source, q *query.Query, sender *backend
 	if err != nil {
 		return nil, err
 	}
-	start, resumed := o.Resume.Take(o.Path)
+	start, state := o.Resume.take(o.Path)
+	resumed := state == resumeOK
 	if !resumed {
 		start = kafka.Offsets{}
 		for _, topic := range topics(q) {
@@ -93,17 +101,19 @@ func newStream(ctx context.Context, src *Source, q *query.Query, sender *backend
 			start[topic] = s
 		}
 	}
+	saved := start.Clone()
+	notices := startNotices(ctx, src, q, start, state, o.Fresh, o.Resume.ttl) // may move start up (retention)
 	cons, err := src.Kafka.Consume(start)
 	if err != nil {
 		if resumed {
-			o.Resume.Save(o.Path, start)
+			o.Resume.Save(o.Path, saved) // the next try reports any loss again
 		}
 		return nil, err
 	}
 	if resumed {
 		o.Log.Info("stream resumed", "path", o.Path, "offsets", fmt.Sprint(start))
 	}
-	return &liveStream{
+	s := &liveStream{
 		src: src, o: o, q: q, pipe: pipe, faults: faults,
 		feeder:     newFeeder(src, q, pipe, faults),
 		cons:       cons,
@@ -111,7 +121,9 @@ func newStream(ctx context.Context, src *Source, q *query.Query, sender *backend
 		out:        newFrameSender(sender, q.QueryType),
 		flush:      q.StreamFlush(),
 		multiTopic: len(start) > 1,
-	}, nil
+	}
+	s.notices.add(notices...)
+	return s, nil
 }
 
 // run polls, batches and sends until ctx ends (nil) or Kafka fails (error,
@@ -187,8 +199,11 @@ func (s *liveStream) handle(ctx context.Context, recs []*kgo.Record) {
 // send flushes the pipeline's frames to Live.
 func (s *liveStream) send() error {
 	frames := s.pipe.Frames(false)
-	if n := len(s.faults.counts); n > 0 && len(frames) > 0 {
-		MetaOf(frames[0]).Notices = s.faults.StreamNotices()
+	if s.cons != nil {
+		s.notices.add(dataLossNotices(s.cons.TakeDataLoss())...)
+	}
+	if len(frames) > 0 && (len(s.faults.counts) > 0 || len(s.notices.list) > 0) {
+		MetaOf(frames[0]).Notices = append(s.notices.all(), s.faults.StreamNotices()...)
 	}
 	for _, f := range frames {
 		if err := s.out.send(f); err != nil {
@@ -281,44 +296,4 @@ func streamStarts(ctx context.Context, src *Source, q *query.Query, topic string
 		return nil, fmt.Errorf("partition %d does not exist in topic %s", q.Partition, topic)
 	}
 	return out, nil
-}
-
-// Resumes keeps where failed streams stopped, so the RunStream that Grafana
-// starts again reads on from the next offset of each partition: nothing is
-// lost and nothing arrives twice. Entries expire, so a stream that comes
-// back much later starts afresh. One per datasource instance; safe for
-// concurrent use.
-type Resumes struct {
-	mu      sync.Mutex
-	entries map[string]resumeEntry
-	ttl     time.Duration
-}
-
-type resumeEntry struct {
-	next kafka.Offsets
-	at   time.Time
-}
-
-// NewResumes returns an empty store.
-func NewResumes() *Resumes {
-	return &Resumes{entries: map[string]resumeEntry{}, ttl: 10 * time.Minute}
-}
-
-// Save keeps next as where the stream of path goes on.
-func (r *Resumes) Save(path string, next kafka.Offsets) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.entries[path] = resumeEntry{next: next.Clone(), at: time.Now()}
-}
-
-// Take returns and forgets the saved offsets of path.
-func (r *Resumes) Take(path string) (kafka.Offsets, bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	e, ok := r.entries[path]
-	delete(r.entries, path)
-	if !ok || time.Since(e.at) > r.ttl {
-		return nil, false
-	}
-	return e.next, true
 }

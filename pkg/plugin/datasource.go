@@ -47,14 +47,18 @@ type Datasource struct {
 
 	resources backend.CallResourceHandler
 	resume    *pipeline.Resumes
+	writes    *writeGate // rate of race/start, race/stop (access.go)
 
 	// Tunables (tests shorten them).
 	aliveEvery time.Duration // ping an idle stream's broker this often
 	lossAfter  time.Duration // a stream fails after its broker is gone this long
+	slotRetry  time.Duration // a stream over maxStreams checks for room this often
 	limits     codec.Limits
+	queryBytes int64 // byte budget of one query (0: pipeline.DefaultQueryBytes)
 
+	subs    subscriptions // recent SubscribeStream paths (stream.go)
 	mu      sync.Mutex
-	streams map[string]context.CancelFunc // running streams, cancelled by Dispose
+	streams map[string]*streamEntry // running streams, cancelled by Dispose
 }
 
 // NewDatasource is the instance factory for datasource.Manage.
@@ -65,8 +69,10 @@ func NewDatasource(ctx context.Context, s backend.DataSourceInstanceSettings) (i
 		orgID:      backend.PluginConfigFromContext(ctx).OrgID,
 		log:        log.DefaultLogger.With("datasource", s.UID),
 		resume:     pipeline.NewResumes(),
+		writes:     newWriteGate(writeEvery),
 		aliveEvery: time.Second,
-		streams:    map[string]context.CancelFunc{},
+		slotRetry:  slotRetry,
+		streams:    map[string]*streamEntry{},
 	}
 	d.settings, d.settingsErr = LoadSettings(s)
 	d.lossAfter = d.settings.Timeout
@@ -101,7 +107,7 @@ func (d *Datasource) connect() error {
 
 // source is what the pipeline reads for this instance.
 func (d *Datasource) source() *pipeline.Source {
-	return &pipeline.Source{Kafka: d.kafka, Registry: d.registry, Limits: d.limits, Timeout: d.settings.Timeout}
+	return &pipeline.Source{Kafka: d.kafka, Registry: d.registry, Limits: d.limits, Timeout: d.settings.Timeout, QueryBytes: d.queryBytes}
 }
 
 // ready returns the settings error, if any, so that handlers can refuse to
@@ -120,8 +126,8 @@ func (d *Datasource) ready() error {
 // calls it when the settings change or the datasource is deleted.
 func (d *Datasource) Dispose() {
 	d.mu.Lock()
-	for _, cancel := range d.streams {
-		cancel()
+	for _, e := range d.streams {
+		e.cancel()
 	}
 	d.streams = nil // no new stream starts on a disposed instance
 	d.mu.Unlock()
@@ -143,7 +149,7 @@ func (d *Datasource) routes() http.Handler {
 	mux.HandleFunc("POST /race/start", d.handleRaceStart)
 	mux.HandleFunc("POST /race/stop", d.handleRaceStop)
 	mux.HandleFunc("GET /race/status", d.handleRaceStatus)
-	return mux
+	return d.guardWrites(mux)
 }
 
 // kafkaLogger passes franz-go's warnings and errors to the plugin log.

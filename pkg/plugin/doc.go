@@ -10,6 +10,8 @@
 //	race.go         POST race/start, race/stop (the leaderboard panel)
 //	racestatus.go   GET race/status
 //	settings.go     jsonData and secureJsonData, checked
+//	access.go       who may write (race control: the Editor role, or Viewers
+//	                with viewersControlRace) and how often
 //	kafkalog.go     franz-go's log lines, rate-limited, to the plugin log
 //
 // Rules: a handler parses and checks its input, calls pkg/query and
@@ -17,5 +19,8 @@
 // that says what to fix; the record path itself is not here. Secrets live in
 // Settings as Secret values that print as [redacted]: never in logs, errors,
 // frames or channel paths. Every handler answers, with the settings error,
-// when the settings are invalid.
+// when the settings are invalid. Grafana lets any user who may query the
+// datasource call its resources: every resource that writes checks the
+// caller's role (guardWrites, 403 naming the role) and is rate-limited
+// (429). A datasource runs at most maxStreams live streams.
 package plugin

@@ -138,12 +138,18 @@ func frameByName(t testing.TB, frames data.Frames, name string) *data.Frame {
 	return nil
 }
 
-// raceCall calls a race resource with a body.
+// raceCall calls a race resource with a body, as an Editor.
 func raceCall(t testing.TB, d *Datasource, method, path, body string) (int, map[string]any) {
+	t.Helper()
+	return raceCallAs(t, d, &backend.User{Login: "editor", Role: "Editor"}, method, path, body)
+}
+
+// raceCallAs calls a race resource with a body, as user (nil: none).
+func raceCallAs(t testing.TB, d *Datasource, user *backend.User, method, path, body string) (int, map[string]any) {
 	t.Helper()
 	rr := &resourceRecorder{}
 	err := d.CallResource(context.Background(), &backend.CallResourceRequest{
-		PluginContext: backend.PluginContext{OrgID: testOrg}, Method: method, Path: path, URL: path, Body: []byte(body),
+		PluginContext: backend.PluginContext{OrgID: testOrg, User: user}, Method: method, Path: path, URL: path, Body: []byte(body),
 	}, rr)
 	if err != nil {
 		t.Fatal(err)

@@ -31,6 +31,9 @@ import (
 // id, which `producer serve` reads (f1wire.DecodeRaceCommand). Both answer 202 with the race once the broker has the command: the
 // race itself starts when the producer picks it up. Bad bodies get 400 and
 // the reason; Kafka trouble 503 (unreachable) or 502, saying what failed.
+// Both need the Editor role (or Viewer with viewersControlRace): 403
+// otherwise, saying which role; and each may be sent once per writeEvery
+// per datasource: 429 with Retry-After otherwise (access.go).
 
 const (
 	maxRaceLaps  = 100
@@ -140,7 +143,7 @@ func parseRaceSpeed(raw json.RawMessage) (float64, error) {
 		s = strings.TrimSuffix(s, "x")
 	}
 	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || v < 0 || v > maxRaceSpeed {
+	if err != nil || !(v >= 0 && v <= maxRaceSpeed) { // NaN fails both; Inf the bound
 		return 0, fmt.Errorf("speed %s is not a factor from 0 to %d (1 = real time, 0 or \"max\" = as fast as possible)", raw, maxRaceSpeed)
 	}
 	return v, nil
@@ -158,6 +161,9 @@ func (d *Datasource) handleRaceStart(w http.ResponseWriter, r *http.Request) {
 	cmd, c, err := parseRaceStart(body, time.Now())
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		return
+	}
+	if !d.allowWrite(w, "race/start") {
 		return
 	}
 	part, off, err := d.sendRaceCommand(r.Context(), &cmd)
@@ -190,11 +196,17 @@ func (d *Datasource) handleRaceStop(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if !d.allowWrite(w, "race/stop") {
+		return
+	}
 	st, ok := d.currentRace(w, r, "find the race to stop")
 	if !ok {
 		return
 	}
 	cmd := f1.RaceCommand{Ts: time.Now().UnixMilli(), RaceID: st.RaceID, Command: f1.CommandStop}
+	if f1wire.CheckRaceID(cmd.RaceID) != nil {
+		cmd.RaceID = "" // a hostile id on the topic: stop whatever runs
+	}
 	part, off, err := d.sendRaceCommand(r.Context(), &cmd)
 	if err != nil {
 		writeRaceError(w, "stop the race", err)
@@ -215,13 +227,16 @@ func readBody(r *http.Request) ([]byte, error) {
 }
 
 // sendRaceCommand makes sure f1-race-commands exists and produces cmd to it.
+// cmd was checked before (parseRaceStart): nothing is created for a command
+// that is refused.
 func (d *Datasource) sendRaceCommand(ctx context.Context, cmd *f1.RaceCommand) (int32, int64, error) {
+	v := f1wire.RaceCommandJSON(nil, cmd)
 	ctx, cancel := context.WithTimeout(ctx, 2*d.settings.Timeout)
 	defer cancel()
 	if _, err := d.kafka.EnsureTopic(ctx, f1.TopicRaceCommands, 1); err != nil {
 		return 0, 0, err
 	}
-	return d.kafka.Produce(ctx, f1.TopicRaceCommands, []byte(cmd.RaceID), f1wire.RaceCommandJSON(nil, cmd), time.UnixMilli(cmd.Ts))
+	return d.kafka.Produce(ctx, f1.TopicRaceCommands, []byte(cmd.RaceID), v, time.UnixMilli(cmd.Ts))
 }
 
 // writeRaceError answers a Kafka failure: 503 when Kafka cannot be reached

@@ -65,6 +65,7 @@ func serveReads(t *testing.T, v []byte) f1.RaceCommand {
 func TestRaceStartProducesACommandServeReads(t *testing.T) {
 	c := testCluster(t, nil) // no topics: race/start creates f1-race-commands
 	d := newTestDS(t, c, dsOpts{})
+	d.writes = newWriteGate(0) // two starts back to back (the rate: TestRaceWritesAreRateLimited)
 	status, body := raceCall(t, d, http.MethodPost, "race/start",
 		`{"circuit":"Spa","laps":3,"drivers":["ver","LEC","VER"],"speed":10,"selectedDriver":"lec"}`)
 	if status != http.StatusAccepted {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/pitwall-f1/pitwall/pkg/codec"
@@ -82,6 +83,17 @@ type raceStatusJSON struct {
 	CommandTs      int64    `json:"command_ts,omitempty"`
 	LastEventTs    int64    `json:"last_event_ts,omitempty"`
 	Message        string   `json:"message,omitempty"`
+	// Control says whether the caller may start and stop races (access.go),
+	// so the panel can disable its buttons and say why.
+	Control *raceControlJSON `json:"control,omitempty"`
+}
+
+// raceControlJSON is race/status's "control": {"allowed": false,
+// "role": "Viewer", "reason": "race control needs the Editor role ..."}.
+type raceControlJSON struct {
+	Allowed bool   `json:"allowed"`
+	Role    string `json:"role"`
+	Reason  string `json:"reason,omitempty"`
 }
 
 func (d *Datasource) handleRaceStatus(w http.ResponseWriter, r *http.Request) {
@@ -89,6 +101,9 @@ func (d *Datasource) handleRaceStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if st, ok := d.currentRace(w, r, "read the race status"); ok {
+		user := backend.UserFromContext(r.Context())
+		allowed, why := d.raceControl(user)
+		st.Control = &raceControlJSON{Allowed: allowed, Role: roleOf(user), Reason: why}
 		writeJSON(w, http.StatusOK, st)
 	}
 }
@@ -295,12 +310,33 @@ func (d *Datasource) tailRecords(ctx context.Context, topic string, skip, n int)
 		ranges[p] = kafka.Range{Start: max(starts[p], hi-int64(n)), End: hi}
 	}
 	var out []*kgo.Record
+	held := 0
 	err = d.kafka.ReadRange(ctx, topic, ranges, func(r *kgo.Record) error {
+		if len(r.Value) > maxStatusRecord {
+			return nil // no command or race event is this large: hostile or foreign
+		}
+		if held += len(r.Key) + len(r.Value); held > maxStatusBytes {
+			return errStatusBytes
+		}
 		out = append(out, r)
 		return nil
 	})
+	if errors.Is(err, errStatusBytes) {
+		d.log.Warn("race status read cut at its byte bound", "topic", topic, "records", len(out), "bound", maxStatusBytes)
+		return out, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", topic, err)
 	}
 	return out, nil
 }
+
+// The race status holds the records it scans (they are sorted by time),
+// so it bounds them by bytes as well as by count: a record larger than
+// maxStatusRecord is skipped, and a scan stops once maxStatusBytes are held.
+const (
+	maxStatusRecord = 64 << 10
+	maxStatusBytes  = 16 << 20
+)
+
+var errStatusBytes = errors.New("race status byte bound reached")

@@ -55,15 +55,21 @@ type Settings struct {
 	// and does not reach the registry, to which the password is sent.
 	SchemaRegistryTLSSkipVerify bool
 	Timeout                     time.Duration
+	// ViewersControlRace lets Viewers start and stop races (kiosk demos);
+	// off, race control needs the Editor role (access.go).
+	ViewersControlRace bool
+	// MaxStreams bounds the live streams (channels, each its own Kafka
+	// consumer) this instance runs at once.
+	MaxStreams int
 }
 
 // String shows the settings with every secret redacted.
 func (s Settings) String() string {
 	return fmt.Sprintf("Settings{bootstrapServers=%s clientId=%q sasl=%q user=%q password=%s tls=%v skipVerify=%v serverName=%q "+
-		"caCert=%s clientCert=%s clientKey=%s registry=%q registryUser=%q registryPassword=%s registrySkipVerify=%v timeout=%s}",
+		"caCert=%s clientCert=%s clientKey=%s registry=%q registryUser=%q registryPassword=%s registrySkipVerify=%v timeout=%s viewersControlRace=%v maxStreams=%d}",
 		strings.Join(s.BootstrapServers, ","), s.ClientID, s.SASLMechanism, s.SASLUsername, s.SASLPassword.describe(),
 		s.TLSEnabled, s.TLSSkipVerify, s.TLSServerName, s.TLSCACert.describe(), s.TLSClientCert.describe(), s.TLSClientKey.describe(),
-		s.SchemaRegistryURL, s.SchemaRegistryUsername, s.SchemaRegistryPassword.describe(), s.SchemaRegistryTLSSkipVerify, s.Timeout)
+		s.SchemaRegistryURL, s.SchemaRegistryUsername, s.SchemaRegistryPassword.describe(), s.SchemaRegistryTLSSkipVerify, s.Timeout, s.ViewersControlRace, s.MaxStreams)
 }
 
 // GoString is String, so %#v shows no secret either.
@@ -86,6 +92,8 @@ type jsonData struct {
 	SchemaRegistryUsername string  `json:"schemaRegistryUsername"`
 	SchemaRegistrySkipTLS  bool    `json:"schemaRegistryTlsSkipVerify"`
 	TimeoutSeconds         flexInt `json:"timeoutSeconds"`
+	ViewersControlRace     bool    `json:"viewersControlRace"`
+	MaxStreams             flexInt `json:"maxStreams"`
 }
 
 type flexInt int
@@ -130,6 +138,8 @@ func LoadSettings(in backend.DataSourceInstanceSettings) (Settings, error) {
 		SchemaRegistryPassword:      Secret(sec["schemaRegistryPassword"]),
 		SchemaRegistryTLSSkipVerify: jd.SchemaRegistrySkipTLS,
 		Timeout:                     time.Duration(jd.TimeoutSeconds) * time.Second,
+		ViewersControlRace:          jd.ViewersControlRace,
+		MaxStreams:                  int(jd.MaxStreams),
 	}
 	if s.ClientID == "" {
 		s.ClientID = "pitwall"
@@ -169,6 +179,12 @@ func LoadSettings(in backend.DataSourceInstanceSettings) (Settings, error) {
 		s.Timeout = 10 * time.Second
 	case jd.TimeoutSeconds < 1 || jd.TimeoutSeconds > 300:
 		bad("timeoutSeconds %d is outside 1..300", jd.TimeoutSeconds)
+	}
+	switch {
+	case jd.MaxStreams == 0:
+		s.MaxStreams = DefaultMaxStreams
+	case jd.MaxStreams < 1 || jd.MaxStreams > MaxMaxStreams:
+		bad("maxStreams %d is outside 1..%d", jd.MaxStreams, MaxMaxStreams)
 	}
 	if s.TLSEnabled {
 		if _, err := s.tlsConfig(); err != nil {
