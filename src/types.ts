@@ -93,6 +93,10 @@ export interface PitwallOptions extends DataSourceJsonData {
   /** Skip verifying the registry's certificate (https only); separate from tlsSkipVerify. */
   schemaRegistryTlsSkipVerify?: boolean;
   timeoutSeconds?: number;
+  /** Viewers may start and stop races (else the Editor role is needed). */
+  viewersControlRace?: boolean;
+  /** Live streams this datasource runs at once (backend default 64). */
+  maxStreams?: number;
 }
 
 export interface PitwallSecureOptions {

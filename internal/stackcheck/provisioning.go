@@ -24,7 +24,8 @@ const (
 // added by issue 12).
 var (
 	JSONDataKeys = []string{"bootstrapServers", "clientId", "saslMechanism", "saslUsername", "tlsEnabled",
-		"tlsSkipVerify", "tlsServerName", "schemaRegistryUrl", "schemaRegistryUsername", "schemaRegistryTlsSkipVerify", "timeoutSeconds"}
+		"tlsSkipVerify", "tlsServerName", "schemaRegistryUrl", "schemaRegistryUsername", "schemaRegistryTlsSkipVerify", "timeoutSeconds",
+		"viewersControlRace", "maxStreams"}
 	SecureJSONDataKeys = []string{"saslPassword", "tlsCACert", "tlsClientCert", "tlsClientKey", "schemaRegistryPassword"}
 	SASLMechanisms     = []string{"", "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"}
 )

@@ -16,6 +16,8 @@ const JSON_KEYS = [
   'schemaRegistryUsername',
   'schemaRegistryTlsSkipVerify',
   'timeoutSeconds',
+  'viewersControlRace',
+  'maxStreams',
 ];
 const SECURE_KEYS = ['saslPassword', 'tlsCACert', 'tlsClientCert', 'tlsClientKey', 'schemaRegistryPassword'];
 
@@ -118,6 +120,19 @@ describe('ConfigEditor', () => {
     await userEvent.type(screen.getByLabelText(/^Password/, { selector: '#pitwall-registry-password' }), 'pw');
     expect(last().jsonData).toMatchObject({ schemaRegistryUrl: 'http://registry:8081', schemaRegistryUsername: 'sr' });
     expect(last().secureJsonData).toEqual({ schemaRegistryPassword: 'pw' });
+  });
+
+  it('writes the race control and live stream settings, and checks the bound', async () => {
+    const { last } = renderConfigEditor(settings({ jsonData: { bootstrapServers: 'k:9092' } }));
+    await userEvent.click(screen.getByLabelText(/^Viewers control races/));
+    expect(last().jsonData.viewersControlRace).toBe(true);
+    await userEvent.type(screen.getByLabelText(/^Live streams/), '5000');
+    await userEvent.tab();
+    expect(screen.getByText('Live streams is a whole number from 1 to 1000')).toBeInTheDocument();
+    await userEvent.clear(screen.getByLabelText(/^Live streams/));
+    await userEvent.type(screen.getByLabelText(/^Live streams/), '20');
+    await userEvent.tab();
+    expect(last().jsonData.maxStreams).toBe(20);
   });
 
   it('offers its own certificate check for an https registry, apart from the brokers', async () => {

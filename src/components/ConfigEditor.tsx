@@ -10,6 +10,8 @@ export type Props = DataSourcePluginOptionsEditorProps<PitwallOptions, PitwallSe
 
 const WIDTH = 60;
 export const DEFAULT_TIMEOUT_SECONDS = 10;
+/** The backend's default maxStreams (pkg/plugin/stream.go DefaultMaxStreams). */
+export const DEFAULT_MAX_STREAMS = 64;
 
 const SASL_OPTIONS: Array<SelectableValue<SaslMechanism>> = [
   { value: '', label: 'None', description: 'No SASL authentication' },
@@ -224,6 +226,32 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
             />
           </Field>
         )}
+      </FieldSet>
+
+      <FieldSet label="Access and limits">
+        <Field
+          label="Viewers control races"
+          description="Let Viewers start and stop races from the leaderboard panel (kiosk demos). Off, race control needs the Editor role"
+        >
+          <Switch
+            id="pitwall-viewers-control-race"
+            value={Boolean(jsonData.viewersControlRace)}
+            onChange={(e) => set({ viewersControlRace: e.currentTarget.checked })}
+          />
+        </Field>
+        <Field
+          label="Live streams"
+          description="How many live streams (each its own Kafka consumer) this datasource runs at once, 1 to 1000; a stream past it waits and says why"
+          invalid={Boolean(problems.maxStreams)}
+          error={problems.maxStreams}
+        >
+          <NumberInput
+            id="pitwall-max-streams"
+            value={jsonData.maxStreams}
+            placeholder={String(DEFAULT_MAX_STREAMS)}
+            onCommit={(maxStreams) => set({ maxStreams })}
+          />
+        </Field>
       </FieldSet>
     </div>
   );

@@ -79,5 +79,9 @@ export function validate(options: Settings): Problems {
   if (t !== undefined && (!Number.isInteger(t) || t < 1 || t > 300)) {
     problems.timeoutSeconds = 'The timeout is a whole number of seconds from 1 to 300';
   }
+  const m = jsonData.maxStreams;
+  if (m !== undefined && (!Number.isInteger(m) || m < 1 || m > 1000)) {
+    problems.maxStreams = 'Live streams is a whole number from 1 to 1000';
+  }
   return problems;
 }
