@@ -29,8 +29,7 @@ func runDev(ctx context.Context, args, env []string, stdout, stderr io.Writer) e
 	if err := f.parseNoArgs(args, env, stdout, stderr); err != nil {
 		return err
 	}
-	topics := topicNames{f1.TopicTelemetry, f1.TopicPositions, f1.TopicRaceControl, f1.TopicAlerts, f1.TopicRaceCommands}
-	e, err := startEmbedded(*kafkaAddr, *regAddr, *dataDir, topics, stderr)
+	e, err := startEmbedded(*kafkaAddr, *regAddr, *dataDir, defaultTopics, stderr)
 	if err != nil {
 		return err
 	}

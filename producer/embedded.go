@@ -49,12 +49,8 @@ func startEmbedded(kafkaAddr, registryAddr, dataDir string, topics topicNames, w
 		}),
 		kfake.ClusterID("pitwall-dev"),
 	}
-	roles := map[string]string{
-		topics.Telemetry: "f1-telemetry", topics.Positions: "f1-positions", topics.RaceControl: "f1-race-control",
-		topics.Alerts: "f1-alerts", topics.Commands: "f1-race-commands",
-	}
 	for _, name := range topics.all() {
-		opts = append(opts, kfake.SeedTopics(partitionsFor(roles[name]), name))
+		opts = append(opts, kfake.SeedTopics(topics.partitions(name), name))
 	}
 	if dataDir != "" {
 		opts = append(opts, kfake.DataDir(dataDir))

@@ -130,20 +130,31 @@ type kafkaConfig struct {
 	maxBuffered                            int
 }
 
-// topicNames are the five topics by role.
+// topicNames are the six topics by role.
 type topicNames struct {
-	Telemetry, Positions, RaceControl, Alerts, Commands string
+	Telemetry, Positions, RaceControl, Alerts, Commands, Predictions string
 }
+
+// defaultTopics are the topics under their docs/DESIGN.md names.
+var defaultTopics = topicNames{f1.TopicTelemetry, f1.TopicPositions, f1.TopicRaceControl, f1.TopicAlerts,
+	f1.TopicRaceCommands, f1.TopicPredictions}
 
 func (t topicNames) all() []string {
-	return []string{t.Telemetry, t.Positions, t.RaceControl, t.Alerts, t.Commands}
+	return []string{t.Telemetry, t.Positions, t.RaceControl, t.Alerts, t.Commands, t.Predictions}
 }
 
-// partitionsFor is the docs/DESIGN.md partition count of the topic playing role.
-func partitionsFor(role string) int32 {
-	for _, s := range f1.Topics() {
-		if s.Name == role {
-			return s.Partitions
+// partitions is the docs/DESIGN.md partition count of the topic called
+// name, by the role it plays (a renamed topic keeps its role's count).
+func (t topicNames) partitions(name string) int32 {
+	names, roles := t.all(), defaultTopics.all()
+	for i := range names {
+		if names[i] != name {
+			continue
+		}
+		for _, s := range f1.Topics() {
+			if s.Name == roles[i] {
+				return s.Partitions
+			}
 		}
 	}
 	return 1
@@ -177,6 +188,7 @@ func addKafkaFlags(f *cmdFlags) *kafkaConfig {
 	f.StringVar(&c.topics.RaceControl, "topic-race-control", f1.TopicRaceControl, "race control topic")
 	f.StringVar(&c.topics.Alerts, "topic-alerts", f1.TopicAlerts, "alerts topic")
 	f.StringVar(&c.topics.Commands, "topic-commands", f1.TopicRaceCommands, "race commands topic (serve)")
+	f.StringVar(&c.topics.Predictions, "topic-predictions", f1.TopicPredictions, "predictions topic (pit window, tyre cliff)")
 	f.secret["sasl-password"] = true
 	f.secret["registry-password"] = true
 	f.secret["tls-client-key"] = true

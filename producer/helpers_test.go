@@ -193,6 +193,8 @@ var (
 	alKey  = func(x *f1.Alert) string { return x.Severity }
 	cmdTs  = func(x *f1.RaceCommand) int64 { return x.Ts }
 	cmdKey = func(x *f1.RaceCommand) string { return x.RaceID }
+	prTs   = func(x *f1.Prediction) int64 { return x.Ts }
+	prKey  = func(x *f1.Prediction) string { return x.Model }
 )
 
 func itoa(n int) string { return strconv.Itoa(n) }

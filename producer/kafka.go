@@ -167,10 +167,6 @@ func ensureTopics(ctx context.Context, cl *kgo.Client, t topicNames, timeout tim
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	adm := kadm.NewClient(cl)
-	roles := map[string]string{
-		t.Telemetry: "f1-telemetry", t.Positions: "f1-positions", t.RaceControl: "f1-race-control",
-		t.Alerts: "f1-alerts", t.Commands: "f1-race-commands",
-	}
 	details, err := adm.ListTopics(ctx, t.all()...)
 	if err != nil {
 		return notAuthorized(fmt.Errorf("listing topics: %w", err), t.all()...)
@@ -179,12 +175,12 @@ func ensureTopics(ctx context.Context, cl *kgo.Client, t topicNames, timeout tim
 		if d, ok := details[name]; ok && d.Err == nil {
 			continue
 		}
-		resp, err := adm.CreateTopic(ctx, partitionsFor(roles[name]), -1, nil, name)
+		resp, err := adm.CreateTopic(ctx, t.partitions(name), -1, nil, name)
 		if err == nil {
 			err = resp.Err
 		}
 		if err != nil && !errors.Is(err, kerr.TopicAlreadyExists) {
-			return notAuthorized(fmt.Errorf("creating topic %s with %d partitions: %w", name, partitionsFor(roles[name]), err), name)
+			return notAuthorized(fmt.Errorf("creating topic %s with %d partitions: %w", name, t.partitions(name), err), name)
 		}
 	}
 	return nil

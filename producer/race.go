@@ -17,7 +17,8 @@ import (
 )
 
 const raceExamples = `Simulates a Formula 1 race and produces it to Kafka: telemetry, timing,
-race control, and the alerts of pkg/f1's rules.
+race control, the alerts of pkg/f1's rules, and pit-window and tyre-cliff
+predictions (pkg/f1/predict).
 
 Examples:
   producer race                                        # Monza, full grid, real time
@@ -29,9 +30,10 @@ Examples:
 
 // raceSpec is what to race, parsed and checked.
 type raceSpec struct {
-	cfg   sim.Config
-	speed float64 // 0: as fast as possible
-	truth string  // file for injected events, "" none
+	cfg         sim.Config
+	speed       float64 // 0: as fast as possible
+	truth       string  // file for injected events and pit stops, "" none
+	predictions bool    // publish pkg/f1/predict's predictions on f1-predictions
 }
 
 // parseSpeed reads --speed: a factor > 0, or "max".
@@ -74,6 +76,7 @@ func newRaceSpec(circuit string, laps int, drivers, speed string, rate float64, 
 		return sp, err
 	}
 	sp.cfg = sim.Config{RaceID: raceID, Circuit: c, Laps: laps, Drivers: ds, Seed: seed, RateHz: rate}
+	sp.predictions = true
 	return sp, nil
 }
 
@@ -106,7 +109,8 @@ func runRace(ctx context.Context, args, env []string, stdout, stderr io.Writer) 
 	kc := addKafkaFlags(f)
 	rf := addRaceFlags(f)
 	raceID := f.String("race-id", "", "race id in every record (default <circuit>-<seed>-<unix time>)")
-	truth := f.String("truth", "", "write the injected wheel spins, gear anomalies and hot brakes to this file (JSON lines)")
+	truth := f.String("truth", "", "write the injected wheel spins, gear anomalies and hot brakes, and the pit stops, to this file (JSON lines)")
+	preds := f.Bool("predictions", true, "publish pit-window and tyre-cliff predictions on the predictions topic")
 	if err := f.parseNoArgs(args, env, stdout, stderr); err != nil {
 		return err
 	}
@@ -114,7 +118,7 @@ func runRace(ctx context.Context, args, env []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	sp.truth = *truth
+	sp.truth, sp.predictions = *truth, *preds
 	if err := kc.check(); err != nil {
 		return err
 	}
@@ -238,6 +242,7 @@ func driveRace(ctx context.Context, snk *sink, sp raceSpec, truth *truthWriter, 
 	}
 	prog := newProgress(snk, stderr, "race "+cfg.RaceID)
 	defer prog.stop()
+	pred := newPredictions(sp.predictions, cfg.Circuit.PitLossS, laps)
 	wallStart := time.Now()
 	var lastTs, paced int64
 	var n int
@@ -259,7 +264,7 @@ func driveRace(ctx context.Context, snk *sink, sp raceSpec, truth *truthWriter, 
 				break
 			}
 		}
-		if err := sendEvent(snk, truth, ev, mapTs); err != nil {
+		if err := sendEvent(snk, truth, pred, ev, mapTs); err != nil {
 			return false, err
 		}
 		if n++; n&1023 == 0 {
@@ -275,17 +280,22 @@ func driveRace(ctx context.Context, snk *sink, sp raceSpec, truth *truthWriter, 
 	return aborted, snk.finish(prog, "race "+cfg.RaceID, wallStart, ab, stdout)
 }
 
-// sendEvent produces one simulator event (truth goes to the truth file).
-func sendEvent(snk *sink, truth *truthWriter, ev sim.Event, mapTs func(int64) int64) error {
+// sendEvent produces one simulator event (truth goes to the truth file),
+// and the predictions made on timing.
+func sendEvent(snk *sink, truth *truthWriter, pred *predictions, ev sim.Event, mapTs func(int64) int64) error {
 	switch ev.Type {
 	case sim.TelemetryEvent:
 		ev.Telemetry.Ts = mapTs(ev.Telemetry.Ts)
 		return snk.telemetry(ev.Telemetry)
 	case sim.PositionEvent:
 		ev.Position.Ts = mapTs(ev.Position.Ts)
-		return snk.position(ev.Position)
+		if err := snk.position(ev.Position); err != nil {
+			return err
+		}
+		return pred.position(snk, ev.Position)
 	case sim.RaceControlEvent:
 		ev.RaceControl.Ts = mapTs(ev.RaceControl.Ts)
+		pred.raceControl(ev.RaceControl)
 		return snk.raceControl(ev.RaceControl)
 	case sim.AlertEvent:
 		ev.Alert.Ts = mapTs(ev.Alert.Ts)

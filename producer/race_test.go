@@ -13,6 +13,7 @@ import (
 	"github.com/pitwall-f1/pitwall/internal/sim"
 	"github.com/pitwall-f1/pitwall/pkg/codec"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
+	"github.com/pitwall-f1/pitwall/pkg/f1/predict"
 	"github.com/pitwall-f1/pitwall/pkg/f1wire"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -46,6 +47,36 @@ func expectedRace(t *testing.T, raceID string, laps int, drivers string, seed ui
 			al = append(al, *ev.Alert)
 		case sim.TruthEvent:
 			truth = append(truth, *ev.Truth)
+		}
+	}
+}
+
+// expectedPredictions runs the simulator alone and pkg/f1/predict on its
+// timing and race control, as the producer does.
+func expectedPredictions(t *testing.T, raceID string, laps int, drivers string, seed uint64) []f1.Prediction {
+	t.Helper()
+	c, _ := f1.CircuitByName("monza")
+	ds, err := f1.ParseDrivers(drivers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := sim.New(sim.Config{RaceID: raceID, Circuit: c, Laps: laps, Drivers: ds, Seed: seed, RateHz: 4, StartMs: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := predict.New(predict.Config{PitLossS: c.PitLossS, TotalLaps: laps})
+	var out, buf []f1.Prediction
+	for {
+		ev, ok := s.Next()
+		if !ok {
+			return out
+		}
+		switch ev.Type {
+		case sim.PositionEvent:
+			buf = p.Observe(ev.Position, buf)
+			out = append(out, buf...)
+		case sim.RaceControlEvent:
+			p.RaceControl(ev.RaceControl)
 		}
 	}
 }
@@ -111,6 +142,14 @@ func TestRaceRoundTrip(t *testing.T) {
 			sameByKey(t, "positions", pos, wPos, posKey, func(x *f1.Position) *int64 { return &x.Ts }, gs, ws)
 			sameByKey(t, "race control", rc, wRC, rcKey, func(x *f1.RaceControl) *int64 { return &x.Ts }, gs, ws)
 			sameByKey(t, "alerts", al, wAl, alKey, func(x *f1.Alert) *int64 { return &x.Ts }, gs, ws)
+			// The predictions are pkg/f1/predict's on the published timing,
+			// keyed by model.
+			pr := decodeTopic(t, d, addr, f1.TopicPredictions, prTs, prKey)
+			wPr := expectedPredictions(t, raceID, 3, "VER,HAM,LEC,NOR,PIA", 3)
+			if len(wPr) < 5*4 {
+				t.Fatalf("only %d predictions expected", len(wPr))
+			}
+			sameByKey(t, "predictions", pr, wPr, prKey, func(x *f1.Prediction) *int64 { return &x.Ts }, gs, ws)
 			if rc[len(rc)-1].Type != f1.EventFinish && !containsType(rc, f1.EventFinish) {
 				t.Error("no FINISH published")
 			}
@@ -151,10 +190,10 @@ func TestRaceRoundTrip(t *testing.T) {
 				}
 			}
 			if format == "avro" {
-				if len(d.ids) != 4 {
-					t.Errorf("records used schema ids %v, want 4 distinct", d.ids)
+				if len(d.ids) != 5 {
+					t.Errorf("records used schema ids %v, want 5 distinct", d.ids)
 				}
-				for _, topic := range []string{f1.TopicTelemetry, f1.TopicPositions, f1.TopicRaceControl, f1.TopicAlerts, f1.TopicRaceCommands} {
+				for _, topic := range []string{f1.TopicTelemetry, f1.TopicPositions, f1.TopicRaceControl, f1.TopicAlerts, f1.TopicRaceCommands, f1.TopicPredictions} {
 					ss, err := d.reg.SchemaByVersion(context.Background(), codec.Subject(topic), -1)
 					if err != nil {
 						t.Errorf("subject %s: %v", codec.Subject(topic), err)

@@ -14,7 +14,7 @@ import (
 
 // schemaIDs are the registered Avro schema ids, by topic role.
 type schemaIDs struct {
-	Telemetry, Positions, RaceControl, Alerts, Commands int
+	Telemetry, Positions, RaceControl, Alerts, Commands, Predictions int
 }
 
 // registerSchemas registers pkg/f1wire's Avro schemas under "<topic>-value"
@@ -55,6 +55,7 @@ func registerSchemas(ctx context.Context, c *kafkaConfig) (schemaIDs, error) {
 		{c.topics.RaceControl, f1wire.RaceControlSchema, &ids.RaceControl},
 		{c.topics.Alerts, f1wire.AlertSchema, &ids.Alerts},
 		{c.topics.Commands, f1wire.RaceCommandSchema, &ids.Commands},
+		{c.topics.Predictions, f1wire.PredictionSchema, &ids.Predictions},
 	} {
 		ss, err := cl.CreateSchema(ctx, codec.Subject(r.topic), sr.Schema{Schema: r.schema, Type: sr.TypeAvro})
 		if err != nil {

@@ -20,7 +20,8 @@ the original spacing between records divided by --speed:
   - OpenF1 car_data JSON (array of date, driver_number, speed, rpm, ...) -> f1-telemetry
 A file without a driver column takes its driver from --driver, else from a
 _CODE suffix in its name (telemetry_VER.csv). Timestamps are moved to now
-unless --keep-time. Alerts of pkg/f1's rules are published for telemetry.
+unless --keep-time. Alerts of pkg/f1's rules are published for telemetry, and
+pit-window and tyre-cliff predictions (pkg/f1/predict) for timing.
 
 Examples:
   producer replay ../shared/data/monza2024_race/telemetry_VER.csv
@@ -29,10 +30,12 @@ Examples:
   producer replay --embedded --speed max --format avro ../shared/data/monza2024_race/laps.csv`
 
 type replayOpts struct {
-	speed    float64 // 0: as fast as possible
-	keepTime bool
-	alerts   bool
-	raceID   string
+	speed       float64 // 0: as fast as possible
+	keepTime    bool
+	alerts      bool
+	predictions bool
+	pitLossS    float64 // of the recorded circuit, for the predictions
+	raceID      string
 }
 
 func runReplay(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
@@ -44,6 +47,7 @@ func runReplay(ctx context.Context, args, env []string, stdout, stderr io.Writer
 	raceID := f.String("race-id", "", "race id in every record (default replay-<start time>)")
 	lap := f.Int("lap", 0, "lap number for telemetry files that have none")
 	alerts := f.Bool("alerts", true, "run pkg/f1's rules on the telemetry and publish their alerts")
+	preds := f.Bool("predictions", true, "publish pit-window and tyre-cliff predictions made on the timing (the circuit's pit loss from the file names, e.g. monza2024_race, else 22 s)")
 	if err := f.parse(args, env, stdout, stderr); err != nil {
 		return err
 	}
@@ -65,7 +69,7 @@ func runReplay(ctx context.Context, args, env []string, stdout, stderr io.Writer
 	if err := kc.check(); err != nil {
 		return err
 	}
-	ro := replayOpts{speed: sp, keepTime: *keep, alerts: *alerts, raceID: *raceID}
+	ro := replayOpts{speed: sp, keepTime: *keep, alerts: *alerts, predictions: *preds, pitLossS: pitLossOfFiles(files), raceID: *raceID}
 	if ro.raceID == "" {
 		ro.raceID = "replay-" + time.Now().UTC().Format("20060102-150405")
 	}
@@ -129,6 +133,7 @@ func sendReplay(ctx context.Context, snk *sink, items []replay.Item, ro replayOp
 	}
 	an := f1.NewAnalyzer(f1.DefaultRules())
 	var alertBuf []f1.Alert
+	pred := newPredictions(ro.predictions, ro.pitLossS, 0) // the distance comes with the LAP events
 	prog := newProgress(snk, stderr, "replay "+ro.raceID)
 	defer prog.stop()
 	aborted := false
@@ -159,8 +164,11 @@ func sendReplay(ctx context.Context, snk *sink, items []replay.Item, ro replayOp
 				}
 			}
 		case f1.PositionRecord:
-			err = snk.position(&it.Pos)
+			if err = snk.position(&it.Pos); err == nil {
+				err = pred.position(snk, &it.Pos)
+			}
 		case f1.RaceControlRecord:
+			pred.raceControl(&it.RC)
 			err = snk.raceControl(&it.RC)
 		}
 		if err != nil {

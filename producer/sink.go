@@ -15,7 +15,7 @@ import (
 
 // sink encodes records and produces them asynchronously, keyed as docs/DESIGN.md
 // says: telemetry and timing by driver, race control and commands by race
-// id, alerts by severity. It counts what was sent and acknowledged and keeps
+// id, alerts by severity, predictions by model. It counts what was sent and acknowledged and keeps
 // the first produce error, after which every send fails: nothing is
 // half-sent silently. Send from one goroutine; counters may be read from any.
 type sink struct {
@@ -29,7 +29,7 @@ type sink struct {
 	pool sync.Pool
 
 	sent, acked, failed atomic.Int64
-	byTopic             [4]int64 // telemetry, positions, race control, alerts (sending goroutine only)
+	byTopic             [5]int64 // telemetry, positions, race control, alerts, predictions (sending goroutine only)
 	errOnce             sync.Once
 	err                 atomic.Pointer[error]
 	promise             func(*kgo.Record, error)
@@ -178,6 +178,14 @@ func (s *sink) alert(a *f1.Alert) error {
 	return s.produce(s.topics.Alerts, a.Severity, a.Ts, f1wire.AlertJSON(s.buf(), a))
 }
 
+func (s *sink) prediction(p *f1.Prediction) error {
+	s.byTopic[4]++
+	if s.avro {
+		return s.produce(s.topics.Predictions, p.Model, p.Ts, f1wire.PredictionAvro(s.buf(), s.ids.Predictions, p))
+	}
+	return s.produce(s.topics.Predictions, p.Model, p.Ts, f1wire.PredictionJSON(s.buf(), p))
+}
+
 func (s *sink) command(c *f1.RaceCommand) error {
 	if s.avro {
 		return s.produce(s.topics.Commands, c.RaceID, c.Ts, f1wire.RaceCommandAvro(s.buf(), s.ids.Commands, c))
@@ -220,6 +228,6 @@ func (s *sink) finish(prog *progress, run string, wallStart time.Time, ab *f1.Ra
 
 // summary is a one-line account of what was sent.
 func (s *sink) summary() string {
-	return fmt.Sprintf("%d records (telemetry %d, positions %d, race control %d, alerts %d), %d acknowledged, %d failed",
-		s.sent.Load(), s.byTopic[0], s.byTopic[1], s.byTopic[2], s.byTopic[3], s.acked.Load(), s.failed.Load())
+	return fmt.Sprintf("%d records (telemetry %d, positions %d, race control %d, alerts %d, predictions %d), %d acknowledged, %d failed",
+		s.sent.Load(), s.byTopic[0], s.byTopic[1], s.byTopic[2], s.byTopic[3], s.byTopic[4], s.acked.Load(), s.failed.Load())
 }

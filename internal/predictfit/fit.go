@@ -9,10 +9,10 @@ import (
 
 // Run replays the race through a predictor with coefficients c (nil for
 // predict.Default) and through the fixed-life baseline.
-func Run(r Race, c *predict.PitModel, keepSamples bool) (p *predict.Predictor, model, baseline []predict.Prediction) {
+func Run(r Race, c *predict.PitModel, keepSamples bool) (p *predict.Predictor, model, baseline []f1.Prediction) {
 	p = predict.New(predict.Config{PitLossS: r.PitLossS, TotalLaps: r.Total, Model: c, KeepSamples: keepSamples})
 	b := &predict.Baseline{TotalLaps: r.Total}
-	var buf []predict.Prediction
+	var buf []f1.Prediction
 	for i := range r.Items {
 		it := &r.Items[i]
 		switch it.Type {

@@ -24,6 +24,9 @@ type Race struct {
 	Total    int           // race distance, laps
 	PitLossS float64
 	Stops    []predict.Stop // the true stops
+	// TimingStops are the stops the timing records show (predict.StopsFrom),
+	// when Stops come from elsewhere (the simulator's truth).
+	TimingStops []predict.Stop
 }
 
 // FromItems builds a race from replayed items. The stops are read from the
@@ -42,13 +45,10 @@ func FromItems(name string, items []replay.Item, pitLossS float64) Race {
 }
 
 // PitLossOf is the pit loss of the circuit a file name or race name
-// mentions (monza, monaco, ...), else DefaultPitLossS.
+// mentions (f1.CircuitInName), else DefaultPitLossS.
 func PitLossOf(name string) float64 {
-	n := strings.ToLower(name)
-	for _, c := range f1.Circuits() {
-		if strings.Contains(n, c.Key) || strings.Contains(n, strings.ToLower(strings.Fields(c.GrandPrix)[0])) {
-			return c.PitLossS
-		}
+	if c, ok := f1.CircuitInName(name); ok {
+		return c.PitLossS
 	}
 	return DefaultPitLossS
 }

@@ -1,6 +1,7 @@
 package predictfit
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/pitwall-f1/pitwall/internal/realdata"
@@ -85,6 +86,10 @@ func TestPredictionsOnTheSimulator(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The truth's stops are the ones the timing feed shows.
+		if fmt.Sprint(r.Stops) != fmt.Sprint(r.TimingStops) {
+			t.Fatalf("%s: the truth's stops\n%v\ndiffer from the timing's\n%v", r.Name, r.Stops, r.TimingStops)
+		}
 		s := Evaluate(r, &predict.Default)
 		logScores(t, s)
 		m, b := s.Model, s.Baseline
@@ -100,7 +105,7 @@ func TestPredictionsOnTheSimulator(t *testing.T) {
 		}
 		_, preds, _ := Run(r, nil, false)
 		tyres := r.TyreAt()
-		cs := predict.ScoreBinary(preds, predict.ModelTyreCliff, 0, func(p *predict.Prediction) (bool, bool) {
+		cs := predict.ScoreBinary(preds, f1.ModelTyreCliff, 0, func(p *f1.Prediction) (bool, bool) {
 			pos := tyres[p.Driver][p.Lap]
 			life, ok := simTyreLife[pos.Tyre]
 			return pos.TyreAgeLaps-life >= 2, ok

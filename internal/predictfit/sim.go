@@ -2,21 +2,24 @@ package predictfit
 
 import (
 	"fmt"
+	"sort"
 
 	"github.com/pitwall-f1/pitwall/internal/replay"
 	"github.com/pitwall-f1/pitwall/internal/sim"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
+	"github.com/pitwall-f1/pitwall/pkg/f1/predict"
 )
 
 // SimRace runs the simulator and keeps what the predictor sees (positions
-// and race control). The stops are the simulator's own pit decisions, as
-// its positions report them.
+// and race control). The stops are the simulator's own pit decisions: its
+// pit-stop truths (what `producer race --truth` writes), in-lap and driver.
 func SimRace(cfg sim.Config) (Race, error) {
 	s, err := sim.New(cfg)
 	if err != nil {
 		return Race{}, fmt.Errorf("simulating %s: %w", cfg.Circuit.Key, err)
 	}
 	var items []replay.Item
+	var stops []predict.Stop
 	for {
 		ev, ok := s.Next()
 		if !ok {
@@ -27,6 +30,10 @@ func SimRace(cfg sim.Config) (Race, error) {
 			items = append(items, replay.Item{Type: f1.PositionRecord, Ts: ev.Ts, Pos: *ev.Position})
 		case sim.RaceControlEvent:
 			items = append(items, replay.Item{Type: f1.RaceControlRecord, Ts: ev.Ts, RC: *ev.RaceControl})
+		case sim.TruthEvent:
+			if ev.Truth.Kind == sim.TruthPitStop {
+				stops = append(stops, predict.Stop{Driver: ev.Truth.Driver, InLap: ev.Truth.Lap})
+			}
 		}
 	}
 	laps := cfg.Laps
@@ -35,6 +42,10 @@ func SimRace(cfg sim.Config) (Race, error) {
 	}
 	r := FromItems(fmt.Sprintf("simulated %s seed %d", cfg.Circuit.Name, cfg.Seed), items, cfg.Circuit.PitLossS)
 	r.Total = laps
+	sort.Slice(stops, func(i, j int) bool {
+		return stops[i].InLap < stops[j].InLap || stops[i].InLap == stops[j].InLap && stops[i].Driver < stops[j].Driver
+	})
+	r.TimingStops, r.Stops = r.Stops, stops
 	return r, nil
 }
 

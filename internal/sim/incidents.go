@@ -141,6 +141,9 @@ func (s *Sim) pitEvents(c *car, ts int64) bool {
 		stop := float64(ts-c.pit.stopTs) / 1000
 		s.emitRC(ts, f1.EventPit, c.drv.Code, c.completed, fmt.Sprintf("%s pit stop %d: %s to %s, %.1f s stationary",
 			c.drv.Code, c.pitStops, c.pit.from, c.tyre, stop))
+		// The simulator's own decision, for scoring the pit-window model:
+		// the in-lap is the lap the car completed in the box.
+		s.emitTruth(ts, Truth{Driver: c.drv.Code, Kind: TruthPitStop, StartTs: c.pit.entryTs, EndTs: ts, Lap: c.completed, Value: stop})
 	}
 	if c.pit.exited {
 		c.pit.exited = false

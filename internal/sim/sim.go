@@ -83,18 +83,23 @@ type Event struct {
 	Truth       *Truth
 }
 
-// Truth is an injected condition, written with --truth as a JSON line.
+// Truth is an injected condition, or one of the simulator's pit stops,
+// written with --truth as a JSON line.
 type Truth struct {
 	RaceID  string  `json:"race_id"`
 	Driver  string  `json:"driver"`
-	Kind    string  `json:"kind"`              // f1.AlertWheelSpin, f1.AlertGearAnomaly or f1.AlertBrakeTemp
+	Kind    string  `json:"kind"`              // f1.AlertWheelSpin, f1.AlertGearAnomaly, f1.AlertBrakeTemp or TruthPitStop
 	Anomaly string  `json:"anomaly,omitempty"` // for gear anomalies: f1.AnomalyGearMismatch, ...
-	StartTs int64   `json:"start_ts"`
-	EndTs   int64   `json:"end_ts"`
-	Lap     int     `json:"lap"`
+	StartTs int64   `json:"start_ts"`          // a pit stop: pit entry
+	EndTs   int64   `json:"end_ts"`            // a pit stop: the end of the stationary stop
+	Lap     int     `json:"lap"`               // a pit stop: the in-lap
 	Samples int     `json:"samples"`
-	Value   float64 `json:"value"` // peak slip %, the reported gear, peak rpm or peak °C
+	Value   float64 `json:"value"` // peak slip %, the reported gear, peak rpm or peak °C; a pit stop: seconds stationary
 }
+
+// TruthPitStop is the Kind of a pit stop the simulator decided: the truth
+// the pit-window predictions are scored against.
+const TruthPitStop = "pit_stop"
 
 // Status is a summary of the race so far, for progress lines.
 type Status struct {

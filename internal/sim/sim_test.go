@@ -155,7 +155,7 @@ func TestCleanRaceHasNoSpinOrGearAlerts(t *testing.T) {
 	for _, e := range evs {
 		switch e.Type {
 		case TruthEvent:
-			if e.Truth.Kind != f1.AlertBrakeTemp {
+			if e.Truth.Kind != f1.AlertBrakeTemp && e.Truth.Kind != TruthPitStop {
 				t.Fatalf("injection with injections off: %+v", e.Truth)
 			}
 		case AlertEvent:
@@ -210,7 +210,7 @@ func TestInjectedFaultsAreFound(t *testing.T) {
 	overlaps := func(tr Truth, start, end int64) bool { return start <= tr.EndTs && end >= tr.StartTs }
 	kinds := map[string]int{}
 	for _, tr := range truths {
-		if tr.Kind == f1.AlertBrakeTemp {
+		if tr.Kind == f1.AlertBrakeTemp || tr.Kind == TruthPitStop {
 			continue
 		}
 		kinds[tr.Kind+"/"+tr.Anomaly]++

@@ -143,6 +143,23 @@ func CircuitByName(name string) (Circuit, error) {
 	return Circuit{}, fmt.Errorf("unknown circuit %q: known circuits are %s", name, strings.Join(KnownCircuits(), ", "))
 }
 
+// CircuitInName finds the circuit that a file or race name mentions as a
+// word, by key or by the first word of its Grand Prix, case-insensitively:
+// "monza2024_race/laps.csv" and "data_Italian_Grand_Prix_2024" are Monza;
+// "data_Spanish_Grand_Prix_2023" is not Spa.
+func CircuitInName(name string) (Circuit, bool) {
+	words := strings.FieldsFunc(strings.ToLower(name), func(r rune) bool { return r < 'a' || r > 'z' })
+	for _, c := range circuits {
+		gp := strings.ToLower(strings.Fields(c.GrandPrix)[0])
+		for _, w := range words {
+			if w == c.Key || w == gp {
+				return c, true
+			}
+		}
+	}
+	return Circuit{}, false
+}
+
 // circuits holds the known tracks, sorted by key. Corner speeds of Monza and
 // Spa are the local speed minima of the real FastF1 laps in ../shared/data
 // (Monza 2024 VER lap 43, Spa 2022 VER lap 32); the others are approximate.

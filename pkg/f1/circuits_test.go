@@ -143,3 +143,20 @@ func TestMonzaProfileMatchesRealLap(t *testing.T) {
 		t.Logf("mean absolute difference to VER lap 43: %.1f km/h over %d samples", mae, n)
 	}
 }
+
+func TestCircuitInName(t *testing.T) {
+	for name, want := range map[string]string{
+		"../shared/data/monza2024_race/laps.csv":               "monza",
+		"data_Italian_Grand_Prix_2024":                         "monza",
+		"monaco2023_race_laps/data_Monaco_Grand_Prix_2023.csv": "monaco",
+		"spa2022_race/laps_VER_PER.csv":                        "spa",
+		"data_British_Grand_Prix_2023":                         "silverstone",
+		"data_Spanish_Grand_Prix_2023":                         "",
+		"laps.csv":                                             "",
+	} {
+		c, ok := CircuitInName(name)
+		if c.Key != want || ok != (want != "") {
+			t.Errorf("%s: %q %v, want %q", name, c.Key, ok, want)
+		}
+	}
+}

@@ -126,3 +126,27 @@ type RaceCommand struct {
 	Speed          float64  `json:"speed,omitempty" avro:"speed"`
 	SelectedDriver string   `json:"selected_driver,omitempty" avro:"selected_driver"`
 }
+
+// Prediction models on f1-predictions (pkg/f1/predict makes them).
+const (
+	// ModelPitWindow: the probability that the driver pits at the end of
+	// one of the next HorizonLaps laps (1, 3 or 5).
+	ModelPitWindow = "pit_window"
+	// ModelTyreCliff: the probability that the current set's fuel-corrected
+	// loss is accelerating past the compound's usual life (HorizonLaps 0).
+	ModelTyreCliff = "tyre_cliff"
+)
+
+// Prediction is one model output on f1-predictions, keyed by model. Lap is
+// the lap whose end it was made at; Reasons says in a few words which
+// inputs drove it.
+type Prediction struct {
+	Ts          int64   `json:"ts" avro:"ts"`
+	RaceID      string  `json:"race_id" avro:"race_id"`
+	Driver      string  `json:"driver" avro:"driver"`
+	Lap         int     `json:"lap" avro:"lap"`
+	Model       string  `json:"model" avro:"model"`
+	HorizonLaps int     `json:"horizon_laps" avro:"horizon_laps"`
+	Probability float64 `json:"probability" avro:"probability"`
+	Reasons     string  `json:"reasons" avro:"reasons"`
+}

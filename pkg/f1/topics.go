@@ -7,6 +7,7 @@ const (
 	TopicRaceControl  = "f1-race-control"
 	TopicAlerts       = "f1-alerts"
 	TopicRaceCommands = "f1-race-commands"
+	TopicPredictions  = "f1-predictions"
 )
 
 // TopicSpec describes one of Pitwall's topics: its default name, partition
@@ -14,7 +15,7 @@ const (
 type TopicSpec struct {
 	Name       string
 	Partitions int32
-	Key        string // "driver", "race_id" or "severity"
+	Key        string // "driver", "race_id", "severity" or "model"
 }
 
 // Topics lists the default topics with the partition counts of docs/DESIGN.md.
@@ -25,6 +26,7 @@ func Topics() []TopicSpec {
 		{TopicRaceControl, 1, "race_id"},
 		{TopicAlerts, 3, "severity"},
 		{TopicRaceCommands, 1, "race_id"},
+		{TopicPredictions, 3, "model"},
 	}
 }
 
@@ -40,6 +42,7 @@ const (
 	RaceControlRecord                   // RaceControl, on f1-race-control
 	AlertRecord                         // Alert, on f1-alerts
 	CommandRecord                       // RaceCommand, on f1-race-commands
+	PredictionRecord                    // Prediction, on f1-predictions
 )
 
 // RecordTypeOf is the record type of a default topic name, NoRecord for
@@ -56,6 +59,8 @@ func RecordTypeOf(topic string) RecordType {
 		return AlertRecord
 	case TopicRaceCommands:
 		return CommandRecord
+	case TopicPredictions:
+		return PredictionRecord
 	}
 	return NoRecord
 }
@@ -72,6 +77,8 @@ func (r RecordType) String() string {
 		return "alert"
 	case CommandRecord:
 		return "command"
+	case PredictionRecord:
+		return "prediction"
 	}
 	return "none"
 }

@@ -29,6 +29,7 @@ const (
 	inPosition
 	inRaceControl
 	inAlert
+	inPrediction
 )
 
 // impl is one kind's state. Each method gets only records of types in the
@@ -38,6 +39,7 @@ type impl interface {
 	position(p *f1.Position)
 	raceControl(rc *f1.RaceControl)
 	alert(a *f1.Alert)
+	prediction(p *f1.Prediction)
 	frames() data.Frames
 	flush() *data.Frame
 }
@@ -49,6 +51,7 @@ func (noInput) telemetry(*f1.Telemetry)     {}
 func (noInput) position(*f1.Position)       {}
 func (noInput) raceControl(*f1.RaceControl) {}
 func (noInput) alert(*f1.Alert)             {}
+func (noInput) prediction(*f1.Prediction)   {}
 
 // env is what every impl shares: the options, the driver filter, the rules
 // and the counters.
@@ -76,6 +79,11 @@ func New(kind QueryType, opts Options) (*Builder, error) {
 	rules, err := opts.rules()
 	if err != nil {
 		return nil, err
+	}
+	if kind == Predictions {
+		if err := checkPredictionOptions(&opts); err != nil {
+			return nil, err
+		}
 	}
 	b := &Builder{kind: kind, opts: opts.withDefaults(), uses: spec.inputs}
 	e := &env{opts: b.opts, rules: rules, filter: newDriverFilter(opts.Drivers), stats: &b.stats}
@@ -132,7 +140,17 @@ func (b *Builder) AddAlert(a *f1.Alert) {
 	b.impl.alert(a)
 }
 
-// Add feeds a record of any of the four topics, by pointer or by value. Any
+// AddPrediction feeds one f1-predictions record.
+func (b *Builder) AddPrediction(p *f1.Prediction) {
+	b.stats.Records++
+	if b.uses&inPrediction == 0 {
+		b.stats.Ignored++
+		return
+	}
+	b.impl.prediction(p)
+}
+
+// Add feeds a record of any of the five topics, by pointer or by value. Any
 // other type is an error (the record is not counted).
 func (b *Builder) Add(rec any) error {
 	switch r := rec.(type) {
@@ -152,8 +170,12 @@ func (b *Builder) Add(rec any) error {
 		b.AddAlert(r)
 	case f1.Alert:
 		b.AddAlert(&r)
+	case *f1.Prediction:
+		b.AddPrediction(r)
+	case f1.Prediction:
+		b.AddPrediction(&r)
 	default:
-		return fmt.Errorf("f1frame: cannot use a %T record for %s: want *f1.Telemetry, *f1.Position, *f1.RaceControl or *f1.Alert", rec, b.kind)
+		return fmt.Errorf("f1frame: cannot use a %T record for %s: want *f1.Telemetry, *f1.Position, *f1.RaceControl, *f1.Alert or *f1.Prediction", rec, b.kind)
 	}
 	return nil
 }

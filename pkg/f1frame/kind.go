@@ -29,6 +29,9 @@ const (
 	AverageSpeed QueryType = "averageSpeed"
 	// RaceControl: race events as logs, a table or annotations.
 	RaceControl QueryType = "raceControl"
+	// Predictions: pit-window and tyre-cliff probabilities per driver
+	// (f1-predictions), as series and as a latest-per-driver table.
+	Predictions QueryType = "predictions"
 )
 
 // ParseQueryType checks a queryType name.
@@ -53,7 +56,7 @@ func (k QueryType) Topics() []string {
 		topic string
 	}{
 		{inTelemetry, f1.TopicTelemetry}, {inPosition, f1.TopicPositions},
-		{inRaceControl, f1.TopicRaceControl}, {inAlert, f1.TopicAlerts},
+		{inRaceControl, f1.TopicRaceControl}, {inAlert, f1.TopicAlerts}, {inPrediction, f1.TopicPredictions},
 	} {
 		if s.inputs&in.bit != 0 {
 			out = append(out, in.topic)
@@ -87,11 +90,13 @@ const (
 	// ViewEvents: only the events table of wheelSpin (spins) or
 	// gearAnomalies.
 	ViewEvents View = "events"
-	// ViewSeries: only the time series of wheelSpin or averageSpeed.
+	// ViewSeries: only the time series of wheelSpin, averageSpeed or
+	// predictions.
 	ViewSeries View = "series"
 	// ViewDistribution: only the gear distribution of gearAnomalies.
 	ViewDistribution View = "distribution"
-	// ViewLatest: only the latest average per driver of averageSpeed.
+	// ViewLatest: only the latest average per driver of averageSpeed, or
+	// the latest predictions per driver.
 	ViewLatest View = "latest"
 	// ViewRace: only the one-row race frame of the leaderboard.
 	ViewRace View = "race"
@@ -146,6 +151,11 @@ var kindSpecs = map[QueryType]kindSpec{
 		views: []View{ViewLogs, ViewAnnotations},
 		build: newRaceControl,
 	},
+	Predictions: {
+		inputs: inPrediction, mainTopic: f1.TopicPredictions,
+		views: []View{ViewSeries, ViewLatest},
+		build: newPredictions,
+	},
 }
 
 func kindNames() []string {
@@ -195,6 +205,11 @@ type Options struct {
 	// leaderboard's positions gained; without it the first position seen
 	// counts as the start.
 	Grid map[string]int
+	// Model and HorizonLaps pick the series of a predictions query:
+	// f1.ModelPitWindow (the default) within 1, 3 (the default) or 5 laps,
+	// or f1.ModelTyreCliff (horizon 0).
+	Model       string
+	HorizonLaps int
 }
 
 // rules resolves Options into the Rules in use.
@@ -239,8 +254,8 @@ func (o Options) withDefaults() Options {
 
 // SetParams reads the query-type options a query carries as strings (the
 // plugin's params, which survive in a Live channel path): view,
-// spinThresholdPct, overspeedKph and circuit. Other keys are left alone; a
-// bad value is an error naming the key.
+// spinThresholdPct, overspeedKph, circuit, model and horizonLaps. Other
+// keys are left alone; a bad value is an error naming the key.
 func (o *Options) SetParams(params map[string]string) error {
 	num := func(key string, dst *float64) error {
 		s, ok := params[key]
@@ -265,6 +280,16 @@ func (o *Options) SetParams(params map[string]string) error {
 	}
 	if c, ok := params["circuit"]; ok {
 		o.Circuit = strings.ToLower(c)
+	}
+	if m, ok := params["model"]; ok {
+		o.Model = m
+	}
+	if h, ok := params["horizonLaps"]; ok && h != "" {
+		v, err := strconv.Atoi(h)
+		if err != nil {
+			return fmt.Errorf("f1frame: horizonLaps must be 1, 3 or 5, got %q", h)
+		}
+		o.HorizonLaps = v
 	}
 	return nil
 }

@@ -106,3 +106,16 @@ func RaceCommandAvro(b []byte, schemaID int, c *f1.RaceCommand) []byte {
 	b = avroDouble(b, c.Speed)
 	return avroString(b, c.SelectedDriver)
 }
+
+// PredictionAvro appends the Confluent header for schemaID and p as Avro.
+func PredictionAvro(b []byte, schemaID int, p *f1.Prediction) []byte {
+	b = codec.AppendWireHeader(b, schemaID)
+	b = avroLong(b, p.Ts)
+	b = avroString(b, p.RaceID)
+	b = avroString(b, p.Driver)
+	b = avroLong(b, int64(p.Lap))
+	b = avroString(b, p.Model)
+	b = avroLong(b, int64(p.HorizonLaps))
+	b = avroDouble(b, p.Probability)
+	return avroString(b, p.Reasons)
+}

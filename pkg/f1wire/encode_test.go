@@ -27,6 +27,9 @@ var alert = f1.Alert{Ts: 1725195780126, RaceID: "monza-1", Driver: "HAM", Severi
 var cmd = f1.RaceCommand{Ts: 1725195780127, RaceID: "r-9", Command: f1.CommandStart, Circuit: "spa", Laps: 5,
 	Drivers: []string{"VER", "HAM"}, Speed: 10, SelectedDriver: "VER"}
 
+var prediction = f1.Prediction{Ts: 1725195780128, RaceID: "monza-1", Driver: "LEC", Lap: 14, Model: f1.ModelPitWindow,
+	HorizonLaps: 3, Probability: 0.2483, Reasons: "MEDIUM age 14 of ~21, 1.0 s gap behind < 24 s pit loss"}
+
 func jsonRoundTrip[T any](t *testing.T, enc func([]byte, *T) []byte, v T) {
 	t.Helper()
 	b := enc([]byte("junk-prefix"), &v)[len("junk-prefix"):]
@@ -57,6 +60,7 @@ func TestJSONRoundTrip(t *testing.T) {
 	jsonRoundTrip(t, AlertJSON, alert)
 	jsonRoundTrip(t, RaceCommandJSON, cmd)
 	jsonRoundTrip(t, RaceCommandJSON, f1.RaceCommand{Ts: 1, RaceID: "r", Command: f1.CommandStop})
+	jsonRoundTrip(t, PredictionJSON, prediction)
 }
 
 func TestJSONOddValues(t *testing.T) {
@@ -108,6 +112,7 @@ func TestAvroRoundTrip(t *testing.T) {
 	avroRoundTrip(t, AlertSchema, AlertAvro, alert, true)
 	avroRoundTrip(t, RaceCommandSchema, RaceCommandAvro, cmd, false)
 	avroRoundTrip(t, RaceCommandSchema, RaceCommandAvro, f1.RaceCommand{Ts: 1, RaceID: "r", Command: f1.CommandStop, Drivers: []string{}}, true)
+	avroRoundTrip(t, PredictionSchema, PredictionAvro, prediction, true)
 }
 
 func BenchmarkTelemetryJSON(b *testing.B) {

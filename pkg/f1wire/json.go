@@ -185,3 +185,17 @@ func RaceCommandJSON(b []byte, c *f1.RaceCommand) []byte {
 	}
 	return append(b, '}')
 }
+
+// PredictionJSON appends p as JSON.
+func PredictionJSON(b []byte, p *f1.Prediction) []byte {
+	b = append(b, '{')
+	b = strconv.AppendInt(key(b, true, "ts"), p.Ts, 10)
+	b = strField(b, false, "race_id", p.RaceID)
+	b = strField(b, false, "driver", p.Driver)
+	b = intField(b, "lap", int64(p.Lap))
+	b = strField(b, false, "model", p.Model)
+	b = intField(b, "horizon_laps", int64(p.HorizonLaps))
+	b = floatField(b, "probability", p.Probability)
+	b = strField(b, false, "reasons", p.Reasons)
+	return append(b, '}')
+}

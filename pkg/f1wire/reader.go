@@ -20,6 +20,7 @@ var (
 		"best_lap_s", "pit_stops", "tyre", "tyre_age_laps", "status")
 	raceControlSlots = slotNames("ts", "race_id", "type", "driver", "lap", "total_laps", "message")
 	alertSlots       = slotNames("ts", "race_id", "driver", "severity", "kind", "value", "message")
+	predictionSlots  = slotNames("ts", "race_id", "driver", "lap", "model", "horizon_laps", "probability", "reasons")
 )
 
 func slotNames(names ...string) map[string]int {
@@ -60,14 +61,15 @@ func (s *slotIndex) slot(names *codec.Names, id int32) int {
 // for a value without ts, and (F1 topics are keyed by driver) without
 // driver.
 type Reader struct {
-	tel, pos, rc, al slotIndex
-	interns          map[string]string
+	tel, pos, rc, al, pr slotIndex
+	interns              map[string]string
 }
 
 // NewReader returns a reader.
 func NewReader() *Reader {
 	return &Reader{tel: slotIndex{want: telemetrySlots}, pos: slotIndex{want: positionSlots},
-		rc: slotIndex{want: raceControlSlots}, al: slotIndex{want: alertSlots}, interns: map[string]string{}}
+		rc: slotIndex{want: raceControlSlots}, al: slotIndex{want: alertSlots}, pr: slotIndex{want: predictionSlots},
+		interns: map[string]string{}}
 }
 
 func num(f codec.Field) float64 {
@@ -228,6 +230,36 @@ func (fr *Reader) Alert(rec *codec.Record, names *codec.Names, ts time.Time, a *
 		a.Ts = ts.UnixMilli()
 	}
 	return a.Kind != ""
+}
+
+// Prediction fills p from an f1-predictions record; false without a driver
+// or a model (the topic is keyed by model, so the key is no driver).
+func (fr *Reader) Prediction(rec *codec.Record, names *codec.Names, ts time.Time, p *f1.Prediction) bool {
+	*p = f1.Prediction{}
+	for _, f := range rec.Fields {
+		switch fr.pr.slot(names, f.ID) {
+		case 0:
+			p.Ts = int64(num(f))
+		case 1:
+			p.RaceID = fr.str(f)
+		case 2:
+			p.Driver = fr.str(f)
+		case 3:
+			p.Lap = int(num(f))
+		case 4:
+			p.Model = fr.str(f)
+		case 5:
+			p.HorizonLaps = int(num(f))
+		case 6:
+			p.Probability = num(f)
+		case 7:
+			p.Reasons = fr.str(f)
+		}
+	}
+	if p.Ts == 0 {
+		p.Ts = ts.UnixMilli()
+	}
+	return p.Driver != "" && p.Model != ""
 }
 
 // fillTsDriver falls back to the Kafka timestamp and key (F1 topics are

@@ -92,6 +92,21 @@ func TestF1ReaderFillsStructsFromJSONAndAvro(t *testing.T) {
 	if r := decodeRec(t, d, jsonValue(t, al)); !fr.Alert(r.rec, r.names, r.ts, &gotAl) || gotAl != al {
 		t.Errorf("alert: %+v", gotAl)
 	}
+	// A prediction, from JSON and from Avro; without a model it is refused.
+	fake.SeedSchema(codec.Subject(f1.TopicPredictions), 6, 6, sr.Schema{Schema: PredictionSchema, Type: sr.TypeAvro})
+	pr := f1.Prediction{Ts: 12, RaceID: "r", Driver: "LEC", Lap: 14, Model: f1.ModelPitWindow, HorizonLaps: 3, Probability: 0.25,
+		Reasons: "MEDIUM age 14 of ~21"}
+	for name, value := range map[string][]byte{"json": jsonValue(t, pr), "avro": avroWire(t, PredictionSchema, 6, pr)} {
+		var got f1.Prediction
+		r := decodeRec(t, codec.NewDecoder(codec.FormatAuto, f1.TopicPredictions, reg, codec.Limits{}), value)
+		if !fr.Prediction(r.rec, r.names, r.ts, &got) || got != pr {
+			t.Errorf("prediction %s: %+v", name, got)
+		}
+	}
+	var noModel f1.Prediction
+	if r := decodeRec(t, d, []byte(`{"driver":"VER","probability":0.5}`)); fr.Prediction(r.rec, r.names, r.ts, &noModel) || noModel.Ts != 42 {
+		t.Errorf("a prediction without a model: %+v", noModel)
+	}
 	// Missing ts and driver fall back to the Kafka timestamp and key.
 	var bare f1.Telemetry
 	if r := decodeRec(t, d, []byte(`{"speed_kph":100}`)); !fr.Telemetry(r.rec, r.names, r.ts, r.key, &bare) || bare.Ts != 42 || bare.Driver != "KEY" || bare.SpeedKph != 100 {

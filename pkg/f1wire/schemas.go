@@ -67,6 +67,16 @@ const (
 {"name":"drivers","type":{"type":"array","items":"string"},"default":[]},
 {"name":"speed","type":"double","default":0},
 {"name":"selected_driver","type":"string","default":""}]}`
+
+	PredictionSchema = `{"type":"record","name":"Prediction","namespace":"f1.pitwall","fields":[
+{"name":"ts","type":{"type":"long","logicalType":"timestamp-millis"}},
+{"name":"race_id","type":"string"},
+{"name":"driver","type":"string"},
+{"name":"lap","type":"int"},
+{"name":"model","type":"string"},
+{"name":"horizon_laps","type":"int"},
+{"name":"probability","type":"double"},
+{"name":"reasons","type":"string","default":""}]}`
 )
 
 // SchemaForTopic returns the Avro schema of one of Pitwall's default topics.
@@ -82,6 +92,8 @@ func SchemaForTopic(topic string) (string, bool) {
 		return AlertSchema, true
 	case f1.TopicRaceCommands:
 		return RaceCommandSchema, true
+	case f1.TopicPredictions:
+		return PredictionSchema, true
 	}
 	return "", false
 }

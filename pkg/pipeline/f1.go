@@ -12,8 +12,8 @@ import (
 	"github.com/pitwall-f1/pitwall/pkg/query"
 )
 
-// The six F1 query types (docs/DESIGN.md): wheelSpin, gearAnomalies,
-// alerts, leaderboard, averageSpeed and raceControl. Each is one pkg/f1frame
+// The seven F1 query types (docs/DESIGN.md): wheelSpin, gearAnomalies,
+// alerts, leaderboard, averageSpeed, raceControl and predictions. Each is one pkg/f1frame
 // Builder behind the core's Pipeline: the core reads the kind's topics
 // (merged by timestamp when there are several), decodes each record,
 // f1wire.Reader fills the pkg/f1 struct of its topic, and the Builder
@@ -41,6 +41,7 @@ type f1Pipeline struct {
 	pos f1.Position
 	rc  f1.RaceControl
 	al  f1.Alert
+	pr  f1.Prediction
 }
 
 func newF1Pipeline(kind f1frame.QueryType, q *query.Query, env *Env) (Pipeline, error) {
@@ -102,6 +103,12 @@ func (p *f1Pipeline) Add(r *Rec) {
 			return
 		}
 		p.skip(r, "an alert without a kind (field kind)")
+	case f1.PredictionRecord:
+		if p.rd.Prediction(r.Record, r.Names, r.Kafka.Timestamp, &p.pr) {
+			p.b.AddPrediction(&p.pr)
+			return
+		}
+		p.skip(r, "a prediction without a driver or a model (fields driver, model)")
 	default:
 		p.skip(r, "a record of a topic this query type does not read")
 	}

@@ -26,6 +26,9 @@ var f1GoldenCases = []struct {
 	{"f1_averagespeed", map[string]any{"queryType": "averageSpeed"}, 20},
 	{"f1_racecontrol", map[string]any{"queryType": "raceControl"}, 0},
 	{"f1_racecontrol_annotations", map[string]any{"queryType": "raceControl", "view": "annotations"}, 0},
+	{"f1_predictions", map[string]any{"queryType": "predictions"}, 0},
+	{"f1_predictions_series_cliff", map[string]any{"queryType": "predictions", "view": "series", "model": "tyre_cliff"}, 0},
+	{"f1_predictions_latest_lec", map[string]any{"queryType": "predictions", "view": "latest", "drivers": []string{"LEC"}}, 0},
 }
 
 // TestF1GoldenFrames: each F1 query type through QueryData over a simulated

@@ -12,10 +12,11 @@ import (
 
 	"github.com/pitwall-f1/pitwall/internal/sim"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
+	"github.com/pitwall-f1/pitwall/pkg/f1/predict"
 	"github.com/pitwall-f1/pitwall/pkg/f1wire"
 )
 
-// f1TopicSpecs are the four data topics with docs/DESIGN.md's partition counts.
+// f1TopicSpecs are the five data topics with docs/DESIGN.md's partition counts.
 func f1TopicSpecs() map[string]int32 {
 	out := map[string]int32{}
 	for _, s := range f1.Topics() {
@@ -26,8 +27,8 @@ func f1TopicSpecs() map[string]int32 {
 	return out
 }
 
-// f1SchemaIDs are the registry ids of the four value schemas (0: JSON).
-type f1SchemaIDs struct{ tel, pos, rc, al int }
+// f1SchemaIDs are the registry ids of the five value schemas (0: JSON).
+type f1SchemaIDs struct{ tel, pos, rc, al, pr int }
 
 // simRace is one simulated race as records per topic.
 type simRace struct {
@@ -47,7 +48,8 @@ func goldenRaceConfig() sim.Config {
 
 // runSim runs the simulator and encodes its records as producer serve
 // would (JSON, or Avro when ids are set), keyed and partitioned as
-// docs/DESIGN.md says: by driver, race id or severity.
+// docs/DESIGN.md says: by driver, race id, severity or model; with the
+// predictions pkg/f1/predict makes of its timing, as the producer does.
 func runSim(t testing.TB, cfg sim.Config, ids f1SchemaIDs) simRace {
 	t.Helper()
 	s, err := sim.New(cfg)
@@ -63,6 +65,12 @@ func runSim(t testing.TB, cfg sim.Config, ids f1SchemaIDs) simRace {
 		}
 		out.endMs = max(out.endMs, ts)
 	}
+	laps := cfg.Laps
+	if laps == 0 {
+		laps = cfg.Circuit.Laps
+	}
+	pred := predict.New(predict.Config{PitLossS: cfg.Circuit.PitLossS, TotalLaps: laps})
+	var preds []f1.Prediction
 	for {
 		ev, ok := s.Next()
 		if !ok {
@@ -81,12 +89,22 @@ func runSim(t testing.TB, cfg sim.Config, ids f1SchemaIDs) simRace {
 				v = f1wire.PositionAvro(nil, ids.pos, ev.Position)
 			}
 			add(f1.TopicPositions, ev.Position.Driver, ev.Position.Ts, v)
+			preds = pred.Observe(ev.Position, preds)
+			for i := range preds {
+				p := &preds[i]
+				v := f1wire.PredictionJSON(nil, p)
+				if ids.pr > 0 {
+					v = f1wire.PredictionAvro(nil, ids.pr, p)
+				}
+				add(f1.TopicPredictions, p.Model, p.Ts, v)
+			}
 		case sim.RaceControlEvent:
 			v := f1wire.RaceControlJSON(nil, ev.RaceControl)
 			if ids.rc > 0 {
 				v = f1wire.RaceControlAvro(nil, ids.rc, ev.RaceControl)
 			}
 			add(f1.TopicRaceControl, ev.RaceControl.RaceID, ev.RaceControl.Ts, v)
+			pred.RaceControl(ev.RaceControl)
 		case sim.AlertEvent:
 			v := f1wire.AlertJSON(nil, ev.Alert)
 			if ids.al > 0 {

@@ -144,8 +144,9 @@ func TestF1StreamQueryPointsAtItsChannel(t *testing.T) {
 func TestF1AvroGivesTheSameFrames(t *testing.T) {
 	fake := srfake.New()
 	defer fake.Close()
-	ids := f1SchemaIDs{tel: 11, pos: 12, rc: 13, al: 14}
-	for topic, id := range map[string]int{f1.TopicTelemetry: ids.tel, f1.TopicPositions: ids.pos, f1.TopicRaceControl: ids.rc, f1.TopicAlerts: ids.al} {
+	ids := f1SchemaIDs{tel: 11, pos: 12, rc: 13, al: 14, pr: 15}
+	for topic, id := range map[string]int{f1.TopicTelemetry: ids.tel, f1.TopicPositions: ids.pos, f1.TopicRaceControl: ids.rc,
+		f1.TopicAlerts: ids.al, f1.TopicPredictions: ids.pr} {
 		schema, _ := f1wire.SchemaForTopic(topic)
 		seedSchema(fake, codec.Subject(topic), id, schema)
 	}

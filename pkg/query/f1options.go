@@ -11,13 +11,15 @@ import (
 	"github.com/pitwall-f1/pitwall/pkg/f1frame"
 )
 
-// The F1 query types take three options beyond docs/DESIGN.md's common fields,
-// as top-level query fields (what the query editor sends):
+// The F1 query types take these options beyond docs/DESIGN.md's common
+// fields, as top-level query fields (what the query editor sends):
 //
 //	view              which frames: "" (the type's default), annotations, logs,
 //	                  events, series, distribution, latest, race
 //	spinThresholdPct  wheel-spin slip threshold in % (default 8)
 //	overspeedKph      overspeed alert threshold in km/h (default 300)
+//	model             predictions only: pit_window (default) or tyre_cliff
+//	horizonLaps       predictions only: the pit window's 1, 3 (default) or 5 laps
 //
 // They are kept in Query.Params under short keys, so that a live stream's
 // channel path holds them compactly and a restarted stream rebuilds them
@@ -31,10 +33,13 @@ const (
 	ParamSpin      = "spin"
 	ParamOverspeed = "ovs"
 	ParamCircuit   = "circuit"
+	ParamModel     = "mdl"
+	ParamHorizon   = "hz"
 )
 
 // f1ParamNames maps the long option names to their Params keys.
-var f1ParamNames = map[string]string{"view": ParamView, "spinThresholdPct": ParamSpin, "overspeedKph": ParamOverspeed}
+var f1ParamNames = map[string]string{"view": ParamView, "spinThresholdPct": ParamSpin, "overspeedKph": ParamOverspeed,
+	"model": ParamModel, "horizonLaps": ParamHorizon}
 
 // f1Views are the view names a query may ask for.
 var f1Views = []f1frame.View{f1frame.ViewAnnotations, f1frame.ViewLogs, f1frame.ViewEvents, f1frame.ViewSeries,
@@ -74,10 +79,14 @@ func setF1Params(q *Query, j *queryJSON) error {
 	if err := set(ParamView, "view", strings.TrimSpace(j.View)); err != nil {
 		return err
 	}
+	if err := set(ParamModel, "model", strings.TrimSpace(j.Model)); err != nil {
+		return err
+	}
 	for _, o := range []struct {
 		key, name string
 		raw       json.RawMessage
-	}{{ParamSpin, "spinThresholdPct", j.SpinThresholdPct}, {ParamOverspeed, "overspeedKph", j.OverspeedKph}} {
+	}{{ParamSpin, "spinThresholdPct", j.SpinThresholdPct}, {ParamOverspeed, "overspeedKph", j.OverspeedKph},
+		{ParamHorizon, "horizonLaps", j.HorizonLaps}} {
 		v, err := numberText(o.raw)
 		if err != nil {
 			return fmt.Errorf("%s %s is not a number", o.name, o.raw)
@@ -93,6 +102,7 @@ func setF1Params(q *Query, j *queryJSON) error {
 	if err := canonicalNumber(q, ParamOverspeed, "overspeedKph", def.OverspeedKph, 1000, true); err != nil {
 		return err
 	}
+	canonicalPrediction(q, kind)
 	if v, ok := q.Params[ParamView]; ok {
 		switch {
 		case v == "":
@@ -117,6 +127,26 @@ func setF1Params(q *Query, j *queryJSON) error {
 		return fmt.Errorf("%s", strings.TrimPrefix(err.Error(), "f1frame: "))
 	}
 	return nil
+}
+
+// canonicalPrediction writes the predictions options in one form (one live
+// query, one channel): the default model (pit_window) and horizon (3 laps;
+// none for the tyre cliff) are left out. Other query types drop them.
+func canonicalPrediction(q *Query, kind f1frame.QueryType) {
+	if kind != f1frame.Predictions {
+		delete(q.Params, ParamModel)
+		delete(q.Params, ParamHorizon)
+		return
+	}
+	m := q.Params[ParamModel]
+	if m == f1.ModelPitWindow || m == "" {
+		delete(q.Params, ParamModel)
+	}
+	if h, ok := q.Params[ParamHorizon]; ok {
+		if n, err := strconv.Atoi(h); err == nil && (n == 0 || n == 3 && (m == "" || m == f1.ModelPitWindow)) {
+			delete(q.Params, ParamHorizon)
+		}
+	}
 }
 
 // numberText is a JSON number, or a string (a template variable's value),
@@ -206,6 +236,12 @@ func F1Options(q *Query) (f1frame.Options, error) {
 	}
 	if v, ok := q.Params[ParamCircuit]; ok {
 		long["circuit"] = v
+	}
+	if v, ok := q.Params[ParamModel]; ok {
+		long["model"] = v
+	}
+	if v, ok := q.Params[ParamHorizon]; ok {
+		long["horizonLaps"] = v
 	}
 	if err := opts.SetParams(long); err != nil {
 		return opts, err

@@ -76,10 +76,12 @@ type queryJSON struct {
 	TimeField string            `json:"timeField"`
 	Limit     json.Number       `json:"limit"`
 	Params    map[string]string `json:"params"`
-	// Options of the F1 types, kept in Params (see f1query.go).
+	// Options of the F1 types, kept in Params (see f1options.go).
 	View             string          `json:"view"`
 	SpinThresholdPct json.RawMessage `json:"spinThresholdPct"`
 	OverspeedKph     json.RawMessage `json:"overspeedKph"`
+	Model            string          `json:"model"`
+	HorizonLaps      json.RawMessage `json:"horizonLaps"`
 }
 
 // stringList accepts a JSON list of strings or one comma-separated string

@@ -10,7 +10,7 @@ import (
 
 // Type is one query type (docs/DESIGN.md's queryType): its name, its short
 // code in channel paths, the topic a query reads when it names none, and,
-// for the six F1 types, the pkg/f1frame query type that makes its frames.
+// for the seven F1 types, the pkg/f1frame query type that makes its frames.
 // pkg/pipeline makes a type's Pipeline: raw and telemetry fill a
 // pkg/table, an F1 type feeds its kind's Builder.
 type Type struct {
@@ -29,7 +29,7 @@ const (
 	Telemetry = "telemetry"
 )
 
-// Types are the eight query types, in the order of docs/DESIGN.md (and of
+// Types are the nine query types, in the order of docs/DESIGN.md (and of
 // the query editor). This list is the only place a query type is named.
 var Types = []Type{
 	{Name: Raw, Code: "raw"},
@@ -40,6 +40,7 @@ var Types = []Type{
 	f1Type(f1frame.Leaderboard, "lb"),
 	f1Type(f1frame.AverageSpeed, "as"),
 	f1Type(f1frame.RaceControl, "rc"),
+	f1Type(f1frame.Predictions, "pr"),
 }
 
 func f1Type(kind f1frame.QueryType, code string) Type {

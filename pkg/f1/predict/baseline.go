@@ -24,7 +24,7 @@ type Baseline struct {
 // Observe emits the baseline's pit-window predictions at the end of each
 // newly completed lap (not on a lap that ends in the pit lane, nor once the
 // race distance is run), as Predictor.Observe does.
-func (b *Baseline) Observe(pos *f1.Position, out []Prediction) []Prediction {
+func (b *Baseline) Observe(pos *f1.Position, out []f1.Prediction) []f1.Prediction {
 	out = out[:0]
 	if b.last == nil {
 		b.last = map[string]int{}
@@ -42,7 +42,7 @@ func (b *Baseline) Observe(pos *f1.Position, out []Prediction) []Prediction {
 		if pos.TyreAgeLaps+h >= life {
 			p = 1
 		}
-		out = append(out, Prediction{Ts: pos.Ts, Driver: pos.Driver, Lap: pos.Lap, Model: ModelPitWindow,
+		out = append(out, f1.Prediction{Ts: pos.Ts, RaceID: pos.RaceID, Driver: pos.Driver, Lap: pos.Lap, Model: f1.ModelPitWindow,
 			HorizonLaps: h, Probability: p, Reasons: fmt.Sprintf("%s age %d, fixed life %d", pos.Tyre, pos.TyreAgeLaps, life)})
 	}
 	return out

@@ -20,7 +20,7 @@ func BenchmarkPredictorRace(b *testing.B) {
 	}
 	r := newRace(53, drivers, stops, 0.06)
 	b.ReportAllocs()
-	var buf []Prediction
+	var buf []f1.Prediction
 	for b.Loop() {
 		p := New(Config{PitLossS: 24, TotalLaps: 53})
 		for i := range r.pos {

@@ -8,7 +8,7 @@ import (
 
 // predict builds the features of driver d at the end of pos.Lap and
 // appends its predictions.
-func (p *Predictor) predict(d *driver, pos *f1.Position, out []Prediction) []Prediction {
+func (p *Predictor) predict(d *driver, pos *f1.Position, out []f1.Prediction) []f1.Prediction {
 	total := p.total
 	if total <= 0 {
 		total = pos.Lap + 1
@@ -44,7 +44,7 @@ func (p *Predictor) predict(d *driver, pos *f1.Position, out []Prediction) []Pre
 		// likely to hold a stop, so the probabilities are kept in order.
 		pr := math.Max(prev, f.within(&p.model, h))
 		prev = pr
-		out = append(out, Prediction{Ts: pos.Ts, Driver: pos.Driver, Lap: pos.Lap, Model: ModelPitWindow,
+		out = append(out, f1.Prediction{Ts: pos.Ts, RaceID: pos.RaceID, Driver: pos.Driver, Lap: pos.Lap, Model: f1.ModelPitWindow,
 			HorizonLaps: h, Probability: round4(pr), Reasons: why})
 	}
 	if p.cfg.KeepSamples && len(p.samples) < maxSamples {
@@ -55,7 +55,7 @@ func (p *Predictor) predict(d *driver, pos *f1.Position, out []Prediction) []Pre
 		p.samples = append(p.samples, s)
 	}
 	c := cliff(clean, d.age, f.life)
-	out = append(out, Prediction{Ts: pos.Ts, Driver: pos.Driver, Lap: pos.Lap, Model: ModelTyreCliff,
+	out = append(out, f1.Prediction{Ts: pos.Ts, RaceID: pos.RaceID, Driver: pos.Driver, Lap: pos.Lap, Model: f1.ModelTyreCliff,
 		Probability: round4(c.p), Reasons: c.reasons(d.tyre, d.age, f.life)})
 	return out
 }

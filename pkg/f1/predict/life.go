@@ -111,4 +111,3 @@ func (f *field) hazard(a int) float64 {
 // dry reports whether c is a dry-weather compound (the two-compound rule
 // counts only those).
 func dry(c string) bool { return c == f1.TyreSoft || c == f1.TyreMedium || c == f1.TyreHard }
-

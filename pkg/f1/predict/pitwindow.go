@@ -17,7 +17,7 @@ type pitFeatures struct {
 	deg       float64 // fuel-corrected trend of the last degLaps clean laps, s/lap
 	degLaps   int     // clean laps the trend was measured on
 	loss      float64 // last two clean laps vs the stint's best, s
-	gapBehind float64 // s to the car behind at the line (+Inf: none)
+	gapBehind float64 // s to the car behind at the line (+Inf: none, NaN: not known)
 	pitLoss   float64 // what a stop costs now (s): the circuit's pit loss, less under SC/VSC
 	flag      string  // f1.FlagSC, f1.FlagVSC or "" (green)
 	lapsLeft  int     // laps still to run after this one
@@ -183,6 +183,7 @@ func (f *pitFeatures) reasons() string {
 		r = append(r, fmt.Sprintf("%.1f s off the stint's best", f.loss))
 	}
 	switch {
+	case math.IsNaN(f.gapBehind):
 	case math.IsInf(f.gapBehind, 1):
 		r = append(r, "no car behind")
 	case f.gapBehind > f.pitLoss:

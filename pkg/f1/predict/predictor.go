@@ -124,7 +124,7 @@ func (p *Predictor) RaceControl(rc *f1.RaceControl) {
 // when it is the first record of a newly completed lap of a running car
 // that is not on its in-lap, the pit window for each horizon and the tyre
 // cliff; otherwise none. out is reused for the result.
-func (p *Predictor) Observe(pos *f1.Position, out []Prediction) []Prediction {
+func (p *Predictor) Observe(pos *f1.Position, out []f1.Prediction) []f1.Prediction {
 	out = out[:0]
 	p.stats.Positions++
 	if !valid(pos) {
@@ -254,12 +254,13 @@ func (p *Predictor) addGap(pos *f1.Position) {
 }
 
 // gapBehind is the time to the next car behind at the line on the
-// previous lap (all cars have completed it by now), +Inf if none.
+// previous lap (all cars have completed it by now), +Inf if none, NaN if
+// this car's previous lap is not known.
 func (p *Predictor) gapBehind(code string, lap int) float64 {
 	g := p.gaps[lap-1]
 	mine, ok := g[code]
 	if !ok {
-		return 0 // unknown: assume a car right behind
+		return math.NaN() // unknown (the first lap): not a free stop
 	}
 	best := math.Inf(1)
 	for o, v := range g {

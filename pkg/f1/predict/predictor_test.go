@@ -46,8 +46,8 @@ func newRace(total int, drivers []string, stopAt map[string]int, wear float64) r
 func TestPredictorOnASyntheticRace(t *testing.T) {
 	r := newRace(30, []string{"VER", "NOR", "LEC"}, map[string]int{"VER": 12, "NOR": 14}, 0.08)
 	p := New(Config{PitLossS: 22, TotalLaps: 30})
-	var all []Prediction
-	var buf []Prediction
+	var all []f1.Prediction
+	var buf []f1.Prediction
 	for i := range r.pos {
 		buf = p.Observe(&r.pos[i], buf)
 		all = append(all, buf...)
@@ -56,7 +56,7 @@ func TestPredictorOnASyntheticRace(t *testing.T) {
 		d   string
 		lap int
 	}
-	by := map[key][]Prediction{}
+	by := map[key][]f1.Prediction{}
 	for _, pr := range all {
 		by[key{pr.Driver, pr.Lap}] = append(by[key{pr.Driver, pr.Lap}], pr)
 	}
@@ -76,7 +76,7 @@ func TestPredictorOnASyntheticRace(t *testing.T) {
 	}
 	for k, ps := range by {
 		p1, p3, p5 := ps[0].Probability, ps[1].Probability, ps[2].Probability
-		if !(0 <= p1 && p1 <= p3 && p3 <= p5 && p5 <= 1) || ps[3].Model != ModelTyreCliff {
+		if !(0 <= p1 && p1 <= p3 && p3 <= p5 && p5 <= 1) || ps[3].Model != f1.ModelTyreCliff {
 			t.Errorf("%v: probabilities %v %v %v out of order", k, p1, p3, p5)
 		}
 		if !strings.HasPrefix(ps[0].Reasons, "MEDIUM age") && !strings.HasPrefix(ps[0].Reasons, "HARD age") {
@@ -155,9 +155,9 @@ func TestPredictorStateIsBounded(t *testing.T) {
 
 func TestSafetyCarMakesAStopCheap(t *testing.T) {
 	r := newRace(40, []string{"VER", "NOR"}, nil, 0.05)
-	run := func(sc bool) Prediction {
+	run := func(sc bool) f1.Prediction {
 		p := New(Config{PitLossS: 22, TotalLaps: 40})
-		var last Prediction
+		var last f1.Prediction
 		for i := range r.pos {
 			if sc && r.pos[i].Lap == 15 && r.pos[i].Driver == "VER" {
 				p.RaceControl(&f1.RaceControl{Type: f1.EventSafetyCar, Message: "SAFETY CAR DEPLOYED"})

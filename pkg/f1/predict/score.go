@@ -97,13 +97,13 @@ func ratio(a, b int) float64 {
 // ScorePitWindow scores pit-window predictions against stops. Predictions
 // made on an in-lap are left out (the stop is already under way; a replay
 // of a file without pit flags cannot know that).
-func ScorePitWindow(preds []Prediction, stops []Stop) Score {
+func ScorePitWindow(preds []f1.Prediction, stops []Stop) Score {
 	in := newStopSet(stops)
 	sc := Score{Brier: map[int]float64{}, N: map[int]int{}, BaseRate: map[int]float64{}, Stops: len(stops)}
 	flagged := map[Stop]bool{}
 	var pos3, neg3 []float64
 	for _, p := range preds {
-		if p.Model != ModelPitWindow || in[Stop{p.Driver, p.Lap}] {
+		if p.Model != f1.ModelPitWindow || in[Stop{p.Driver, p.Lap}] {
 			continue
 		}
 		y := 0.0
@@ -162,11 +162,11 @@ func auc(pos, neg []float64) float64 {
 // in-lap): the share of stops a model catches when it may raise n alarms,
 // for comparing two models at the same number of alarms whatever their
 // calibration. Predictions made on an in-lap are left out.
-func FlaggedWithin(preds []Prediction, stops []Stop, n int) int {
+func FlaggedWithin(preds []f1.Prediction, stops []Stop, n int) int {
 	in := newStopSet(stops)
-	var p3 []Prediction
+	var p3 []f1.Prediction
 	for _, p := range preds {
-		if p.Model == ModelPitWindow && p.HorizonLaps == 3 && !in[Stop{p.Driver, p.Lap}] {
+		if p.Model == f1.ModelPitWindow && p.HorizonLaps == 3 && !in[Stop{p.Driver, p.Lap}] {
 			p3 = append(p3, p)
 		}
 	}
@@ -213,7 +213,7 @@ type BinaryScore struct {
 // ScoreBinary scores the predictions of one model and horizon against
 // outcome, which says what happened for each; predictions for which ok is
 // false are left out.
-func ScoreBinary(preds []Prediction, model string, horizon int, outcome func(p *Prediction) (y, ok bool)) BinaryScore {
+func ScoreBinary(preds []f1.Prediction, model string, horizon int, outcome func(p *f1.Prediction) (y, ok bool)) BinaryScore {
 	var s BinaryScore
 	var pos, neg []float64
 	for i := range preds {

@@ -32,18 +32,18 @@ func TestStopsFrom(t *testing.T) {
 
 func TestScorePitWindow(t *testing.T) {
 	stops := []Stop{{"VER", 10}, {"HAM", 20}}
-	preds := []Prediction{
+	preds := []f1.Prediction{
 		// VER, lap 7: within 3 → stop at 10 is in (8..10): y = 1.
-		{Driver: "VER", Lap: 7, Model: ModelPitWindow, HorizonLaps: 3, Probability: 0.6},
+		{Driver: "VER", Lap: 7, Model: f1.ModelPitWindow, HorizonLaps: 3, Probability: 0.6},
 		// VER, lap 6: the stop is 4 laps away: y = 0, an alarm that is wrong.
-		{Driver: "VER", Lap: 6, Model: ModelPitWindow, HorizonLaps: 3, Probability: 0.5},
+		{Driver: "VER", Lap: 6, Model: f1.ModelPitWindow, HorizonLaps: 3, Probability: 0.5},
 		// VER on his in-lap: left out.
-		{Driver: "VER", Lap: 10, Model: ModelPitWindow, HorizonLaps: 3, Probability: 0.9},
+		{Driver: "VER", Lap: 10, Model: f1.ModelPitWindow, HorizonLaps: 3, Probability: 0.9},
 		// HAM, lap 19: y = 1 but 0.2 < FlagAt: not flagged.
-		{Driver: "HAM", Lap: 19, Model: ModelPitWindow, HorizonLaps: 3, Probability: 0.2},
+		{Driver: "HAM", Lap: 19, Model: f1.ModelPitWindow, HorizonLaps: 3, Probability: 0.2},
 		// Other horizon and model.
-		{Driver: "HAM", Lap: 19, Model: ModelPitWindow, HorizonLaps: 1, Probability: 0.5},
-		{Driver: "HAM", Lap: 19, Model: ModelTyreCliff, Probability: 1},
+		{Driver: "HAM", Lap: 19, Model: f1.ModelPitWindow, HorizonLaps: 1, Probability: 0.5},
+		{Driver: "HAM", Lap: 19, Model: f1.ModelTyreCliff, Probability: 1},
 	}
 	s := ScorePitWindow(preds, stops)
 	wantBrier3 := (0.4*0.4 + 0.5*0.5 + 0.8*0.8) / 3
@@ -79,13 +79,13 @@ func TestAUC(t *testing.T) {
 }
 
 func TestScoreBinary(t *testing.T) {
-	preds := []Prediction{
-		{Driver: "A", Lap: 1, Model: ModelTyreCliff, Probability: 0.9},
-		{Driver: "A", Lap: 2, Model: ModelTyreCliff, Probability: 0.1},
-		{Driver: "B", Lap: 1, Model: ModelTyreCliff, Probability: 0.5},
-		{Driver: "B", Lap: 1, Model: ModelPitWindow, HorizonLaps: 1, Probability: 1},
+	preds := []f1.Prediction{
+		{Driver: "A", Lap: 1, Model: f1.ModelTyreCliff, Probability: 0.9},
+		{Driver: "A", Lap: 2, Model: f1.ModelTyreCliff, Probability: 0.1},
+		{Driver: "B", Lap: 1, Model: f1.ModelTyreCliff, Probability: 0.5},
+		{Driver: "B", Lap: 1, Model: f1.ModelPitWindow, HorizonLaps: 1, Probability: 1},
 	}
-	s := ScoreBinary(preds, ModelTyreCliff, 0, func(p *Prediction) (bool, bool) { return p.Lap == 1 && p.Driver == "A", p.Driver == "A" })
+	s := ScoreBinary(preds, f1.ModelTyreCliff, 0, func(p *f1.Prediction) (bool, bool) { return p.Lap == 1 && p.Driver == "A", p.Driver == "A" })
 	if s.N != 2 || s.Positives != 1 || math.Abs(s.Brier-0.01) > 1e-12 || s.AUC != 1 {
 		t.Errorf("%+v", s)
 	}
