@@ -41,9 +41,10 @@ func EnsureClasspath(root string, out io.Writer) error {
 	_ = os.RemoveAll(filepath.Join(root, ClasspathDir))
 	cmd := exec.Command("mvn", "-q", "-B", "-Dstyle.color=never", "dependency:copy-dependencies")
 	cmd.Dir = filepath.Join(root, PomDir)
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("mvn dependency:copy-dependencies in %s: %w", PomDir, err)
+	// Maven 3.8 prints colour resets even with -q -B: its output is shown
+	// only when it fails.
+	if log, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("mvn dependency:copy-dependencies in %s: %w\n%s", PomDir, err, log)
 	}
 	return os.WriteFile(marker, []byte(want+"\n"), 0o644) // #nosec G703 -- the harness's marker in the repository
 }
