@@ -101,6 +101,15 @@ describe('streamOptionsProvider', () => {
     expect(opts.maxDelta).toBe(600_000);
   });
 
+  it('replaces the latest-predictions table, appends the prediction series', () => {
+    const req = request([
+      { refId: 'P', queryType: 'predictions', view: 'latest', stream: true },
+      { refId: 'S', queryType: 'predictions', stream: true },
+    ]);
+    expect(pitwallStreamOptionsProvider(req, frame('P')).action).toBe(StreamingFrameAction.Replace);
+    expect(pitwallStreamOptionsProvider(req, frame('S')).action).toBe(StreamingFrameAction.Append);
+  });
+
   it('replaces any frame that says it is a snapshot', () => {
     const req = request([{ refId: 'X', queryType: 'raw', stream: true }]);
     const f = { ...frame('X'), meta: { custom: { snapshot: true } } };

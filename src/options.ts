@@ -11,6 +11,7 @@ import {
   OffsetMode,
   PayloadFormat,
   PitwallQuery,
+  PredictionModel,
   QueryType,
   QueryTypeEditorFields,
   QueryTypeInfo,
@@ -30,6 +31,7 @@ export const DEFAULT_TOPICS: Record<QueryType, string> = {
   leaderboard: 'f1-positions',
   averageSpeed: 'f1-telemetry',
   raceControl: 'f1-race-control',
+  predictions: 'f1-predictions',
 };
 
 export const DEFAULT_QUERY: Partial<PitwallQuery> = {
@@ -79,6 +81,11 @@ export const QUERY_TYPES: QueryTypeInfo[] = [
     value: 'raceControl',
     label: 'Race control',
     description: 'Race events: lights out, laps, flags, SC, pits, finish',
+  },
+  {
+    value: 'predictions',
+    label: 'Predictions',
+    description: 'Pit-window (within 1, 3, 5 laps) and tyre-cliff probabilities per driver, with their reasons',
   },
 ];
 
@@ -145,7 +152,31 @@ export const VIEW_OPTIONS: Partial<Record<QueryType, Array<SelectableValue<Query
     { value: '', label: 'Order', description: 'A row per driver, with the race on each row' },
     { value: 'race', label: 'Race only', description: 'One row: lap, total laps, elapsed time, flag' },
   ],
+  predictions: [
+    { value: '', label: 'All', description: 'Probability series and the latest table' },
+    { value: 'series', label: 'Series', description: 'The chosen model and horizon per driver over time' },
+    {
+      value: 'latest',
+      label: 'Latest',
+      description: 'Per driver: pit window within 1, 3, 5 laps, tyre cliff, reasons',
+    },
+  ],
 };
+
+/** The prediction models (predictions queries). */
+export const MODEL_OPTIONS: Array<SelectableValue<PredictionModel>> = [
+  { value: 'pit_window', label: 'Pit window', description: 'The chance of a stop within the next laps' },
+  { value: 'tyre_cliff', label: 'Tyre cliff', description: "The chance the set's loss is accelerating past its life" },
+];
+
+/** The pit window's horizons in laps. */
+export const HORIZON_OPTIONS: Array<SelectableValue<number>> = [
+  { value: 1, label: '1 lap' },
+  { value: 3, label: '3 laps' },
+  { value: 5, label: '5 laps' },
+];
+
+export const DEFAULT_HORIZON_LAPS = 3;
 
 export function editorFieldsFor(t: QueryType): QueryTypeEditorFields {
   return {
@@ -159,6 +190,7 @@ export function editorFieldsFor(t: QueryType): QueryTypeEditorFields {
     spinThreshold: t === 'wheelSpin',
     overspeed: t === 'alerts',
     minSeverity: t === 'alerts',
+    prediction: t === 'predictions',
   };
 }
 

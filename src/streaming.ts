@@ -6,6 +6,13 @@ import { PitwallQuery, QueryType } from './types';
 /** Query types whose stream sends whole snapshots: each frame replaces the previous one. */
 const SNAPSHOT_TYPES: QueryType[] = ['leaderboard'];
 
+/** Queries whose stream sends whole snapshots: the types above, and the latest table of predictions. */
+function isSnapshotQuery(q?: PitwallQuery): boolean {
+  return Boolean(
+    q?.queryType && (SNAPSHOT_TYPES.includes(q.queryType) || (q.queryType === 'predictions' && q.view === 'latest'))
+  );
+}
+
 /** The most rows one snapshot may hold (a grid is ~20; leave room for a race frame or odd grids). */
 const SNAPSHOT_MAX_ROWS = 1000;
 
@@ -18,13 +25,13 @@ function isSnapshotFrame(frame: DataFrame): boolean {
 }
 
 /**
- * Leaderboard streams replace (each message is the whole order); every other
+ * Leaderboard and latest-predictions streams replace (each message is the whole table); every other
  * stream appends within the panel's max data points and time window, like
  * Grafana's standard provider (which @grafana/runtime does not export).
  */
 export const pitwallStreamOptionsProvider: StreamOptionsProvider<PitwallQuery> = (request, frame) => {
   const target = request.targets.find((t) => t.refId === frame.refId);
-  if ((target?.queryType && SNAPSHOT_TYPES.includes(target.queryType)) || isSnapshotFrame(frame)) {
+  if (isSnapshotQuery(target) || isSnapshotFrame(frame)) {
     return { action: StreamingFrameAction.Replace, maxLength: SNAPSHOT_MAX_ROWS };
   }
   const opts: Partial<StreamingFrameOptions> = {

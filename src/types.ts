@@ -3,7 +3,18 @@ import { DataQuery } from '@grafana/schema';
 
 /** The query types of DESIGN.md, in the order the editor lists them. */
 export type QueryType =
-  'raw' | 'telemetry' | 'wheelSpin' | 'gearAnomalies' | 'alerts' | 'leaderboard' | 'averageSpeed' | 'raceControl';
+  | 'raw'
+  | 'telemetry'
+  | 'wheelSpin'
+  | 'gearAnomalies'
+  | 'alerts'
+  | 'leaderboard'
+  | 'averageSpeed'
+  | 'raceControl'
+  | 'predictions';
+
+/** The models on f1-predictions (pkg/f1/predict). */
+export type PredictionModel = 'pit_window' | 'tyre_cliff';
 
 export type PayloadFormat = 'auto' | 'json' | 'avro';
 export type OffsetMode = 'latest' | 'earliest' | 'lastN' | 'timeRange';
@@ -55,6 +66,10 @@ export interface PitwallQuery extends DataQuery {
   overspeedKph?: number;
   /** alerts: only alerts of this severity or higher; empty means all (annotations default to high). */
   minSeverity?: AlertSeverity;
+  /** predictions: which model's series (default pit_window). */
+  model?: PredictionModel;
+  /** predictions: the pit window within 1, 3 (default) or 5 laps; none for the tyre cliff. */
+  horizonLaps?: number;
 }
 
 export interface QueryTypeInfo {
@@ -75,6 +90,8 @@ export interface QueryTypeEditorFields {
   spinThreshold: boolean;
   overspeed: boolean;
   minSeverity: boolean;
+  /** predictions: the model and horizon. */
+  prediction: boolean;
 }
 
 /** Datasource settings, names exactly as DESIGN.md. */

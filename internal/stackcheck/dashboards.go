@@ -10,7 +10,7 @@ import (
 
 // The query model of docs/DESIGN.md, and the variable query kinds of the frontend.
 var (
-	QueryTypes    = []string{"raw", "telemetry", "wheelSpin", "gearAnomalies", "alerts", "leaderboard", "averageSpeed", "raceControl"}
+	QueryTypes    = []string{"raw", "telemetry", "wheelSpin", "gearAnomalies", "alerts", "leaderboard", "averageSpeed", "raceControl", "predictions"}
 	Formats       = []string{"auto", "json", "avro"}
 	Offsets       = []string{"latest", "earliest", "lastN", "timeRange"}
 	VariableKinds = []string{"drivers", "topics", "raceIds"}
@@ -23,6 +23,7 @@ var (
 		"leaderboard":   {"race"},
 		"averageSpeed":  {"series", "latest"},
 		"raceControl":   {"logs", "annotations"},
+		"predictions":   {"series", "latest"},
 	}
 	RawColumns = []string{"key", "partition", "offset", "timestamp"}
 )

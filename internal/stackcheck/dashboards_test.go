@@ -41,7 +41,7 @@ func TestF1DashboardContents(t *testing.T) {
 			t.Errorf("no %s panel", typ)
 		}
 	}
-	for _, qt := range []string{"leaderboard", "telemetry", "wheelSpin", "gearAnomalies", "alerts", "averageSpeed", "raceControl"} {
+	for _, qt := range []string{"leaderboard", "telemetry", "wheelSpin", "gearAnomalies", "alerts", "averageSpeed", "raceControl", "predictions"} {
 		if queries[qt] == 0 {
 			t.Errorf("no %s query", qt)
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/pitwall-f1/pitwall/internal/sim"
 	"github.com/pitwall-f1/pitwall/pkg/codec"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
+	"github.com/pitwall-f1/pitwall/pkg/f1/predict"
 	"github.com/pitwall-f1/pitwall/pkg/f1wire"
 	"github.com/pitwall-f1/pitwall/pkg/plugin"
 )
@@ -61,6 +62,9 @@ func fillRace(t *testing.T, c *kfake.Cluster, reg *srfake.Registry) (from, to ti
 	}
 	var recs []*kgo.Record
 	last := start
+	// The predictions the producer would publish on the race's timing.
+	pred := predict.New(predict.Config{PitLossS: circuit.PitLossS, TotalLaps: 2})
+	var preds []f1.Prediction
 	for {
 		ev, ok := race.Next()
 		if !ok {
@@ -74,9 +78,15 @@ func fillRace(t *testing.T, c *kfake.Cluster, reg *srfake.Registry) (from, to ti
 		case sim.PositionEvent:
 			r.Topic, r.Key = f1.TopicPositions, []byte(ev.Position.Driver)
 			r.Value = f1wire.PositionAvro(nil, ids[r.Topic], ev.Position)
+			preds = pred.Observe(ev.Position, preds)
+			for i := range preds {
+				recs = append(recs, &kgo.Record{Timestamp: r.Timestamp, Topic: f1.TopicPredictions, Key: []byte(preds[i].Model),
+					Value: f1wire.PredictionAvro(nil, ids[f1.TopicPredictions], &preds[i])})
+			}
 		case sim.RaceControlEvent:
 			r.Topic, r.Key = f1.TopicRaceControl, []byte(ev.RaceControl.RaceID)
 			r.Value = f1wire.RaceControlAvro(nil, ids[r.Topic], ev.RaceControl)
+			pred.RaceControl(ev.RaceControl)
 		case sim.AlertEvent:
 			r.Topic, r.Key = f1.TopicAlerts, []byte(ev.Alert.Severity)
 			r.Value = f1wire.AlertAvro(nil, ids[r.Topic], ev.Alert)

@@ -37,10 +37,11 @@ const EXPECTED: Record<QueryType, string[]> = {
   leaderboard: ['Drivers', 'Show'],
   averageSpeed: ['Drivers', 'Show'],
   raceControl: [],
+  predictions: ['Drivers', 'Show', 'Model', 'Within'],
 };
 const OPTIONAL = ['Partition', 'Drivers', 'Fields', 'Kafka columns', 'Time field', 'Spin threshold', 'Overspeed'];
 /** Labels without a single control (radio groups): found as text. */
-const GROUPS = ['Show', 'Severity'];
+const GROUPS = ['Show', 'Severity', 'Model', 'Within'];
 
 describe('QueryEditor fields per query type', () => {
   it.each(Object.keys(EXPECTED) as QueryType[])('%s shows only what matters', async (queryType) => {
@@ -142,6 +143,19 @@ describe('QueryEditor changes apply at once', () => {
     expect(screen.getByRole('radio', { name: 'All' })).toBeChecked();
     await userEvent.click(screen.getByRole('radio', { name: 'Gear distribution' }));
     expect(last().view).toBe('distribution');
+    await screen.findByLabelText('Drivers');
+  });
+
+  it('chooses the prediction model and horizon', async () => {
+    const { last } = renderQueryEditor(ds, { refId: 'A', queryType: 'predictions' });
+    expect(screen.getByRole('radio', { name: 'Pit window' })).toBeChecked();
+    expect(screen.getByRole('radio', { name: '3 laps' })).toBeChecked();
+    await userEvent.click(screen.getByRole('radio', { name: '5 laps' }));
+    expect(last().horizonLaps).toBe(5);
+    await userEvent.click(screen.getByRole('radio', { name: 'Tyre cliff' }));
+    expect(last()).toMatchObject({ model: 'tyre_cliff', horizonLaps: undefined });
+    // The tyre cliff has no horizon.
+    expect(screen.queryByText('Within')).not.toBeInTheDocument();
     await screen.findByLabelText('Drivers');
   });
 

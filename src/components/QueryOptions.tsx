@@ -10,8 +10,15 @@ import {
 import React, { useMemo, useState } from 'react';
 
 import type { PitwallDataSource } from '../datasource';
-import { RAW_COLUMN_OPTIONS, TELEMETRY_FIELDS, VIEW_OPTIONS } from '../options';
-import { PitwallQuery, QueryTypeEditorFields, QueryView, RawColumn } from '../types';
+import {
+  DEFAULT_HORIZON_LAPS,
+  HORIZON_OPTIONS,
+  MODEL_OPTIONS,
+  RAW_COLUMN_OPTIONS,
+  TELEMETRY_FIELDS,
+  VIEW_OPTIONS,
+} from '../options';
+import { PitwallQuery, PredictionModel, QueryTypeEditorFields, QueryView, RawColumn } from '../types';
 import { DriversSelect } from './DriversSelect';
 import { NumberInput } from './NumberInput';
 import { OverspeedField, SeverityField, SpinThresholdField } from './ThresholdFields';
@@ -156,6 +163,27 @@ export function QueryOptions({ datasource, query: q, show, update }: Props) {
           {show.spinThreshold && <SpinThresholdField query={q} update={update} idPrefix="pitwall" />}
           {show.overspeed && <OverspeedField query={q} update={update} idPrefix="pitwall" labelWidth={LABEL_WIDTH} />}
           {show.minSeverity && <SeverityField query={q} update={update} />}
+        </InlineFieldRow>
+      )}
+
+      {show.prediction && (
+        <InlineFieldRow>
+          <InlineField label="Model" labelWidth={LABEL_WIDTH} tooltip="Which prediction the series shows">
+            <RadioButtonGroup<PredictionModel>
+              options={MODEL_OPTIONS}
+              value={q.model ?? 'pit_window'}
+              onChange={(model) => update({ model, horizonLaps: model === 'tyre_cliff' ? undefined : q.horizonLaps })}
+            />
+          </InlineField>
+          {(q.model ?? 'pit_window') === 'pit_window' && (
+            <InlineField label="Within" tooltip="The chance of a stop at the end of one of the next laps">
+              <RadioButtonGroup<number>
+                options={HORIZON_OPTIONS}
+                value={q.horizonLaps ?? DEFAULT_HORIZON_LAPS}
+                onChange={(horizonLaps) => update({ horizonLaps })}
+              />
+            </InlineField>
+          )}
         </InlineFieldRow>
       )}
 

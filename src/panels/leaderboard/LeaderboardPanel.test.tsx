@@ -79,6 +79,24 @@ describe('order', () => {
     expect(within(row('LEC')).queryByTestId('penalty')).not.toBeInTheDocument();
   });
 
+  it('shows a pit-window badge from a predictions query, from 20 %', () => {
+    const predictions = createDataFrame({
+      name: 'predictions',
+      fields: [
+        { name: 'driver', type: FieldType.string, values: ['LEC', 'PIA', 'NOR'] },
+        { name: 'pit_window_3', type: FieldType.number, values: [0.62, 0.1, 0.25] },
+      ],
+    });
+    renderPanel({ data: panelData([leaderboardFrame(MONZA), predictions]), options: { showControls: false } });
+    expect(within(row('LEC')).getByTestId('pit-window')).toHaveTextContent('BOX 62%');
+    expect(within(row('LEC')).getByTestId('pit-window')).toHaveAttribute(
+      'title',
+      'Pit window: 62 % chance of a stop within 3 laps'
+    );
+    expect(within(row('NOR')).getByTestId('pit-window')).toHaveTextContent('BOX 25%');
+    expect(within(row('PIA')).queryByTestId('pit-window')).not.toBeInTheDocument();
+  });
+
   it('shows the places won and lost at the last change of order, until the order changes again', () => {
     const { update } = renderPanel({
       data: panelData([leaderboardFrame(MONZA, MONZA_RACE)]),

@@ -177,3 +177,25 @@ describe('sortRows', () => {
     expect(input[0].driver).toBe('ZHO');
   });
 });
+
+describe('pit-window predictions beside the leaderboard', () => {
+  it('takes each driver\'s pit window within 3 laps from a predictions frame, the last row winning', () => {
+    const predictions = createDataFrame({
+      name: 'predictions',
+      fields: [
+        { name: 'driver', type: FieldType.string, values: ['LEC', 'PIA', 'LEC', 'XXX'] },
+        { name: 'pit_window_1', type: FieldType.number, values: [0.1, 0.05, 0.2, 0.9] },
+        { name: 'pit_window_3', type: FieldType.number, values: [0.3, null, 0.62, 0.9] },
+      ],
+    });
+    const rows = rowsOf([leaderboardFrame(MONZA), predictions]);
+    expect(rows.find((r) => r.driver === 'LEC')?.pitWindow).toBe(0.62);
+    expect(rows.find((r) => r.driver === 'PIA')?.pitWindow).toBeUndefined();
+    // A predictions frame alone is no leaderboard, and no error either.
+    expect(parseLeaderboard([predictions])).toEqual({ kind: 'empty' });
+  });
+
+  it('leaves rows alone without a predictions frame', () => {
+    expect(rowsOf([leaderboardFrame(MONZA)]).every((r) => r.pitWindow === undefined)).toBe(true);
+  });
+});

@@ -32,6 +32,8 @@ export interface DriverRow {
   positionsGained?: number;
   /** Time penalties in seconds. */
   penaltyS?: number;
+  /** Pit window: the chance (0-1) of a stop within 3 laps, from a `predictions` frame (FIELDS.md). */
+  pitWindow?: number;
 }
 
 export type Flag = 'GREEN' | 'YELLOW' | 'SC' | 'VSC' | 'RED' | 'CHEQUERED';
@@ -270,11 +272,38 @@ function readRace(board: DataFrame, frames: DataFrame[], rows: DriverRow[]): Rac
   return race;
 }
 
+/** A latest-predictions frame of the Pitwall datasource: `driver` and `pit_window_3`, no `position`. */
+function isPredictionsFrame(frame: DataFrame): boolean {
+  const has = (n: string) => frame.fields.some((f) => f.name === n);
+  return has('driver') && has('pit_window_3') && !has('position');
+}
+
+/** Sets each row's pit window from a predictions frame, if the panel has one (the last row per driver wins). */
+function applyPredictions(rows: DriverRow[], frames: DataFrame[]) {
+  const f = frames.find(isPredictionsFrame);
+  if (!f) {
+    return;
+  }
+  const driver = getter(f, 'driver')!;
+  const p3 = getter(f, 'pit_window_3')!;
+  const byDriver = new Map<string, number>();
+  for (let i = 0; i < f.length; i++) {
+    const code = str(driver(i));
+    const p = num(p3(i));
+    if (code && p !== undefined && p >= 0 && p <= 1) {
+      byDriver.set(code, p);
+    }
+  }
+  for (const r of rows) {
+    r.pitWindow = byDriver.get(r.driver);
+  }
+}
+
 /** Reads the panel's frames into a leaderboard, an empty state, or a message saying what is wrong. */
 export function parseLeaderboard(frames: DataFrame[]): Leaderboard {
   const board = frames.find(isLeaderboardFrame);
   if (!board) {
-    const withRows = frames.filter((f) => f.length > 0 && !isRaceFrame(f));
+    const withRows = frames.filter((f) => f.length > 0 && !isRaceFrame(f) && !isPredictionsFrame(f));
     if (withRows.length === 0) {
       return { kind: 'empty' };
     }
@@ -290,5 +319,6 @@ export function parseLeaderboard(frames: DataFrame[]): Leaderboard {
   if (rows.length === 0) {
     return { kind: 'empty' };
   }
+  applyPredictions(rows, frames);
   return { kind: 'ok', rows, race: readRace(board, frames, rows) };
 }

@@ -90,6 +90,26 @@ function Status({
   }
 }
 
+/** Pit windows below this are not shown: a stop within 3 laps is rare, so small values are noise on the board. */
+export const PIT_WINDOW_SHOWN = 0.2;
+
+/** A small pit-window badge: the chance of a stop within 3 laps (from a predictions query), strong from 50 %. */
+function PitWindow({ p, styles }: { p?: number; styles: ReturnType<typeof getStyles> }) {
+  if (p === undefined || p < PIT_WINDOW_SHOWN) {
+    return null;
+  }
+  const pct = Math.round(p * 100);
+  return (
+    <span
+      className={cx(styles.pitWindow, p >= 0.5 && styles.pitWindowLikely)}
+      title={`Pit window: ${pct} % chance of a stop within 3 laps`}
+      data-testid="pit-window"
+    >
+      BOX {pct}%
+    </span>
+  );
+}
+
 /** One driver's line in the order. Clicking it (or Enter) selects the driver. */
 export function LeaderboardRow({ row, index, layout, change, sinceStart, selected, animate, onSelect }: RowProps) {
   const styles = useStyles2(getStyles);
@@ -157,6 +177,7 @@ export function LeaderboardRow({ row, index, layout, change, sinceStart, selecte
             +{row.penaltyS}s
           </span>
         )}
+        {row.status !== 'PIT' && <PitWindow p={row.pitWindow} styles={styles} />}
       </>
     ),
     avg: <span className={styles.num}>{formatSpeed(row.avgSpeedKph)}</span>,
