@@ -102,20 +102,35 @@ func benchSource(b *testing.B) *Source {
 	return &Source{Registry: benchRegistry(b)}
 }
 
+// BenchmarkQueryHour's *_stream cases are QueryData's range read of a
+// query with stream:true (ModeStream: all drivers in one labelled table, the
+// Live layout), which issue 11 found re-decimating on almost every record.
 func BenchmarkQueryHour(b *testing.B) {
-	for _, c := range []struct{ queryType, format string }{
-		{"telemetry", "json"}, {"telemetry", "avro"}, {"wheelSpin", "json"}, {"wheelSpin", "avro"},
+	for _, c := range []struct {
+		queryType, format string
+		stream            bool
+	}{
+		{"telemetry", "json", false}, {"telemetry", "avro", false}, {"wheelSpin", "json", false}, {"wheelSpin", "avro", false},
+		{"telemetry", "json", true}, {"telemetry", "avro", true},
 	} {
-		b.Run(c.queryType+"_"+c.format, func(b *testing.B) {
+		name := c.queryType + "_" + c.format
+		if c.stream {
+			name += "_stream"
+		}
+		b.Run(name, func(b *testing.B) {
 			h := raceHour(b, codec.Format(c.format))
 			src := benchSource(b)
-			q := mustQuery(b, fmt.Sprintf(`{"queryType":%q,"format":%q,"offset":"timeRange"}`, c.queryType, c.format))
+			q := mustQuery(b, fmt.Sprintf(`{"queryType":%q,"format":%q,"offset":"timeRange","stream":%v}`, c.queryType, c.format, c.stream))
+			mode := ModeQuery
+			if c.stream {
+				mode = ModeStream
+			}
 			ctx := context.Background()
 			var frames data.Frames
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				env := &Env{Mode: ModeQuery, From: h.from, To: h.to, MaxDataPoints: 1000, Faults: &Faults{}, RefID: "A"}
+				env := &Env{Mode: mode, From: h.from, To: h.to, MaxDataPoints: 1000, Faults: &Faults{}, RefID: "A"}
 				pipe, err := New(q, env)
 				if err != nil {
 					b.Fatal(err)

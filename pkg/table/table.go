@@ -27,7 +27,18 @@ type Table struct {
 	interns map[string]string
 	faults  Faults
 	where   func() string // describes the current record, for faults
+
+	// series is how many series the last decimation found: Compact lets
+	// the table grow to decimate.Above(maxPoints) rows per series, since
+	// a decimation keeps up to maxPoints rows of each.
+	series int
+	// decimations counts the decimations that ran (each costs O(rows)).
+	decimations int
 }
+
+// Decimations is how many decimations ran on the table: what a read of n
+// records paid for keeping its memory bounded.
+func (t *Table) Decimations() int { return t.decimations }
 
 // Faults is where a table counts a value it could not store (a field whose
 // type changed: codec.ErrTypeMismatch). pipeline.Faults is one.
