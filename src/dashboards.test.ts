@@ -51,6 +51,17 @@ describe.each(FILES)('%s', (file) => {
   });
 
   const annos = dash.annotations.list.filter((a) => a.builtIn !== 1 && a.target);
+  for (const a of annos.filter((x) => x.target?.queryType === 'alerts')) {
+    it(`annotation ${a.name} shows alerts of severity ${String(a.target?.minSeverity ?? 'any')} or higher`, () => {
+      const stored = FRAMES[`${file}#annotation/${a.name}`]?.[0];
+      const at = stored?.schema?.fields.findIndex((f) => f.name === 'tags') ?? -1;
+      const tags = (stored?.data?.values?.[at] ?? []) as string[][];
+      expect(tags.length).toBeGreaterThan(0);
+      const order = ['low', 'medium', 'high'];
+      const min = order.indexOf(String(a.target?.minSeverity ?? 'low'));
+      expect(tags.filter((t) => order.indexOf(t[2]) < min)).toEqual([]);
+    });
+  }
   if (annos.length > 0) {
     it.each(annos.map((a) => [a.name] as const))('annotation %s has time, timeEnd, title, text and tags', (name) => {
       expect(checkAnnotationFrames(FRAMES[`${file}#annotation/${name}`])).toEqual([]);

@@ -57,8 +57,9 @@ type alertState struct {
 	firedRank      [numSlots]uint8 // severity rank of the last alert fired in the slot
 }
 
-// severityRank orders severities so that an escalation can pass a cooldown.
-func severityRank(sev string) uint8 {
+// SeverityRank orders severities, low (and unknown) 1, medium 2, high 3:
+// an escalation passes a cooldown, and a query may ask for a minimum.
+func SeverityRank(sev string) uint8 {
 	switch sev {
 	case SeverityHigh:
 		return 3
@@ -83,7 +84,7 @@ func (a *Analyzer) raise(s *driverState, out []Alert, kind, anomaly string, ts i
 	value float64, msg string) []Alert {
 	slot := alertSlot(kind, anomaly)
 	st := &s.alert
-	rank := severityRank(severity)
+	rank := SeverityRank(severity)
 	if slot != slotDRS && st.fired[slot] && rank <= st.firedRank[slot] &&
 		ts-st.lastTs[slot] < a.rules.CooldownMs && ts >= st.lastTs[slot] {
 		a.suppressed++

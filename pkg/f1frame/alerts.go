@@ -16,11 +16,15 @@ import (
 // without duplicates (f1.MergeAlerts: same driver, kind, severity, DRS
 // state and race, within Rules.DedupWindowMs).
 //
+// Options.MinSeverity keeps only the alerts of that severity or higher (in
+// every view, range and Live).
+//
 // Default frame (and ViewLogs): the logs frame "alerts" (see logsFrame) with
 // the columns driver, kind, alert_severity (high, medium, low), value,
 // race_id and source (topic or derived). timeEnd is set for wheel spins and
-// gear anomalies, from the event of the same onset. ViewAnnotations: time,
-// timeEnd, title, text, tags (driver, kind, severity).
+// gear anomalies that lasted at least regionMinMs, from the event of the same
+// onset; other alerts are instants. ViewAnnotations: time, timeEnd, title,
+// text, tags (driver, kind, severity).
 //
 // Live: the new alerts since the last push, in the same logs layout
 // (timeEnd is not known yet when an alert is pushed). Duplicates are dropped
@@ -37,11 +41,19 @@ type alerts struct {
 	stored  []f1.Alert
 	closed  bool
 
+	minRank uint8 // Options.MinSeverity's rank; 0 keeps all
+
 	// Live
 	pending []sourced
 	recent  []sourced // pushed or pending, that a later copy may still repeat
 	newest  [2]int64  // newest ts offered per source: derived, stored
 }
+
+// regionMinMs: a wheel spin or gear anomaly shorter than this is drawn as a
+// point, not a region (timeEnd is left empty). Regions of every fleeting
+// spin of twenty cars hatched the time series over (issue 11: 2,000-3,000
+// per 5 minutes); what lasts a second stays a region.
+const regionMinMs = 1000
 
 // liveDedupSkewMs bounds how far one source of Live alerts (telemetry or
 // f1-alerts) may lag the other and still have its copies dropped: the two
@@ -61,7 +73,16 @@ func newAlerts(e *env) impl {
 	if w < 0 {
 		w = 0
 	}
-	return &alerts{e: e, an: an, window: w}
+	a := &alerts{e: e, an: an, window: w}
+	if e.opts.MinSeverity != "" {
+		a.minRank = f1.SeverityRank(e.opts.MinSeverity)
+	}
+	return a
+}
+
+// wanted: the alert is of the query's minimum severity or higher.
+func (a *alerts) wanted(al *f1.Alert) bool {
+	return f1.SeverityRank(al.Severity) >= a.minRank
 }
 
 func (a *alerts) telemetry(t *f1.Telemetry) {
@@ -105,6 +126,10 @@ func (a *alerts) alert(al *f1.Alert) {
 // a derived alert repeats any, a stored one only a derived one (the topic's
 // own repeats are what it holds, as in f1.MergeAlerts).
 func (a *alerts) offer(s sourced) {
+	if !a.wanted(&s.Alert) {
+		a.e.stats.Filtered++
+		return
+	}
 	for i := range a.recent {
 		r := &a.recent[i]
 		if (!s.stored || !r.stored) && f1.SameAlert(&r.Alert, &s.Alert, a.window) {
@@ -169,13 +194,18 @@ func (a *alerts) merged() []sourced {
 	for _, s := range a.stored {
 		left[s]++
 	}
-	res := make([]sourced, len(out))
-	for i, al := range out {
-		res[i].Alert = al
+	res := make([]sourced, 0, len(out))
+	for _, al := range out {
+		s := sourced{Alert: al}
 		if left[al] > 0 {
 			left[al]--
-			res[i].stored = true
+			s.stored = true
 		}
+		if !a.wanted(&al) {
+			a.e.stats.Filtered++
+			continue
+		}
+		res = append(res, s)
 	}
 	return res
 }
@@ -220,8 +250,12 @@ func (a *alerts) rows(als []sourced) []eventRow {
 		if al.RaceID != "" {
 			labels = append(labels, kv{"race_id", al.RaceID})
 		}
+		end := a.endOf(&al.Alert)
+		if end-al.Ts < regionMinMs {
+			end = 0 // a fleeting spin or anomaly is an instant
+		}
 		rows[i] = eventRow{
-			start: al.Ts, end: a.endOf(&al.Alert), title: title, text: text,
+			start: al.Ts, end: end, title: title, text: text,
 			level: alertLevel(al.Severity), tags: []string{al.Driver, al.Kind, al.Severity},
 			labels: append(labels, kv{"source", src}), color: severityColour(al.Severity),
 		}

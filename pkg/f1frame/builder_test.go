@@ -1,9 +1,13 @@
 package f1frame
 
 import (
+	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/pitwall-f1/pitwall/pkg/f1"
 )
@@ -143,15 +147,21 @@ func TestLiveAlertDedup(t *testing.T) {
 	}
 }
 
-// Range alerts: f1.MergeAlerts, and timeEnd from the event of a spin.
+// Range alerts: f1.MergeAlerts, and timeEnd from the event of a spin that
+// lasted (a second or more): a fleeting one is an instant, so that alert
+// annotations draw regions only for what lasts.
 func TestAlertsRangeMergeAndTimeEnd(t *testing.T) {
 	b := mustNew(t, Alerts, Options{})
-	feed(b, synthRace(), nil)
+	feed(b, interleave(
+		synthLap{driver: "VER", race: "monza-7", spinAt: 8, spinLen: 8, overRevAt: 20, skipUpshift: true}.samples(), // 2 s
+		synthLap{driver: "LEC", race: "monza-7", offsetMs: 100, spinAt: 8}.samples(),                                // 0.75 s
+	), nil)
 	for _, a := range storedAlerts() {
 		b.AddAlert(a)
 	}
 	f := b.Frames()[0]
-	over, spinEnd := 0, false
+	over := 0
+	spinEnd := map[string]bool{}
 	for i := 0; i < f.Rows(); i++ {
 		kind, drv := field(t, f, "kind").At(i).(string), field(t, f, "driver").At(i).(string)
 		if kind == f1.AlertOverspeed && drv == "VER" {
@@ -159,14 +169,66 @@ func TestAlertsRangeMergeAndTimeEnd(t *testing.T) {
 		}
 		if kind == f1.AlertWheelSpin {
 			end, ok := field(t, f, "timeEnd").ConcreteAt(i)
-			spinEnd = ok && end != nil
+			spinEnd[drv] = ok && end != nil
 		}
 	}
 	if over != 1 {
 		t.Errorf("VER overspeed appears %d times, want 1 (stored and derived merged)", over)
 	}
-	if !spinEnd {
-		t.Error("the wheel spin alert has no timeEnd")
+	if got, want := spinEnd, map[string]bool{"VER": true, "LEC": false}; !maps.Equal(got, want) {
+		t.Errorf("wheel spins with a timeEnd: %v, want %v (a region for the 2 s spin only)", got, want)
+	}
+}
+
+// MinSeverity keeps only alerts of that severity or higher, in range reads
+// and annotations as in Live pushes.
+func TestAlertsMinSeverity(t *testing.T) {
+	sevs := func(f *data.Frame, name string) map[string]int {
+		out := map[string]int{}
+		for i := 0; i < f.Rows(); i++ {
+			out[field(t, f, name).At(i).(string)]++
+		}
+		return out
+	}
+	all := mustNew(t, Alerts, Options{})
+	high := mustNew(t, Alerts, Options{MinSeverity: f1.SeverityHigh})
+	medium := mustNew(t, Alerts, Options{MinSeverity: f1.SeverityMedium, View: ViewAnnotations})
+	for _, b := range []*Builder{all, high, medium} {
+		feed(b, synthRace(), nil)
+		for _, a := range storedAlerts() {
+			b.AddAlert(a)
+		}
+	}
+	every := sevs(all.Frames()[0], "alert_severity")
+	if every[f1.SeverityLow] == 0 || every[f1.SeverityMedium] == 0 || every[f1.SeverityHigh] == 0 {
+		t.Fatalf("the test race needs alerts of every severity: %v", every)
+	}
+	if got := sevs(high.Frames()[0], "alert_severity"); len(got) != 1 || got[f1.SeverityHigh] != every[f1.SeverityHigh] {
+		t.Errorf("minSeverity high kept %v of %v", got, every)
+	}
+	tags := map[string]int{}
+	anno := medium.Frames()[0]
+	for i := 0; i < anno.Rows(); i++ {
+		var tg []string
+		_ = json.Unmarshal(field(t, anno, "tags").At(i).(json.RawMessage), &tg)
+		tags[tg[2]]++
+	}
+	if tags[f1.SeverityLow] != 0 || tags[f1.SeverityMedium] != every[f1.SeverityMedium] || tags[f1.SeverityHigh] != every[f1.SeverityHigh] {
+		t.Errorf("medium annotations by severity %v; all alerts %v", tags, every)
+	}
+
+	live := mustNew(t, Alerts, Options{Live: true, MinSeverity: f1.SeverityHigh})
+	feed(live, synthRace(), nil)
+	for _, a := range storedAlerts() {
+		live.AddAlert(a)
+	}
+	// The first frame of a stream holds what came so far.
+	if got := sevs(live.Frames()[0], "alert_severity"); len(got) != 1 || got[f1.SeverityHigh] == 0 {
+		t.Errorf("Live minSeverity high pushed %v", got)
+	}
+
+	if _, err := New(Alerts, Options{MinSeverity: "urgent"}); err == nil || !strings.Contains(err.Error(), `minSeverity "urgent" is not low, medium or high`) {
+		t.Errorf("a bad minSeverity: %v", err)
 	}
 }
 

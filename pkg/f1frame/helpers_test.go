@@ -27,7 +27,8 @@ const t0 = int64(1725195780000)
 type synthLap struct {
 	driver, race string
 	offsetMs     int64
-	spinAt       int // sample index where 3 samples lose 15 % of speed (0: none)
+	spinAt       int // sample index where spinLen samples lose 15 % of speed (0: none)
+	spinLen      int // samples of the spin (0: 3)
 	overRevAt    int // sample index with 12,800 rpm (0: none)
 	skipUpshift  bool
 }
@@ -54,7 +55,7 @@ func (s synthLap) samples() []f1.Telemetry {
 		for step := 0; step < 6; step++ {
 			slip := 0.0
 			i := len(out)
-			if s.spinAt > 0 && i >= s.spinAt && i < s.spinAt+3 {
+			if s.spinAt > 0 && i >= s.spinAt && i < s.spinAt+max(s.spinLen, 3) {
 				slip = 15
 			}
 			rpm := 10400 + float64(step)*250

@@ -184,6 +184,9 @@ type Options struct {
 	// (the query's spinThresholdPct and overspeedKph).
 	SpinThresholdPct float64
 	OverspeedKph     float64
+	// MinSeverity keeps only alerts of this severity or higher (alerts:
+	// low, medium or high); empty keeps all.
+	MinSeverity string
 	// MaxDataPoints bounds the points of each series in Frames (the
 	// query's maxDataPoints); 0 means 1,000.
 	MaxDataPoints int
@@ -217,6 +220,11 @@ func (o Options) rules() (f1.Rules, error) {
 	r := o.Rules
 	if r == (f1.Rules{}) {
 		r = f1.DefaultRules()
+	}
+	switch o.MinSeverity {
+	case "", f1.SeverityLow, f1.SeverityMedium, f1.SeverityHigh:
+	default:
+		return r, fmt.Errorf("f1frame: minSeverity %q is not low, medium or high", o.MinSeverity)
 	}
 	if o.SpinThresholdPct < 0 || o.OverspeedKph < 0 {
 		return r, fmt.Errorf("f1frame: spinThresholdPct (%v) and overspeedKph (%v) cannot be negative", o.SpinThresholdPct, o.OverspeedKph)
@@ -254,8 +262,8 @@ func (o Options) withDefaults() Options {
 
 // SetParams reads the query-type options a query carries as strings (the
 // plugin's params, which survive in a Live channel path): view,
-// spinThresholdPct, overspeedKph, circuit, model and horizonLaps. Other
-// keys are left alone; a bad value is an error naming the key.
+// spinThresholdPct, overspeedKph, minSeverity, circuit, model and horizonLaps.
+// Other keys are left alone; a bad value is an error naming the key.
 func (o *Options) SetParams(params map[string]string) error {
 	num := func(key string, dst *float64) error {
 		s, ok := params[key]
@@ -277,6 +285,9 @@ func (o *Options) SetParams(params map[string]string) error {
 	}
 	if v, ok := params["view"]; ok {
 		o.View = View(v)
+	}
+	if v, ok := params["minSeverity"]; ok {
+		o.MinSeverity = strings.ToLower(strings.TrimSpace(v))
 	}
 	if c, ok := params["circuit"]; ok {
 		o.Circuit = strings.ToLower(c)

@@ -20,6 +20,8 @@ import (
 //	overspeedKph      overspeed alert threshold in km/h (default 300)
 //	model             predictions only: pit_window (default) or tyre_cliff
 //	horizonLaps       predictions only: the pit window's 1, 3 (default) or 5 laps
+//	minSeverity       alerts: only alerts of this severity or higher: low
+//	                  (every alert, the default), medium or high
 //
 // They are kept in Query.Params under short keys, so that a live stream's
 // channel path holds them compactly and a restarted stream rebuilds them
@@ -29,17 +31,18 @@ import (
 
 // Params keys of the F1 options.
 const (
-	ParamView      = "vw"
-	ParamSpin      = "spin"
-	ParamOverspeed = "ovs"
-	ParamCircuit   = "circuit"
-	ParamModel     = "mdl"
-	ParamHorizon   = "hz"
+	ParamView        = "vw"
+	ParamSpin        = "spin"
+	ParamOverspeed   = "ovs"
+	ParamMinSeverity = "sev"
+	ParamCircuit     = "circuit"
+	ParamModel       = "mdl"
+	ParamHorizon     = "hz"
 )
 
 // f1ParamNames maps the long option names to their Params keys.
 var f1ParamNames = map[string]string{"view": ParamView, "spinThresholdPct": ParamSpin, "overspeedKph": ParamOverspeed,
-	"model": ParamModel, "horizonLaps": ParamHorizon}
+	"model": ParamModel, "horizonLaps": ParamHorizon, "minSeverity": ParamMinSeverity}
 
 // f1Views are the view names a query may ask for.
 var f1Views = []f1frame.View{f1frame.ViewAnnotations, f1frame.ViewLogs, f1frame.ViewEvents, f1frame.ViewSeries,
@@ -81,6 +84,21 @@ func setF1Params(q *Query, j *queryJSON) error {
 	}
 	if err := set(ParamModel, "model", strings.TrimSpace(j.Model)); err != nil {
 		return err
+	}
+	if err := set(ParamMinSeverity, "minSeverity", strings.ToLower(strings.TrimSpace(j.MinSeverity))); err != nil {
+		return err
+	}
+	if kind != f1frame.Alerts {
+		delete(q.Params, ParamMinSeverity) // only alerts have a severity
+	}
+	if v, ok := q.Params[ParamMinSeverity]; ok {
+		switch v {
+		case f1.SeverityLow:
+			delete(q.Params, ParamMinSeverity) // every alert: the default
+		case f1.SeverityMedium, f1.SeverityHigh:
+		default:
+			return fmt.Errorf("minSeverity %q is not low, medium or high", v)
+		}
 	}
 	for _, o := range []struct {
 		key, name string
@@ -233,6 +251,9 @@ func F1Options(q *Query) (f1frame.Options, error) {
 	}
 	if v, ok := q.Params[ParamOverspeed]; ok {
 		long["overspeedKph"] = v
+	}
+	if v, ok := q.Params[ParamMinSeverity]; ok {
+		long["minSeverity"] = v
 	}
 	if v, ok := q.Params[ParamCircuit]; ok {
 		long["circuit"] = v

@@ -41,6 +41,21 @@ func TestF1QueryOptionsGoToParamsAndChannelPath(t *testing.T) {
 	if pa != "1/al/f1-alerts/ovs=320" || pa != pb {
 		t.Fatalf("paths %q and %q", pa, pb)
 	}
+	// minSeverity rides in the path of an alerts stream; low is every alert, the default.
+	sev := mustQuery(t, `{"queryType":"alerts","minSeverity":"High","stream":true}`)
+	if p, _ := EncodeChannelPath(1, sev); p != "1/al/f1-alerts/sev=high" {
+		t.Fatalf("minSeverity path %q", p)
+	} else if _, back, err := DecodeChannelPath(p); err != nil || back.Params[ParamMinSeverity] != "high" {
+		t.Fatalf("minSeverity from the path: %v %v", back, err)
+	} else if opts, err := F1Options(back); err != nil || opts.MinSeverity != "high" {
+		t.Fatalf("minSeverity options: %+v %v", opts, err)
+	}
+	if q := mustQuery(t, `{"queryType":"alerts","minSeverity":"low"}`); q.Params != nil {
+		t.Fatalf("minSeverity low kept: %v", q.Params)
+	}
+	if q := mustQuery(t, `{"queryType":"wheelSpin","minSeverity":"high"}`); q.Params != nil {
+		t.Fatalf("a wheelSpin query kept minSeverity: %v", q.Params)
+	}
 	// 0 and empty mean the default, like the editor's cleared field.
 	if q := mustQuery(t, `{"queryType":"wheelSpin","spinThresholdPct":0,"overspeedKph":null,"view":""}`); q.Params != nil {
 		t.Fatalf("defaults kept: %v", q.Params)
@@ -68,6 +83,7 @@ func TestF1QueryOptionErrorsSayWhatToFix(t *testing.T) {
 		`{"queryType":"gearAnomalies","view":"latest"}`:                                 `has no view "latest"`,
 		`{"queryType":"raceControl","view":"series"}`:                                   `has no view "series"`,
 		`{"queryType":"alerts","view":"events"}`:                                        `has no view "events"`,
+		`{"queryType":"alerts","minSeverity":"urgent"}`:                                 `minSeverity "urgent" is not low, medium or high`,
 		`{"queryType":"leaderboard","params":{"circuit":"x"},"view":"race","stream":1}`: `not valid JSON`,
 	} {
 		_, err := Parse([]byte(js))

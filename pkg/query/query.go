@@ -82,6 +82,7 @@ type queryJSON struct {
 	OverspeedKph     json.RawMessage `json:"overspeedKph"`
 	Model            string          `json:"model"`
 	HorizonLaps      json.RawMessage `json:"horizonLaps"`
+	MinSeverity      string          `json:"minSeverity"`
 }
 
 // stringList accepts a JSON list of strings or one comma-separated string
