@@ -121,6 +121,7 @@ type kafkaConfig struct {
 	registry, registryUser, registryPass   string
 	format, compression                    string
 	saslMechanism, saslUser, saslPass      string
+	sasl                                   saslFlags // OAUTHBEARER, AWS_MSK_IAM (sasl.go)
 	tls, tlsSkipVerify, registrySkipVerify bool
 	tlsServerName, tlsCA, tlsCert, tlsKey  string
 	topics                                 topicNames
@@ -170,9 +171,7 @@ func addKafkaFlags(f *cmdFlags) *kafkaConfig {
 	f.BoolVar(&c.registrySkipVerify, "registry-tls-skip-verify", false, "do not verify the Schema Registry's certificate (testing only; like the datasource's schemaRegistryTlsSkipVerify)")
 	f.StringVar(&c.format, "format", "json", "record format: json or avro (Confluent wire format)")
 	f.StringVar(&c.compression, "compression", "lz4", "batch compression: none, gzip, snappy, lz4 or zstd")
-	f.StringVar(&c.saslMechanism, "sasl-mechanism", "", "SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (empty: none)")
-	f.StringVar(&c.saslUser, "sasl-username", "", "SASL user")
-	f.StringVar(&c.saslPass, "sasl-password", "", "SASL password")
+	addSASLFlags(f, c)
 	f.BoolVar(&c.tls, "tls", false, "connect to Kafka with TLS")
 	f.BoolVar(&c.tlsSkipVerify, "tls-skip-verify", false, "do not verify the broker's certificate (testing only)")
 	f.StringVar(&c.tlsServerName, "tls-server-name", "", "expected server name in the broker's certificate")
@@ -189,7 +188,6 @@ func addKafkaFlags(f *cmdFlags) *kafkaConfig {
 	f.StringVar(&c.topics.Alerts, "topic-alerts", f1.TopicAlerts, "alerts topic")
 	f.StringVar(&c.topics.Commands, "topic-commands", f1.TopicRaceCommands, "race commands topic (serve)")
 	f.StringVar(&c.topics.Predictions, "topic-predictions", f1.TopicPredictions, "predictions topic (pit window, tyre cliff)")
-	f.secret["sasl-password"] = true
 	f.secret["registry-password"] = true
 	f.secret["tls-client-key"] = true
 	return c
@@ -208,7 +206,7 @@ func (c *kafkaConfig) check() error {
 	if len(c.brokerList()) == 0 {
 		return fmt.Errorf("--brokers is empty: give host:port[,host:port...]")
 	}
-	if _, err := saslMechanism(c); err != nil {
+	if _, err := c.authenticator(); err != nil {
 		return err
 	}
 	if _, err := compressionCodec(c.compression); err != nil {

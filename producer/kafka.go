@@ -13,20 +13,9 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
-	"github.com/twmb/franz-go/pkg/sasl"
 
 	"github.com/pitwall-f1/pitwall/pkg/kafka"
 )
-
-// saslMechanism is the SASL mechanism of the flags (pkg/kafka's builder,
-// the same as the datasource's settings), nil for none.
-func saslMechanism(c *kafkaConfig) (sasl.Mechanism, error) {
-	m, err := kafka.SASL(c.saslMechanism, c.saslUser, c.saslPass)
-	if err != nil {
-		return nil, fmt.Errorf("unknown --sasl-mechanism: %w", err)
-	}
-	return m, nil
-}
 
 func compressionCodec(name string) (kgo.CompressionCodec, error) {
 	switch strings.ToLower(name) {
@@ -100,12 +89,12 @@ func (c *kafkaConfig) clientOpts(extra ...kgo.Opt) ([]kgo.Opt, error) {
 		kgo.RecordRetries(20),
 		kgo.DialTimeout(min(5*time.Second, c.connectTimeout)),
 	}
-	mech, err := saslMechanism(c)
+	au, err := c.authenticator()
 	if err != nil {
 		return nil, err
 	}
-	if mech != nil {
-		opts = append(opts, kgo.SASL(mech))
+	if au.Mechanism != nil {
+		opts = append(opts, kgo.SASL(au.Mechanism))
 	}
 	tc, err := c.tlsConfig()
 	if err != nil {
@@ -130,6 +119,10 @@ func (c *kafkaConfig) connect(ctx context.Context, extra ...kgo.Opt) (*kgo.Clien
 	}
 	pctx, cancel := context.WithTimeout(ctx, c.connectTimeout)
 	defer cancel()
+	if err := c.checkSASL(pctx); err != nil {
+		cl.Close()
+		return nil, err
+	}
 	if err := cl.Ping(pctx); err != nil {
 		cl.Close()
 		if ctx.Err() != nil {
@@ -146,8 +139,8 @@ func (c *kafkaConfig) connectHint(err error) string {
 	switch {
 	case strings.Contains(msg, "certificate") || strings.Contains(msg, "tls:"):
 		return "check --tls-ca-cert, --tls-server-name and the client certificate"
-	case c.saslMechanism != "" && (errors.Is(err, io.EOF) || strings.Contains(msg, "SASL") || strings.Contains(msg, "closed")):
-		return fmt.Sprintf("the broker refused the connection: check --sasl-mechanism (%s), --sasl-username (%s) and --sasl-password", c.saslMechanism, c.saslUser)
+	case c.saslMechanism != "" && (errors.Is(err, io.EOF) || strings.Contains(msg, "SASL") || strings.Contains(msg, "closed") || strings.Contains(msg, "oauth")):
+		return c.saslHint()
 	case strings.Contains(msg, "SASL"):
 		return "the broker seems to require SASL: set --sasl-mechanism, --sasl-username and --sasl-password"
 	}

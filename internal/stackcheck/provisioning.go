@@ -21,13 +21,17 @@ const (
 )
 
 // The datasource settings of docs/DESIGN.md (schemaRegistryTlsSkipVerify
-// added by issue 12).
+// added by issue 12; OAUTHBEARER, AWS_MSK_IAM and the secure SOCKS proxy by
+// issue 17).
 var (
 	JSONDataKeys = []string{"bootstrapServers", "clientId", "saslMechanism", "saslUsername", "tlsEnabled",
 		"tlsSkipVerify", "tlsServerName", "schemaRegistryUrl", "schemaRegistryUsername", "schemaRegistryTlsSkipVerify", "timeoutSeconds",
-		"viewersControlRace", "maxStreams"}
-	SecureJSONDataKeys = []string{"saslPassword", "tlsCACert", "tlsClientCert", "tlsClientKey", "schemaRegistryPassword"}
-	SASLMechanisms     = []string{"", "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"}
+		"viewersControlRace", "maxStreams",
+		"oauthTokenUrl", "oauthClientId", "oauthScopes", "oauthAudience", "oauthExtensions", "awsAuthType", "awsRegion",
+		"enableSecureSocksProxy", "secureSocksProxyUsername"}
+	SecureJSONDataKeys = []string{"saslPassword", "tlsCACert", "tlsClientCert", "tlsClientKey", "schemaRegistryPassword",
+		"oauthClientSecret", "awsAccessKeyId", "awsSecretAccessKey", "awsSessionToken", "secureSocksProxyPassword"}
+	SASLMechanisms = []string{"", "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER", "AWS_MSK_IAM"}
 )
 
 // Datasource is one entry of a datasource provisioning file. It lists

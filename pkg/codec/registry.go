@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"sync"
@@ -22,6 +23,9 @@ type RegistryConfig struct {
 	Password string // never printed; only sent as HTTP basic auth
 	Timeout  time.Duration
 	TLS      *tls.Config // nil: system defaults
+	// Dial, when set, opens the registry's connections (the plugin's
+	// secure SOCKS proxy).
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error) `json:"-"`
 	// MaxResponseBytes bounds one answer (0: MaxRegistryResponseBytes).
 	MaxResponseBytes int64
 }
@@ -88,6 +92,10 @@ func NewRegistry(cfg RegistryConfig) (*Registry, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	if cfg.TLS != nil {
 		tr.TLSClientConfig = cfg.TLS
+	}
+	if cfg.Dial != nil {
+		tr.DialContext = cfg.Dial
+		tr.Proxy = nil // the dialer is the proxy
 	}
 	opts := []sr.ClientOpt{
 		sr.URLs(cfg.URL),

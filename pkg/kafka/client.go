@@ -15,13 +15,17 @@ import (
 
 // Config is what the transport needs from the datasource settings.
 type Config struct {
-	Brokers       []string
-	ClientID      string
-	SASLMechanism string
-	SASLUsername  string
-	SASLPassword  string      `json:"-"` // only handed to franz-go's SASL mechanism; never printed
-	TLS           *tls.Config // nil: plaintext
-	Timeout       time.Duration
+	Brokers  []string
+	ClientID string
+	SASL     SASLAuth    // mechanism and credentials; never printed but for names
+	TLS      *tls.Config // nil: plaintext
+	// Dial, when set, opens every broker connection (the secure SOCKS
+	// proxy); TLS is then done over it.
+	Dial DialFunc `json:"-"`
+	// ProxyAddr is the address of the proxy Dial goes through, for
+	// errors that say whether the proxy or the broker failed.
+	ProxyAddr string
+	Timeout   time.Duration
 	// FetchMaxBytes bounds one fetch response (default 4 MiB). A consumer
 	// buffers at most one fetch per broker while its records are not polled,
 	// which is what bounds a slow stream's memory.
@@ -31,8 +35,8 @@ type Config struct {
 
 // String describes c without its password.
 func (c Config) String() string {
-	return fmt.Sprintf("kafka{brokers=%s clientId=%q sasl=%q user=%q tls=%v}",
-		strings.Join(c.Brokers, ","), c.ClientID, c.SASLMechanism, c.SASLUsername, c.TLS != nil)
+	return fmt.Sprintf("kafka{brokers=%s clientId=%q sasl=%q user=%q tls=%v proxy=%v}",
+		strings.Join(c.Brokers, ","), c.ClientID, c.SASL.Mechanism, c.SASL.Username, c.TLS != nil, c.Dial != nil)
 }
 
 // GoString is String, so %#v cannot print the password either.
@@ -41,6 +45,7 @@ func (c Config) GoString() string { return c.String() }
 // Client is the transport of one datasource instance.
 type Client struct {
 	cfg  Config
+	auth *Authenticator
 	base []kgo.Opt
 	cl   *kgo.Client
 	adm  *kadm.Client
@@ -80,24 +85,30 @@ func New(cfg Config) (*Client, error) {
 	if cfg.ClientID != "" {
 		base = append(base, kgo.ClientID(cfg.ClientID))
 	}
-	if cfg.TLS != nil {
+	switch {
+	case cfg.Dial != nil:
+		base = append(base, kgo.Dialer(brokerDialer(cfg.Dial, cfg.TLS, cfg.Timeout)))
+	case cfg.TLS != nil:
 		base = append(base, kgo.DialTLSConfig(cfg.TLS))
 	}
 	if cfg.Logger != nil {
 		base = append(base, kgo.WithLogger(cfg.Logger))
 	}
-	mech, err := SASL(cfg.SASLMechanism, cfg.SASLUsername, cfg.SASLPassword)
+	if cfg.SASL.Timeout <= 0 {
+		cfg.SASL.Timeout = cfg.Timeout
+	}
+	auth, err := SASL(cfg.SASL)
 	if err != nil {
 		return nil, err
 	}
-	if mech != nil {
-		base = append(base, kgo.SASL(mech))
+	if auth.Mechanism != nil {
+		base = append(base, kgo.SASL(auth.Mechanism))
 	}
 	cl, err := kgo.NewClient(base...)
 	if err != nil {
 		return nil, fmt.Errorf("kafka client: %w", err)
 	}
-	return &Client{cfg: cfg, base: base, cl: cl, adm: kadm.NewClient(cl), dial: dl, consumers: map[*kgo.Client]struct{}{}}, nil
+	return &Client{cfg: cfg, auth: auth, base: base, cl: cl, adm: kadm.NewClient(cl), dial: dl, consumers: map[*kgo.Client]struct{}{}}, nil
 }
 
 // Config returns the client's settings.
@@ -157,6 +168,13 @@ func (c *Client) release(cl *kgo.Client) {
 	delete(c.consumers, cl)
 	c.mu.Unlock()
 	cl.Close()
+}
+
+// CheckAuth gets the SASL mechanism's credentials (an OAuth token, AWS
+// credentials) without asking a broker, and says where they came from.
+func (c *Client) CheckAuth(ctx context.Context) (string, error) {
+	where, err := c.auth.Check(ctx)
+	return where, c.Explain(err)
 }
 
 // Ping checks that a broker answers, within ctx.

@@ -78,12 +78,12 @@ func (c *Client) Explain(err error) error {
 	if ex := c.classify(err); ex != nil {
 		return ex
 	}
-	if isEOF(err) && c.cfg.SASLMechanism != SASLNone {
+	if isEOF(err) && c.auth.Name != SASLNone {
 		// Some brokers (kfake among them) just close the connection when
 		// SASL authentication fails instead of answering with an error.
 		if _, derr := c.dial.last(); derr != nil && isEOF(derr) {
-			return &explained{ErrAuth, fmt.Sprintf("Kafka at %s closed the connection during SASL authentication (mechanism %s, user %q): check saslUsername and saslPassword, and that the broker enables this mechanism",
-				brokers, c.cfg.SASLMechanism, c.cfg.SASLUsername)}
+			return &explained{ErrAuth, fmt.Sprintf("Kafka at %s closed the connection during SASL authentication (mechanism %s, %s): %s, and that the broker enables this mechanism",
+				brokers, c.auth.Name, c.who(), c.credentialHint())}
 		}
 	}
 	if errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
@@ -117,16 +117,22 @@ func (e *explained) explained()    {}
 
 func (c *Client) classify(err error) error {
 	brokers := strings.Join(c.cfg.Brokers, ",")
+	if ex := c.proxyProblem(err); ex != nil {
+		return ex
+	}
+	if ex := c.credentialProblem(err); ex != nil {
+		return ex
+	}
 	var ke *kerr.Error
 	if errors.As(err, &ke) {
 		switch ke {
 		case kerr.SaslAuthenticationFailed:
-			return &explained{ErrAuth, fmt.Sprintf("Kafka at %s rejected the SASL credentials (mechanism %s, user %q): check saslUsername and saslPassword",
-				brokers, c.cfg.SASLMechanism, c.cfg.SASLUsername)}
+			return &explained{ErrAuth, fmt.Sprintf("Kafka at %s rejected the SASL credentials (mechanism %s, %s): %s",
+				brokers, c.auth.Name, c.who(), c.rejectedHint())}
 		case kerr.UnsupportedSaslMechanism, kerr.IllegalSaslState:
-			return &explained{ErrAuth, fmt.Sprintf("Kafka at %s does not accept SASL mechanism %q: set saslMechanism to one the broker enables", brokers, c.cfg.SASLMechanism)}
+			return &explained{ErrAuth, fmt.Sprintf("Kafka at %s does not accept SASL mechanism %q: set saslMechanism to one the broker enables", brokers, c.auth.Name)}
 		case kerr.TopicAuthorizationFailed, kerr.ClusterAuthorizationFailed:
-			return &explained{ErrAuth, fmt.Sprintf("Kafka at %s: user %q is not authorized (%s): grant it describe/read ACLs", brokers, c.cfg.SASLUsername, ke.Message)}
+			return &explained{ErrAuth, fmt.Sprintf("Kafka at %s: %s is not authorized (%s): grant it describe/read ACLs", brokers, c.who(), ke.Message)}
 		}
 	}
 	var fr *kgo.ErrFirstReadEOF

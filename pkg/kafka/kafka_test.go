@@ -174,12 +174,12 @@ func TestExplainWrongSASLPasswordSaysAuthenticationWithoutTheSecret(t *testing.T
 	for _, mech := range []string{SASLPlain, SASLScramSHA256, SASLScramSHA512} {
 		t.Run(mech, func(t *testing.T) {
 			c := cluster(t, kfake.EnableSASL(), kfake.Superuser(mech, "alice", "right-pass"))
-			good := client(t, c, func(cfg *Config) { cfg.SASLMechanism, cfg.SASLUsername, cfg.SASLPassword = mech, "alice", "right-pass" })
+			good := client(t, c, func(cfg *Config) { cfg.SASL = SASLAuth{Mechanism: mech, Username: "alice", Password: "right-pass"} })
 			if err := good.Ping(context.Background()); err != nil {
 				t.Fatalf("right password: %v", err)
 			}
 			bad := client(t, c, func(cfg *Config) {
-				cfg.SASLMechanism, cfg.SASLUsername, cfg.SASLPassword = mech, "alice", "Sekr1t-W0rd"
+				cfg.SASL = SASLAuth{Mechanism: mech, Username: "alice", Password: "Sekr1t-W0rd"}
 			})
 			err := bad.Ping(context.Background())
 			if !errors.Is(err, ErrAuth) || strings.Contains(err.Error(), "Sekr1t") || !strings.Contains(err.Error(), "saslPassword") {

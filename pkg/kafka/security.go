@@ -1,11 +1,13 @@
 package kafka
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/sasl"
 	"github.com/twmb/franz-go/pkg/sasl/plain"
@@ -23,26 +25,96 @@ const (
 	SASLPlain       = "PLAIN"
 	SASLScramSHA256 = "SCRAM-SHA-256"
 	SASLScramSHA512 = "SCRAM-SHA-512"
+	SASLOAuthBearer = "OAUTHBEARER" // client-credentials grant (oauth.go)
+	SASLAWSMSKIAM   = "AWS_MSK_IAM" // AWS IAM for Amazon MSK (awsiam.go)
 )
 
 // ErrUnknownSASL says a SASL mechanism is not one Pitwall speaks.
-var ErrUnknownSASL = errors.New("SASL mechanism is not one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 (or empty for none)")
+var ErrUnknownSASL = errors.New("SASL mechanism is not one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER, AWS_MSK_IAM (or empty for none)")
 
-// SASL returns the mechanism called name (case and surrounding spaces do
-// not matter) with user and pass, or nil for SASLNone. The password is only
-// handed to franz-go, which never logs it.
-func SASL(name, user, pass string) (sasl.Mechanism, error) {
-	switch strings.ToUpper(strings.TrimSpace(name)) {
-	case SASLNone:
-		return nil, nil
-	case SASLPlain:
-		return plain.Auth{User: user, Pass: pass}.AsMechanism(), nil
-	case SASLScramSHA256:
-		return scram.Auth{User: user, Pass: pass}.AsSha256Mechanism(), nil
-	case SASLScramSHA512:
-		return scram.Auth{User: user, Pass: pass}.AsSha512Mechanism(), nil
+// SASLAuth is what a SASL mechanism is made of: user and password for
+// PLAIN and SCRAM, OAuth for OAUTHBEARER, AWS for AWS_MSK_IAM.
+type SASLAuth struct {
+	Mechanism string
+	Username  string
+	Password  string `json:"-"` // only handed to franz-go, which never logs it
+	OAuth     OAuth
+	AWS       AWS
+	// Names are the caller's names of the OAuth and AWS inputs (zero:
+	// PluginNames).
+	Names Names
+	// Timeout bounds a token request or a credential look-up (0: 10s).
+	Timeout time.Duration
+}
+
+// Authenticator is a built SASL mechanism. One serves every connection of
+// a client (and of its consumers), so an OAuth token is fetched once for
+// all of them.
+type Authenticator struct {
+	Name      string         // the mechanism's name, SASLNone for none
+	Mechanism sasl.Mechanism // nil for none
+	token     *tokenSource
+	aws       *awsCredentials
+}
+
+// SASL checks a and builds its mechanism. Case and surrounding spaces of
+// the name do not matter. Errors name the input to fix and hold no secret.
+func SASL(a SASLAuth) (*Authenticator, error) {
+	if a.Names == (Names{}) {
+		a.Names = PluginNames
 	}
-	return nil, fmt.Errorf("%w: %q", ErrUnknownSASL, name)
+	if a.Timeout <= 0 {
+		a.Timeout = 10 * time.Second
+	}
+	name := strings.ToUpper(strings.TrimSpace(a.Mechanism))
+	au := &Authenticator{Name: name}
+	switch name {
+	case SASLNone:
+	case SASLPlain:
+		au.Mechanism = plain.Auth{User: a.Username, Pass: a.Password}.AsMechanism()
+	case SASLScramSHA256:
+		au.Mechanism = scram.Auth{User: a.Username, Pass: a.Password}.AsSha256Mechanism()
+	case SASLScramSHA512:
+		au.Mechanism = scram.Auth{User: a.Username, Pass: a.Password}.AsSha512Mechanism()
+	case SASLOAuthBearer:
+		if err := a.OAuth.check(a.Names); err != nil {
+			return nil, err
+		}
+		au.token = newTokenSource(a.OAuth, a.Names, a.Timeout)
+		au.Mechanism = au.token.mechanism()
+	case SASLAWSMSKIAM:
+		if err := a.AWS.check(a.Names); err != nil {
+			return nil, err
+		}
+		au.aws = newAWSCredentials(a.AWS, a.Names, a.Timeout)
+		au.Mechanism = au.aws.mechanism()
+	default:
+		return nil, fmt.Errorf("%w: %q", ErrUnknownSASL, a.Mechanism)
+	}
+	return au, nil
+}
+
+// Check gets the credentials the mechanism needs before any broker is
+// asked: an OAuth token from the token endpoint, AWS credentials from the
+// keys or the default chain. It says where they came from ("" when the
+// mechanism needs nothing fetched); an error says what to fix.
+func (au *Authenticator) Check(ctx context.Context) (string, error) {
+	switch {
+	case au == nil:
+		return "", nil
+	case au.token != nil:
+		if _, err := au.token.Token(ctx); err != nil {
+			return "", err
+		}
+		return "OAuth token from " + redactURL(au.token.cfg.TokenURL), nil
+	case au.aws != nil:
+		_, source, err := au.aws.retrieve(ctx)
+		if err != nil {
+			return "", err
+		}
+		return "AWS credentials from " + source, nil
+	}
+	return "", nil
 }
 
 // TLS is what a TLS connection to the brokers is made of: PEM material and

@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"net/http"
 	"sync"
@@ -44,6 +45,10 @@ type Datasource struct {
 	kafka    *kafka.Client
 	registry *codec.Registry
 	log      log.Logger
+	// proxied: every connection goes through the secure SOCKS proxy at
+	// proxyAddr (Private Data source Connect).
+	proxied   bool
+	proxyAddr string
 
 	resources backend.CallResourceHandler
 	resume    *pipeline.Resumes
@@ -77,7 +82,10 @@ func NewDatasource(ctx context.Context, s backend.DataSourceInstanceSettings) (i
 	d.settings, d.settingsErr = LoadSettings(s)
 	d.lossAfter = d.settings.Timeout
 	if d.settingsErr == nil {
-		d.settingsErr = d.connect()
+		d.settingsErr = checkAWSAllowed(ctx, d.settings)
+	}
+	if d.settingsErr == nil {
+		d.settingsErr = d.connect(ctx, s)
 	}
 	if d.settingsErr != nil {
 		d.log.Warn("datasource settings are invalid", "error", d.settingsErr)
@@ -86,17 +94,37 @@ func NewDatasource(ctx context.Context, s backend.DataSourceInstanceSettings) (i
 	return d, nil
 }
 
-func (d *Datasource) connect() error {
+// connect builds the Kafka client and the registry client. With the secure
+// SOCKS proxy on, every connection they make (brokers, registry, the OAuth
+// token endpoint) goes through it.
+func (d *Datasource) connect(ctx context.Context, in backend.DataSourceInstanceSettings) error {
 	kcfg, err := d.settings.kafkaConfig()
 	if err != nil {
 		return err
+	}
+	dial, proxyAddr, err := proxyDialer(ctx, in, d.settings)
+	if err != nil {
+		return err
+	}
+	d.proxied, d.proxyAddr = dial != nil, proxyAddr
+	kcfg.Dial, kcfg.ProxyAddr = dial, proxyAddr
+	if kcfg.SASL.Mechanism == kafka.SASLOAuthBearer {
+		// The token endpoint is checked against the system's roots and,
+		// for a lab's identity provider, tlsCACert.
+		var web *tls.Config
+		if d.settings.TLSEnabled {
+			web = kafka.WebTLS([]byte(d.settings.TLSCACert.Reveal()))
+		}
+		kcfg.SASL.OAuth.HTTP = kafka.HTTPClient(web, dial, d.settings.Timeout)
 	}
 	kcfg.Logger = newQuietLogger(kafkaLogger{d.log}, 30*time.Second)
 	if d.kafka, err = kafka.New(kcfg); err != nil {
 		return err
 	}
 	if d.settings.SchemaRegistryURL != "" {
-		if d.registry, err = codec.NewRegistry(d.settings.registryConfig()); err != nil {
+		rc := d.settings.registryConfig()
+		rc.Dial = dial
+		if d.registry, err = codec.NewRegistry(rc); err != nil {
 			d.kafka.Close()
 			d.kafka = nil
 			return err

@@ -10,6 +10,10 @@
 //	race.go         POST race/start, race/stop (the leaderboard panel)
 //	racestatus.go   GET race/status
 //	settings.go     jsonData and secureJsonData, checked
+//	settings_sasl.go  the SASL settings (PLAIN, SCRAM, OAUTHBEARER, AWS_MSK_IAM)
+//	grafana.go      what Grafana allows: the AWS default chain ([aws]), the
+//	                secure SOCKS proxy (Private Data source Connect), read
+//	                from the configuration in the request's context
 //	access.go       who may write (race control: the Editor role, or Viewers
 //	                with viewersControlRace) and how often
 //	kafkalog.go     franz-go's log lines, rate-limited, to the plugin log

@@ -9,8 +9,10 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 )
 
-// CheckHealth connects to Kafka, counts the topics, and checks the Schema
-// Registry when one is set, all within timeoutSeconds. A failure says what
+// CheckHealth gets the SASL credentials (an OAuth token, AWS credentials),
+// connects to Kafka (through the secure SOCKS proxy when it is on), counts
+// the topics, and checks the Schema Registry when one is set, all within
+// timeoutSeconds. A failure says what
 // to fix and never shows a secret.
 func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequest) (*backend.CheckHealthResult, error) {
 	if err := d.ready(); err != nil {
@@ -19,6 +21,12 @@ func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequ
 	ctx, cancel := context.WithTimeout(ctx, d.settings.Timeout)
 	defer cancel()
 
+	// Credentials first (an OAuth token, AWS credentials): a refused client
+	// secret is then told as such, not as a broker that closed the door.
+	auth, err := d.kafka.CheckAuth(ctx)
+	if err != nil {
+		return healthError(err.Error()), nil
+	}
 	if err := d.kafka.Ping(ctx); err != nil {
 		return healthError(err.Error()), nil
 	}
@@ -34,6 +42,23 @@ func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequ
 	}
 	details := map[string]any{"brokers": strings.Join(d.settings.BootstrapServers, ","), "topics": user}
 	msg := fmt.Sprintf("Kafka at %s is reachable: %d topics.", strings.Join(d.settings.BootstrapServers, ","), user)
+	if d.settings.SASLMechanism != "" {
+		details["sasl"] = d.settings.SASLMechanism
+		msg += " SASL " + d.settings.SASLMechanism
+		if auth != "" {
+			details["credentials"] = auth
+			msg += " with " + auth
+		}
+		msg += "."
+	}
+	if d.proxied {
+		details["secureSocksProxy"] = d.proxyAddr
+		msg += " Through the secure SOCKS proxy (Private Data source Connect)"
+		if d.proxyAddr != "" {
+			msg += " at " + d.proxyAddr
+		}
+		msg += "."
+	}
 	if d.registry != nil {
 		n, err := d.registry.Check(ctx)
 		if err != nil {

@@ -67,6 +67,9 @@ func fakeCluster(t testing.TB, topics map[string]int32, opts ...kfake.Opt) *kfak
 type dsOpts struct {
 	json   map[string]any
 	secure map[string]string
+	// grafana is the configuration Grafana sends the plugin
+	// (backend.GrafanaConfigFromContext): the secure SOCKS proxy, [aws].
+	grafana map[string]string
 }
 
 // newTestDS makes a datasource instance the way Grafana does.
@@ -81,6 +84,9 @@ func newTestDS(t testing.TB, c broker, o dsOpts) *Datasource {
 	}
 	raw, _ := json.Marshal(jd)
 	ctx := backend.WithPluginContext(context.Background(), backend.PluginContext{OrgID: testOrg})
+	if o.grafana != nil {
+		ctx = backend.WithGrafanaConfig(ctx, backend.NewGrafanaCfg(o.grafana))
+	}
 	inst, err := NewDatasource(ctx, backend.DataSourceInstanceSettings{UID: "pitwall-test", Name: "Pitwall", JSONData: raw, DecryptedSecureJSONData: o.secure})
 	if err != nil {
 		t.Fatal(err)

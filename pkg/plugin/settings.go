@@ -36,11 +36,18 @@ func (s Secret) describe() string             { return map[bool]string{true: "se
 
 // Settings are one datasource's jsonData and secureJsonData (docs/DESIGN.md).
 type Settings struct {
-	BootstrapServers       []string
-	ClientID               string
-	SASLMechanism          string
-	SASLUsername           string
-	SASLPassword           Secret
+	BootstrapServers []string
+	ClientID         string
+	SASLMechanism    string
+	SASLUsername     string
+	SASLPassword     Secret
+	// OAUTHBEARER and AWS_MSK_IAM (settings_sasl.go).
+	OAuth OAuthSettings
+	AWS   AWSSettings
+	// SecureSocksProxy sends every broker, registry and token connection
+	// through Grafana's secure SOCKS proxy (Private Data source Connect);
+	// jsonData.enableSecureSocksProxy, the SDK's own key.
+	SecureSocksProxy       bool
 	TLSEnabled             bool
 	TLSSkipVerify          bool
 	TLSServerName          string
@@ -65,9 +72,9 @@ type Settings struct {
 
 // String shows the settings with every secret redacted.
 func (s Settings) String() string {
-	return fmt.Sprintf("Settings{bootstrapServers=%s clientId=%q sasl=%q user=%q password=%s tls=%v skipVerify=%v serverName=%q "+
+	return fmt.Sprintf("Settings{bootstrapServers=%s clientId=%q sasl=%q user=%q password=%s %s %s secureSocksProxy=%v tls=%v skipVerify=%v serverName=%q "+
 		"caCert=%s clientCert=%s clientKey=%s registry=%q registryUser=%q registryPassword=%s registrySkipVerify=%v timeout=%s viewersControlRace=%v maxStreams=%d}",
-		strings.Join(s.BootstrapServers, ","), s.ClientID, s.SASLMechanism, s.SASLUsername, s.SASLPassword.describe(),
+		strings.Join(s.BootstrapServers, ","), s.ClientID, s.SASLMechanism, s.SASLUsername, s.SASLPassword.describe(), s.OAuth, s.AWS, s.SecureSocksProxy,
 		s.TLSEnabled, s.TLSSkipVerify, s.TLSServerName, s.TLSCACert.describe(), s.TLSClientCert.describe(), s.TLSClientKey.describe(),
 		s.SchemaRegistryURL, s.SchemaRegistryUsername, s.SchemaRegistryPassword.describe(), s.SchemaRegistryTLSSkipVerify, s.Timeout, s.ViewersControlRace, s.MaxStreams)
 }
@@ -85,6 +92,14 @@ type jsonData struct {
 	ClientID               string  `json:"clientId"`
 	SASLMechanism          string  `json:"saslMechanism"`
 	SASLUsername           string  `json:"saslUsername"`
+	OAuthTokenURL          string  `json:"oauthTokenUrl"`
+	OAuthClientID          string  `json:"oauthClientId"`
+	OAuthScopes            string  `json:"oauthScopes"`
+	OAuthAudience          string  `json:"oauthAudience"`
+	OAuthExtensions        string  `json:"oauthExtensions"`
+	AWSAuthType            string  `json:"awsAuthType"`
+	AWSRegion              string  `json:"awsRegion"`
+	SecureSocksProxy       bool    `json:"enableSecureSocksProxy"`
 	TLSEnabled             bool    `json:"tlsEnabled"`
 	TLSSkipVerify          bool    `json:"tlsSkipVerify"`
 	TLSServerName          string  `json:"tlsServerName"`
@@ -127,6 +142,7 @@ func LoadSettings(in backend.DataSourceInstanceSettings) (Settings, error) {
 		SASLMechanism:               strings.ToUpper(strings.TrimSpace(jd.SASLMechanism)),
 		SASLUsername:                strings.TrimSpace(jd.SASLUsername),
 		SASLPassword:                Secret(sec["saslPassword"]),
+		SecureSocksProxy:            jd.SecureSocksProxy,
 		TLSEnabled:                  jd.TLSEnabled,
 		TLSSkipVerify:               jd.TLSSkipVerify,
 		TLSServerName:               strings.TrimSpace(jd.TLSServerName),
@@ -162,18 +178,7 @@ func LoadSettings(in backend.DataSourceInstanceSettings) (Settings, error) {
 	if len(s.BootstrapServers) == 0 && len(problems) == 0 {
 		bad("bootstrapServers is empty: give the Kafka brokers as host:port, comma separated")
 	}
-	switch s.SASLMechanism {
-	case kafka.SASLNone:
-	case kafka.SASLPlain, kafka.SASLScramSHA256, kafka.SASLScramSHA512:
-		if s.SASLUsername == "" {
-			bad("saslMechanism is %s but saslUsername is empty", s.SASLMechanism)
-		}
-		if !s.SASLPassword.IsSet() {
-			bad("saslMechanism is %s but saslPassword is not set", s.SASLMechanism)
-		}
-	default:
-		bad("saslMechanism %q is not one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 (or empty for none)", jd.SASLMechanism)
-	}
+	s.loadSASL(jd, sec, bad)
 	switch {
 	case jd.TimeoutSeconds == 0:
 		s.Timeout = 10 * time.Second
@@ -221,18 +226,13 @@ func (s Settings) kafkaConfig() (kafka.Config, error) {
 	if err != nil {
 		return kafka.Config{}, err
 	}
-	cfg := kafka.Config{
-		Brokers:       s.BootstrapServers,
-		ClientID:      s.ClientID,
-		SASLMechanism: s.SASLMechanism,
-		SASLUsername:  s.SASLUsername,
-		TLS:           t,
-		Timeout:       s.Timeout,
-	}
-	if s.SASLMechanism != kafka.SASLNone {
-		cfg.SASLPassword = s.SASLPassword.Reveal()
-	}
-	return cfg, nil
+	return kafka.Config{
+		Brokers:  s.BootstrapServers,
+		ClientID: s.ClientID,
+		SASL:     s.saslAuth(),
+		TLS:      t,
+		Timeout:  s.Timeout,
+	}, nil
 }
 
 func (s Settings) registryConfig() codec.RegistryConfig {
