@@ -3,7 +3,7 @@ package codec
 import (
 	"fmt"
 
-	"github.com/hamba/avro/v2"
+	"github.com/iskorotkov/avro/v2"
 )
 
 // An Avro value is decoded by walking a tree of ops compiled from the writer

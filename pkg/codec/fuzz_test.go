@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hamba/avro/v2"
+	"github.com/iskorotkov/avro/v2"
 )
 
 // FuzzJSONFlatten: any input either decodes within the limits or fails with

@@ -12,7 +12,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hamba/avro/v2"
+	"github.com/iskorotkov/avro/v2"
 	"github.com/twmb/franz-go/pkg/sr"
 )
 

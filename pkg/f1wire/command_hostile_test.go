@@ -20,13 +20,15 @@ func drivers(vs ...int64) []byte {
 	return b
 }
 
-// govulncheck reports three advisories against hamba/avro/v2 with no fixed
-// version (GO-2026-5046 CPU exhaustion on huge block counts, GO-2026-5047
-// integer overflow in block and length arithmetic, GO-2026-5048 unbounded
-// map allocations). The race command is the one place Pitwall decodes
-// untrusted bytes with hamba's decoder (its other Avro is pkg/codec's own):
-// the payloads those advisories describe are refused at once, without a
-// panic, by the bounded config (no map in the schema). (A count looped
+// govulncheck reported three advisories against hamba/avro/v2, which has no
+// fixed version (GO-2026-5046 CPU exhaustion on huge block counts,
+// GO-2026-5047 integer overflow in block and length arithmetic, GO-2026-5048
+// unbounded map allocations); Pitwall now uses the maintained fork
+// iskorotkov/avro/v2, fixed from 2.33.0. The race command is the one place
+// Pitwall decodes untrusted bytes with that library's decoder (its other
+// Avro is pkg/codec's own): the payloads those advisories describe are
+// refused at once, without a panic, by the bounded config (no map in the
+// schema). (A count looped
 // over would hang the test, not slow it.)
 func TestRaceCommandDecodingRefusesTheAdvisoriesPayloads(t *testing.T) {
 	cases := map[string][]byte{
