@@ -58,7 +58,9 @@ var (
 	ErrTimeout     = errors.New("kafka timed out")
 	// ErrCanceled: the caller gave up (a panel closed, a query replaced by a
 	// newer one), not Kafka. It is no fault to report or log as one.
-	ErrCanceled = errors.New("request cancelled")
+	// It wraps context.Canceled, so the SDK and Grafana count it as a
+	// cancelled request, not an error.
+	ErrCanceled = fmt.Errorf("request cancelled: %w", context.Canceled)
 )
 
 // Explain turns a franz-go error into one that says what to fix: the address
@@ -89,7 +91,7 @@ func (c *Client) Explain(err error) error {
 	if errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
 		// The caller went away: Kafka may have been answering fine. Saying
 		// "no answer within 10s" for a request that lasted a second misleads.
-		return &explained{ErrCanceled, fmt.Sprintf("the request to Kafka at %s was cancelled before it finished (the panel or query that asked went away)", brokers)}
+		return &explained{ErrCanceled, fmt.Sprintf("the request to Kafka at %s was cancelled before it finished (the panel or query that asked went away: %v)", brokers, context.Canceled)}
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		if addr, derr := c.dial.last(); derr != nil {

@@ -97,6 +97,9 @@ func (d *Datasource) query(ctx context.Context, pctx backend.PluginContext, dq b
 	return backend.DataResponse{Frames: frames}
 }
 
+// statusClientClosed is HTTP 499, the client closed the request.
+const statusClientClosed backend.Status = 499
+
 // queryError maps a read error to a response: Kafka faults are the
 // downstream's, a missing topic is the user's.
 func queryError(err error) backend.DataResponse {
@@ -105,6 +108,12 @@ func queryError(err error) backend.DataResponse {
 		return backend.ErrDataResponseWithSource(backend.StatusNotFound, backend.ErrorSourceDownstream, err.Error())
 	case errors.Is(err, kafka.ErrAuth):
 		return backend.ErrDataResponseWithSource(backend.StatusUnauthorized, backend.ErrorSourceDownstream, err.Error())
+	case errors.Is(err, kafka.ErrCanceled), errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded):
+		// Grafana gave up on the query (a panel closed, Explore ran the next
+		// one): no fault of Kafka's. 499 is the usual "client closed
+		// request"; the message keeps "context canceled", by which Grafana
+		// counts the request as cancelled rather than failed.
+		return backend.ErrDataResponseWithSource(statusClientClosed, backend.ErrorSourceDownstream, err.Error())
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, kafka.ErrTimeout):
 		return backend.ErrDataResponseWithSource(backend.StatusTimeout, backend.ErrorSourceDownstream, err.Error())
 	}

@@ -1,6 +1,7 @@
 package plugin
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -21,6 +22,7 @@ import (
 	"github.com/pitwall-f1/pitwall/pkg/codec"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
 	"github.com/pitwall-f1/pitwall/pkg/f1wire"
+	"github.com/pitwall-f1/pitwall/pkg/kafka"
 	"github.com/pitwall-f1/pitwall/pkg/pipeline"
 )
 
@@ -352,5 +354,20 @@ func TestInvalidSettingsAreShownByEveryHandler(t *testing.T) {
 	h, _ := d.CheckHealth(t.Context(), &backend.CheckHealthRequest{})
 	if h.Status != backend.HealthStatusError || !strings.Contains(h.Message, "nohost") {
 		t.Fatalf("health: %+v", h)
+	}
+}
+
+// A query Grafana cancelled is answered as cancelled (499, "context
+// canceled", which Grafana counts as a cancelled request), never as Kafka
+// failing to answer in time; a deadline still is a timeout.
+func TestQueryErrorTellsACancelFromATimeout(t *testing.T) {
+	cancelled := queryError(fmt.Errorf("reading f1-telemetry: %w", kafka.ErrCanceled))
+	if cancelled.Status != 499 || !strings.Contains(cancelled.Error.Error(), "context canceled") ||
+		backend.RequestStatusFromErrorString(cancelled.Error.Error()) != backend.RequestStatusCancelled {
+		t.Errorf("cancelled read answered %d %v", cancelled.Status, cancelled.Error)
+	}
+	timedOut := queryError(fmt.Errorf("reading f1-telemetry: %w", context.DeadlineExceeded))
+	if timedOut.Status != backend.StatusTimeout {
+		t.Errorf("timed-out read answered %d %v", timedOut.Status, timedOut.Error)
 	}
 }

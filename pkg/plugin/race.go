@@ -245,7 +245,10 @@ func (d *Datasource) sendRaceCommand(ctx context.Context, cmd *f1.RaceCommand) (
 // user's own session ended).
 func writeRaceError(w http.ResponseWriter, what string, err error) {
 	status := http.StatusBadGateway
-	if errors.Is(err, kafka.ErrUnreachable) || errors.Is(err, kafka.ErrTimeout) || errors.Is(err, context.DeadlineExceeded) {
+	switch {
+	case errors.Is(err, kafka.ErrCanceled):
+		status = int(statusClientClosed) // the caller went away: not a Kafka fault
+	case errors.Is(err, kafka.ErrUnreachable) || errors.Is(err, kafka.ErrTimeout) || errors.Is(err, context.DeadlineExceeded):
 		status = http.StatusServiceUnavailable
 	}
 	writeJSON(w, status, map[string]string{"error": fmt.Sprintf("could not %s: %v", what, err)})

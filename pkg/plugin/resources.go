@@ -160,6 +160,8 @@ func writeError(w http.ResponseWriter, err error) {
 		status = http.StatusNotFound
 	case errors.Is(err, kafka.ErrAuth):
 		status = http.StatusUnauthorized
+	case errors.Is(err, kafka.ErrCanceled):
+		status = int(statusClientClosed) // the caller went away: not a Kafka fault
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, kafka.ErrTimeout):
 		status = http.StatusGatewayTimeout
 	}
