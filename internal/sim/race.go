@@ -62,6 +62,7 @@ func (s *Sim) step() {
 	}
 	s.sortOrder()
 
+	s.leadCrossing(n, dt)
 	emitted := make([]bool, len(s.cars))
 	var last int64
 	for _, c := range s.cars {
@@ -108,6 +109,45 @@ func (s *Sim) carRecords(c *car, ts int64, dt float64) bool {
 	return posEmitted
 }
 
+// crossTime is when car c, sampled at ts at speed v (km/h), crossed the
+// line into lap k: interpolated within the tick from how far it went.
+func (s *Sim) crossTime(c *car, k int, ts int64, dt, v float64) int64 {
+	L := s.circ.LengthM
+	prevDist := c.dist - v/3.6*dt
+	frac := 1.0
+	if c.dist > prevDist {
+		frac = math.Min(1, math.Max(0, (float64(k)*L-prevDist)/(c.dist-prevDist)))
+	}
+	return ts - int64(math.Round((1-frac)*dt*1000))
+}
+
+// leadCrossing finds, before tick n's records are made, the car that
+// crosses the line first into a lap no car has completed yet, and records
+// its crossing as the lap's first. Cars are handled in grid order within a
+// tick, but a lap, and the race, go to the earliest crossing: handled in
+// order, a car later in the grid that crossed a few hundredths earlier in
+// the same tick was classified first while the chequered flag named the
+// other ("PER wins", HAM P1 and PER +0.000: issue 11).
+func (s *Sim) leadCrossing(n int64, dt float64) {
+	L := s.circ.LengthM
+	var first *car
+	var firstTs int64
+	for _, c := range s.cars {
+		k := c.completed + 1
+		if c.finished || c.dist < float64(k)*L || len(s.firstCross) != k-1 {
+			continue
+		}
+		// c.k1 is this tick's kinematics: the speed crossing() will see.
+		if ts := s.crossTime(c, k, s.carTs(n, c), dt, c.k1.v); first == nil || ts < firstTs {
+			first, firstTs = c, ts
+		}
+	}
+	if first != nil {
+		s.firstCross = append(s.firstCross, firstTs)
+		s.lapLeader = first
+	}
+}
+
 // crossing handles a car crossing the line: lap times, LAP, FASTEST_LAP,
 // the chequered flag and finishing.
 func (s *Sim) crossing(c *car, ts int64, dt float64) bool {
@@ -116,13 +156,7 @@ func (s *Sim) crossing(c *car, ts int64, dt float64) bool {
 	if c.dist < float64(k)*L {
 		return false
 	}
-	// When it crossed within the tick, from how far it went.
-	prevDist := c.dist - c.v/3.6*dt
-	frac := 1.0
-	if c.dist > prevDist {
-		frac = math.Min(1, math.Max(0, (float64(k)*L-prevDist)/(c.dist-prevDist)))
-	}
-	crossTs := ts - int64(math.Round((1-frac)*dt*1000))
+	crossTs := s.crossTime(c, k, ts, dt, c.v)
 	lapS := float64(crossTs-c.lapStartTs) / 1000
 	c.completed = k
 	c.lastLap = lapS
@@ -131,9 +165,11 @@ func (s *Sim) crossing(c *car, ts int64, dt float64) bool {
 	}
 	c.tyreAge++
 	c.fuelKg = math.Max(1, c.fuelKg-fuelStartKg*0.97/float64(s.laps))
-	leader := len(s.firstCross) < k
+	// leadCrossing chose the lap's leader before the tick's records: the
+	// first across the line, whichever car is handled first.
+	leader := s.lapLeader == c && len(s.firstCross) == k
 	if leader {
-		s.firstCross = append(s.firstCross, crossTs)
+		s.lapLeader = nil
 		s.leaderLap = k
 	}
 	c.gap = float64(crossTs-s.firstCross[k-1]) / 1000

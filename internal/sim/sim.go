@@ -143,6 +143,7 @@ type Sim struct {
 	inc       incidents
 
 	firstCross []int64 // ts at which the leader completed lap i (index i-1)
+	lapLeader  *car    // the car that leads the lap crossed this tick (leadCrossing)
 
 	q     []qitem
 	qpos  int
