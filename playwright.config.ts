@@ -30,6 +30,13 @@ export default defineConfig<PluginOptions>({
       user: process.env.GRAFANA_USER ?? 'admin',
       password: process.env.GRAFANA_PASSWORD ?? 'admin',
     },
+    // Basic auth on every request as well: the signed-in session of the auth
+    // project is rotated by Grafana after ~10 minutes, longer than the suite.
+    httpCredentials: {
+      username: process.env.GRAFANA_USER ?? 'admin',
+      password: process.env.GRAFANA_PASSWORD ?? 'admin',
+      send: 'always',
+    },
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     viewport: { width: 1920, height: 1400 },
