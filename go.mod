@@ -15,6 +15,8 @@ require (
 	github.com/twmb/franz-go/pkg/sr v1.8.0
 )
 
+require github.com/bufbuild/protocompile v0.14.1 // indirect
+
 require (
 	github.com/aws/aws-sdk-go-v2/credentials v1.21.3 // indirect
 	github.com/aws/aws-sdk-go-v2/feature/ec2/imds v1.20.9 // indirect

@@ -161,7 +161,7 @@ func FuzzAvroSchema(f *testing.F) {
 		}
 		d := NewDecoder(FormatAvro, "fz", nil, lim)
 		var rec Record
-		if err := d.av.decode(p, d.slotIDs(p), body, &rec); err != nil {
+		if err := d.av.decode(p, d.slotIDs(p.names), body, &rec); err != nil {
 			if ClassOf(err) != ErrAvroInvalid {
 				t.Fatalf("error of kind %s: %v", ClassOf(err), err)
 			}

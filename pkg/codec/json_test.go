@@ -20,6 +20,8 @@ func flat(d *Decoder, rec *Record) []string {
 			out = append(out, fmt.Sprintf("%s=%q", name, f.Bytes))
 		case KindBool:
 			out = append(out, fmt.Sprintf("%s=%v", name, f.Bool))
+		case KindTime:
+			out = append(out, fmt.Sprintf("%s=time(%v)", name, f.Num))
 		default:
 			out = append(out, name+"=null")
 		}

@@ -8,13 +8,16 @@ import (
 // Kind is the type of one decoded value.
 type Kind uint8
 
-// Value kinds. Every number (JSON number, Avro int/long/float/double) is a
-// KindNumber held as float64, so columns built from them stay one type.
+// Value kinds. Every number (JSON number, Avro int/long/float/double,
+// Protobuf scalars) is a KindNumber held as float64, so columns built from
+// them stay one type. A KindTime (a Protobuf Timestamp, a JSON Schema
+// date-time) holds Unix milliseconds in Num.
 const (
 	KindNull Kind = iota
 	KindNumber
 	KindString
 	KindBool
+	KindTime
 )
 
 func (k Kind) String() string {
@@ -25,6 +28,8 @@ func (k Kind) String() string {
 		return "string"
 	case KindBool:
 		return "bool"
+	case KindTime:
+		return "time"
 	}
 	return "null"
 }
@@ -45,8 +50,14 @@ type Field struct {
 // A Record is reused across Decode calls.
 type Record struct {
 	Fields []Field
-	// SchemaID is the Avro writer schema id (0 for JSON).
+	// SchemaID is the writer schema id (0 for JSON, text, line protocol).
 	SchemaID int
+	// Type is what the value was decoded as: json, avro, protobuf,
+	// jsonschema, text or influx (never auto).
+	Type Format
+	// Time is a time the payload itself carries (a line-protocol
+	// timestamp), in Unix nanoseconds; 0 when it carries none.
+	Time int64
 	// Warning is set when the record decoded but something was cut
 	// (too many fields, a name limit); the fields that fit are kept.
 	Warning *DecodeError
@@ -56,6 +67,8 @@ type Record struct {
 func (r *Record) Reset() {
 	r.Fields = r.Fields[:0]
 	r.SchemaID = 0
+	r.Type = ""
+	r.Time = 0
 	r.Warning = nil
 }
 
@@ -110,17 +123,21 @@ type ErrClass string
 
 // Decode failure classes.
 const (
-	ErrEmpty               ErrClass = "empty"                // empty or tombstone value
-	ErrTooLarge            ErrClass = "too_large"            // value above MaxValueBytes
-	ErrInvalidJSON         ErrClass = "invalid_json"         // not parseable JSON
-	ErrNoHeader            ErrClass = "no_wire_header"       // avro format without the Confluent header
-	ErrUnknownSchema       ErrClass = "unknown_schema"       // schema id not in the registry
-	ErrRegistryUnavailable ErrClass = "registry_unavailable" // registry unreachable and id not cached
-	ErrNoRegistry          ErrClass = "no_registry"          // Avro record but no registry configured
-	ErrBadSchema           ErrClass = "bad_schema"           // schema not Avro or not parseable
-	ErrAvroInvalid         ErrClass = "avro_invalid"         // truncated or corrupt Avro body
-	ErrTooManyFields       ErrClass = "too_many_fields"      // fields beyond MaxFields/MaxNames dropped
-	ErrTypeMismatch        ErrClass = "type_mismatch"        // a field changed type (counted by frame builders)
+	ErrEmpty               ErrClass = "empty"                 // empty or tombstone value
+	ErrTooLarge            ErrClass = "too_large"             // value above MaxValueBytes
+	ErrInvalidJSON         ErrClass = "invalid_json"          // not parseable JSON
+	ErrNoHeader            ErrClass = "no_wire_header"        // a registry format without the Confluent header
+	ErrUnknownSchema       ErrClass = "unknown_schema"        // schema id not in the registry
+	ErrRegistryUnavailable ErrClass = "registry_unavailable"  // registry unreachable and id not cached
+	ErrNoRegistry          ErrClass = "no_registry"           // wire-format record but no registry configured
+	ErrBadSchema           ErrClass = "bad_schema"            // schema not parseable, or of an unknown type
+	ErrAvroInvalid         ErrClass = "avro_invalid"          // truncated or corrupt Avro body
+	ErrProtobufInvalid     ErrClass = "protobuf_invalid"      // corrupt Protobuf body or message index
+	ErrLineProtocol        ErrClass = "line_protocol_invalid" // not InfluxDB line protocol
+	ErrExtraLines          ErrClass = "extra_lines"           // line protocol: lines after the first were dropped
+	ErrFormatMismatch      ErrClass = "format_mismatch"       // the registered schema's type is not the query's format
+	ErrTooManyFields       ErrClass = "too_many_fields"       // fields beyond MaxFields/MaxNames dropped
+	ErrTypeMismatch        ErrClass = "type_mismatch"         // a field changed type (counted by frame builders)
 )
 
 // DecodeError is a failure to decode one record. It never carries the

@@ -59,8 +59,13 @@ type Registry struct {
 	probing bool
 }
 
+// writerEntry is one schema id: its type and what it compiled to (Avro:
+// the parsed schema; Protobuf: the descriptors; JSON Schema: the types).
 type writerEntry struct {
+	typ    sr.SchemaType
 	schema avro.Schema
+	proto  *protoSchema
+	json   *jsonSchema
 	err    error
 	until  time.Time // for err: when to try again
 }
@@ -179,10 +184,14 @@ func statusOf(err error) int {
 // program returns the compiled decoder for writer id, resolved against the
 // latest schema of subject when there is one.
 func (r *Registry) program(ctx context.Context, id int, subject string) (*avroProgram, error) {
-	w, err := r.writer(ctx, id)
+	e, err := r.writer(ctx, id)
 	if err != nil {
 		return nil, err
 	}
+	if e.typ != sr.TypeAvro {
+		return nil, decErr(ErrBadSchema, nil, "schema id %d is %s, not AVRO", id, e.typ)
+	}
+	w := e.schema
 	rid, rs := r.reader(ctx, subject, id)
 	if rid == id {
 		rid, rs = 0, nil // reading with the writer schema itself
@@ -210,14 +219,15 @@ func (r *Registry) program(ctx context.Context, id int, subject string) (*avroPr
 	return p, nil
 }
 
-func (r *Registry) writer(ctx context.Context, id int) (avro.Schema, error) {
+// writer returns the schema of id, from the cache or the registry.
+func (r *Registry) writer(ctx context.Context, id int) (*writerEntry, error) {
 	now := r.now()
 	r.mu.Lock()
 	e := r.writers[id]
 	down := r.downErr
 	r.mu.Unlock()
 	if e != nil && (e.err == nil || now.Before(e.until)) {
-		return e.schema, e.err
+		return e, e.err
 	}
 	if down != nil {
 		// Wait a little for a probe: a registry that is back answers
@@ -234,13 +244,13 @@ func (r *Registry) writer(ctx context.Context, id int) (avro.Schema, error) {
 			e = r.writers[id]
 			r.mu.Unlock()
 			if e != nil && (e.err == nil || ClassOf(e.err) != ErrRegistryUnavailable) {
-				return e.schema, e.err
+				return e, e.err
 			}
 		}
 		return nil, decErr(ErrRegistryUnavailable, down, "schema id %d not cached; retrying in the background", id)
 	}
 	e = r.fetchWriter(ctx, id)
-	return e.schema, e.err
+	return e, e.err
 }
 
 // fetchWriter asks the registry for schema id and caches the answer (a
@@ -262,8 +272,7 @@ func (r *Registry) fetchWriter(ctx context.Context, id int) *writerEntry {
 		e.err = decErr(ErrRegistryUnavailable, r.explain(err, fmt.Sprintf("fetching schema id %d", id)), "schema id %d not cached", id)
 		e.until = now.Add(r.RetryAfter)
 	default:
-		e.schema, err = r.parse(ctx, s, 0)
-		if err != nil {
+		if err := r.compileWriter(ctx, id, s, e); err != nil {
 			e.err = decErr(ErrBadSchema, err, "schema id %d", id)
 			e.until = now.Add(10 * r.RetryAfter)
 		}
@@ -330,50 +339,6 @@ func (r *Registry) reader(ctx context.Context, subject string, writer int) (int,
 	r.readers[subject] = next
 	r.mu.Unlock()
 	return next.id, next.schema
-}
-
-// parse parses an Avro schema and, first, the schemas it references.
-func (r *Registry) parse(ctx context.Context, s sr.Schema, depth int) (avro.Schema, error) {
-	if s.Type != sr.TypeAvro {
-		return nil, fmt.Errorf("schema type is %s, not AVRO", s.Type)
-	}
-	cache := &avro.SchemaCache{}
-	walk := &refWalk{seen: map[string]bool{}}
-	if err := r.addRefs(ctx, s.References, cache, depth, walk); err != nil {
-		return nil, err
-	}
-	return avro.ParseWithCache(s.Schema, "", cache)
-}
-
-// addRefs fetches and parses the references of a schema, theirs first.
-// Each (subject, version) is fetched once per schema, at most
-// MaxSchemaReferences of them, nested at most maxReferenceNesting deep.
-func (r *Registry) addRefs(ctx context.Context, refs []sr.SchemaReference, cache *avro.SchemaCache, depth int, walk *refWalk) error {
-	if depth > maxReferenceNesting && len(refs) > 0 {
-		return fmt.Errorf("schema references nest more than %d deep", maxReferenceNesting)
-	}
-	for _, ref := range refs {
-		fresh, err := walk.visit(ref.Subject, ref.Version)
-		if err != nil {
-			return err
-		}
-		if !fresh {
-			continue
-		}
-		fctx, cancel := context.WithTimeout(ctx, r.timeout)
-		ss, err := r.cl.SchemaByVersion(fctx, ref.Subject, ref.Version)
-		cancel()
-		if err != nil {
-			return r.explain(err, fmt.Sprintf("fetching referenced schema %s version %d", ref.Subject, ref.Version))
-		}
-		if err := r.addRefs(ctx, ss.References, cache, depth+1, walk); err != nil {
-			return err
-		}
-		if _, err := avro.ParseWithCache(ss.Schema.Schema, "", cache); err != nil {
-			return fmt.Errorf("referenced schema %s: %w", ref.Subject, err)
-		}
-	}
-	return nil
 }
 
 // RedactURL returns u without any user:password part.
