@@ -42,6 +42,7 @@ func BenchmarkDecodeJSON20(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
 }
 
 // BenchmarkStdlibJSON20 is the baseline fastjson replaced: encoding/json
@@ -91,4 +92,5 @@ func BenchmarkDecodeAvroTelemetry(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
 }

@@ -71,7 +71,10 @@ func (p *pbReader) message(m *pbMsg, b []byte, dyn, drop bool, depth int) error 
 			p.counts = append(p.counts, 0)
 		}
 	}
-	if m.defaults {
+	// Which fields were seen: a bit mask for up to 64 fields, else p.seen.
+	var mask uint64
+	wide := m.defaults && len(m.fields) > 64
+	if wide {
 		for range m.fields {
 			p.seen = append(p.seen, false)
 		}
@@ -94,8 +97,10 @@ func (p *pbReader) message(m *pbMsg, b []byte, dyn, drop bool, depth int) error 
 			continue
 		}
 		f := &m.fields[i]
-		if m.defaults {
+		if wide {
 			p.seen[sbase+i] = true
+		} else {
+			mask |= 1 << (uint(i) & 63)
 		}
 		if dyn {
 			p.prefix = p.prefix[:base]
@@ -119,7 +124,11 @@ func (p *pbReader) message(m *pbMsg, b []byte, dyn, drop bool, depth int) error 
 	}
 	if m.defaults && !drop {
 		for i := range m.fields {
-			if f := &m.fields[i]; f.implicit && !p.seen[sbase+i] {
+			seen := mask&(1<<(uint(i)&63)) != 0
+			if wide {
+				seen = p.seen[sbase+i]
+			}
+			if f := &m.fields[i]; f.implicit && !seen {
 				if p.budget--; p.budget < 0 {
 					return errProtoBudget
 				}
