@@ -127,9 +127,29 @@ func (c *Client) Close() {
 	c.cl.Close()
 }
 
+// Isolation is which records of transactions a read sees.
+type Isolation int8
+
+const (
+	// ReadCommitted, the default: records of aborted transactions never
+	// show, and reads end at the last stable offset, so an open
+	// transaction neither shows nor stalls them.
+	ReadCommitted Isolation = iota
+	// ReadUncommitted: every record as written, aborted and open
+	// transactions included, up to the high watermark.
+	ReadUncommitted
+)
+
+func isolation(iso []Isolation) Isolation {
+	if len(iso) > 0 {
+		return iso[0]
+	}
+	return ReadCommitted
+}
+
 // newConsumer makes a consumer client for the given partitions, tracked so
 // Close can close it.
-func (c *Client) newConsumer(start map[string]map[int32]int64, extra ...kgo.Opt) (*kgo.Client, error) {
+func (c *Client) newConsumer(start map[string]map[int32]int64, iso Isolation, extra ...kgo.Opt) (*kgo.Client, error) {
 	offs := make(map[string]map[int32]kgo.Offset, len(start))
 	for t, ps := range start {
 		offs[t] = make(map[int32]kgo.Offset, len(ps))
@@ -145,9 +165,13 @@ func (c *Client) newConsumer(start map[string]map[int32]int64, extra ...kgo.Opt)
 		kgo.FetchMaxPartitionBytes(c.cfg.FetchMaxBytes),
 		kgo.FetchMaxWait(500*time.Millisecond),
 		kgo.KeepControlRecords(),
-		// Records of aborted transactions never reach a frame.
-		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
 	)
+	if iso == ReadUncommitted {
+		opts = append(opts, kgo.FetchIsolationLevel(kgo.ReadUncommitted()))
+	} else {
+		// Records of aborted transactions never reach a frame.
+		opts = append(opts, kgo.FetchIsolationLevel(kgo.ReadCommitted()))
+	}
 	opts = append(opts, extra...)
 	cl, err := kgo.NewClient(opts...)
 	if err != nil {

@@ -72,8 +72,9 @@ const (
 // Consume starts consuming from the given offset of each partition.
 // Partitions not in start are not read. Nothing is fetched faster than Poll
 // is called: franz-go buffers at most one fetch (streamFetchMaxBytes, or
-// FetchMaxBytes when smaller) per broker.
-func (c *Client) Consume(start Offsets) (*Consumer, error) {
+// FetchMaxBytes when smaller) per broker. iso is ReadCommitted when not
+// given.
+func (c *Client) Consume(start Offsets, iso ...Isolation) (*Consumer, error) {
 	var names []string
 	for t, ps := range start {
 		if len(ps) == 0 {
@@ -85,7 +86,7 @@ func (c *Client) Consume(start Offsets) (*Consumer, error) {
 		return nil, fmt.Errorf("consuming: no topics")
 	}
 	sort.Strings(names)
-	cl, err := c.newConsumer(start,
+	cl, err := c.newConsumer(start, isolation(iso),
 		kgo.FetchMaxBytes(min(c.cfg.FetchMaxBytes, streamFetchMaxBytes)),
 		kgo.FetchMaxPartitionBytes(min(c.cfg.FetchMaxBytes, streamFetchMaxPartBytes)))
 	if err != nil {

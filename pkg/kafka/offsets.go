@@ -100,6 +100,17 @@ func (c *Client) EndOffsets(ctx context.Context, topic string) (map[int32]int64,
 	return c.offsets(topic, "end offsets", l, err)
 }
 
+// EndOffsetsFor is EndOffsets for a read of isolation iso: for
+// ReadUncommitted the high watermark (one past the last record written,
+// open transactions included).
+func (c *Client) EndOffsetsFor(ctx context.Context, topic string, iso Isolation) (map[int32]int64, error) {
+	if iso != ReadUncommitted {
+		return c.EndOffsets(ctx, topic)
+	}
+	l, err := c.adm.ListEndOffsets(ctx, topic)
+	return c.offsets(topic, "end offsets", l, err)
+}
+
 // OffsetsAfter returns, per partition, the first offset whose record
 // timestamp is at or after ms (the end offset when there is none).
 func (c *Client) OffsetsAfter(ctx context.Context, topic string, ms int64) (map[int32]int64, error) {

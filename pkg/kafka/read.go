@@ -27,8 +27,9 @@ const (
 // calls fn for every record, in offset order within a partition. It returns
 // when every partition has reached its End, when fn returns an error, or when
 // ctx ends (then with ctx's error, after fn saw everything read so far).
-func (c *Client) ReadRange(ctx context.Context, topic string, ranges map[int32]Range, fn func(*kgo.Record) error) error {
-	return c.ReadRanges(ctx, map[string]map[int32]Range{topic: ranges}, fn, nil)
+// iso is ReadCommitted when not given.
+func (c *Client) ReadRange(ctx context.Context, topic string, ranges map[int32]Range, fn func(*kgo.Record) error, iso ...Isolation) error {
+	return c.ReadRanges(ctx, map[string]map[int32]Range{topic: ranges}, fn, nil, iso...)
 }
 
 // ReadRanges is ReadRange over the partitions of several topics at once, with
@@ -36,7 +37,7 @@ func (c *Client) ReadRange(ctx context.Context, topic string, ranges map[int32]R
 // the partitions advance together. done (optional) is called once for each
 // partition that has nothing more to give (its End reached, its range empty,
 // or its records deleted since the offsets were listed).
-func (c *Client) ReadRanges(ctx context.Context, ranges map[string]map[int32]Range, fn func(*kgo.Record) error, done func(topic string, partition int32)) error {
+func (c *Client) ReadRanges(ctx context.Context, ranges map[string]map[int32]Range, fn func(*kgo.Record) error, done func(topic string, partition int32), iso ...Isolation) error {
 	start := map[string]map[int32]int64{}
 	end := map[string]map[int32]int64{}
 	open := 0
@@ -62,7 +63,7 @@ func (c *Client) ReadRanges(ctx context.Context, ranges map[string]map[int32]Ran
 	}
 	sort.Strings(names)
 	what := strings.Join(names, ", ")
-	cl, err := c.newConsumer(start,
+	cl, err := c.newConsumer(start, isolation(iso),
 		kgo.FetchMaxBytes(min(c.cfg.FetchMaxBytes, rangeFetchMaxBytes)),
 		kgo.FetchMaxPartitionBytes(min(c.cfg.FetchMaxBytes, rangeFetchMaxPartBytes)))
 	if err != nil {

@@ -2,6 +2,7 @@ package kafka
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -64,5 +65,26 @@ func TestReadSkipsAbortedAndOpenTransactions(t *testing.T) {
 	}
 	if d := time.Since(began); d > 2*time.Second {
 		t.Fatalf("the read took %s: it waited for the open transaction", d)
+	}
+
+	// read_uncommitted sees every record as written, up to the high
+	// watermark: the aborted one and the open transaction's too.
+	hwm, err := cl.EndOffsetsFor(ctx, "tx", ReadUncommitted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hwm[0] <= ends[0] {
+		t.Fatalf("high watermark %d is not past the last stable offset %d", hwm[0], ends[0])
+	}
+	got = nil
+	err = cl.ReadRange(ctx, "tx", map[int32]Range{0: {0, hwm[0]}}, func(r *kgo.Record) error {
+		got = append(got, string(r.Value))
+		return nil
+	}, ReadUncommitted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got, ",") != "kept-1,aborted,kept-2,open" {
+		t.Fatalf("read_uncommitted read %q, want [kept-1 aborted kept-2 open]", got)
 	}
 }

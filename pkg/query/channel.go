@@ -16,10 +16,13 @@ import (
 //
 //	<org>/<type code>/<topic>[/<option>=<value>]...
 //
-// Options appear only when not the default, in this order: f (format: j|a),
+// Options appear only when not the default, in this order: f (format:
+// j|a|b|s|x|l for json, avro, protobuf, jsonschema, text, influx),
 // p (partition), o (start: e = earliest, n<N> = last N; default latest),
-// d (drivers), s (fields), k (raw columns: letters of k p o t), t (time
-// field), i (flush ms), then the type's params (keys of 2+ characters) in
+// d (drivers), s (fields), k (raw columns: letters of k p o t h), t (time
+// field), i (flush ms), y (key format: b|j|a|p|s for base64, json, avro,
+// protobuf, jsonschema), l (seriesBy), x (isolation: u = read_uncommitted),
+// r (precision: u|m|s), then the type's params (keys of 2+ characters) in
 // key order. Lists are joined with "."; inside a value, bytes other than
 // [A-Za-z0-9_-] are written =XX (hex). Grafana allows only
 // [A-Za-z0-9_\-/=.] in paths, and Pitwall keeps them to MaxPathLen
@@ -43,11 +46,8 @@ func EncodeChannelPath(org int64, q *Query) (string, error) {
 	}
 	segs := []string{strconv.FormatInt(org, 10), qt.Code, escape(q.Topic)}
 	add := func(k, v string) { segs = append(segs, k+"="+v) }
-	switch q.Format {
-	case codec.FormatJSON:
-		add("f", "j")
-	case codec.FormatAvro:
-		add("f", "a")
+	if c, ok := formatCodes[q.Format]; ok {
+		add("f", c)
 	}
 	if q.Partition >= 0 {
 		add("p", strconv.Itoa(int(q.Partition)))
@@ -66,7 +66,7 @@ func EncodeChannelPath(org int64, q *Query) (string, error) {
 	}
 	if len(q.Columns) > 0 {
 		var b strings.Builder
-		for _, c := range []string{ColumnKey, ColumnPartition, ColumnOffset, ColumnTimestamp} {
+		for _, c := range Columns {
 			if q.HasColumn(c) {
 				b.WriteByte(c[0])
 			}
@@ -78,6 +78,18 @@ func EncodeChannelPath(org int64, q *Query) (string, error) {
 	}
 	if q.Flush != DefaultFlush && q.Flush != 0 {
 		add("i", strconv.FormatInt(q.Flush.Milliseconds(), 10))
+	}
+	if c, ok := keyCodes[q.KeyFormat]; ok {
+		add("y", c)
+	}
+	if len(q.SeriesBy) > 0 {
+		add("l", escapeList(q.SeriesBy))
+	}
+	if q.Isolation == ReadUncommitted {
+		add("x", "u")
+	}
+	if q.Precision != "" && q.Precision != "ns" {
+		add("r", q.Precision[:1])
 	}
 	keys := make([]string, 0, len(q.Params))
 	for k := range q.Params {
@@ -147,11 +159,30 @@ func decodeOption(k, v string, raw map[string]any, params map[string]string) err
 	var err error
 	switch k {
 	case "f":
-		m := map[string]string{"j": "json", "a": "avro"}
-		if m[v] == "" {
-			return fmt.Errorf("format %q is not j or a", v)
+		f, ok := byCode(formatCodes, v)
+		if !ok {
+			return fmt.Errorf("format %q is not one of j a b s x l", v)
 		}
-		raw["format"] = m[v]
+		raw["format"] = string(f)
+	case "y":
+		f, ok := byCode(keyCodes, v)
+		if !ok {
+			return fmt.Errorf("key format %q is not one of b j a p s", v)
+		}
+		raw["keyFormat"] = f
+	case "l":
+		raw["seriesBy"], err = unescapeList(v)
+	case "x":
+		if v != "u" {
+			return fmt.Errorf("isolation %q is not u", v)
+		}
+		raw["isolation"] = ReadUncommitted
+	case "r":
+		m := map[string]string{"u": "us", "m": "ms", "s": "s"}
+		if m[v] == "" {
+			return fmt.Errorf("precision %q is not u, m or s", v)
+		}
+		raw["precision"] = m[v]
 	case "p":
 		n, err := strconv.Atoi(v)
 		if err != nil {
@@ -178,9 +209,9 @@ func decodeOption(k, v string, raw map[string]any, params map[string]string) err
 	case "k":
 		var cols []string
 		for _, c := range v {
-			m := map[rune]string{'k': ColumnKey, 'p': ColumnPartition, 'o': ColumnOffset, 't': ColumnTimestamp}
+			m := map[rune]string{'k': ColumnKey, 'p': ColumnPartition, 'o': ColumnOffset, 't': ColumnTimestamp, 'h': ColumnHeaders}
 			if m[c] == "" {
-				return fmt.Errorf("column letter %q is not one of k p o t", c)
+				return fmt.Errorf("column letter %q is not one of k p o t h", c)
 			}
 			cols = append(cols, m[c])
 		}
@@ -200,6 +231,23 @@ func decodeOption(k, v string, raw map[string]any, params map[string]string) err
 		params[k], err = unescape(v)
 	}
 	return err
+}
+
+// Channel-path codes of the formats and key formats that are not the default.
+var (
+	formatCodes = map[codec.Format]string{codec.FormatJSON: "j", codec.FormatAvro: "a", codec.FormatProtobuf: "b",
+		codec.FormatJSONSchema: "s", codec.FormatText: "x", codec.FormatInflux: "l"}
+	keyCodes = map[string]string{KeyBase64: "b", KeyJSON: "j", KeyAvro: "a", KeyProtobuf: "p", KeyJSONSchema: "s"}
+)
+
+func byCode[K comparable](m map[K]string, code string) (K, bool) {
+	for k, c := range m {
+		if c == code {
+			return k, true
+		}
+	}
+	var zero K
+	return zero, false
 }
 
 // StreamFlush is the flush interval of q's stream.

@@ -27,6 +27,11 @@ func TestChannelPathRoundTrips(t *testing.T) {
 			`"fields":["car.speed","rpm"],"columns":["offset","key"],"timeField":"meta.ts","flushMs":20,"params":{"slip":"8.5","mode":"a/b"}}`: "7/raw/my=2Etopic/f=a/p=2/o=n50/d=PER.VER/s=car=2Espeed.rpm/k=ko/t=meta=2Ets/i=20/mode=a=2Fb/slip=8=2E5",
 		`{"queryType":"raw","topic":"t","offset":"earliest","format":"json"}`:         "7/raw/t/f=j/o=e",
 		`{"queryType":"raw","topic":"t","offset":"timeRange","fields":["naïve key"]}`: "7/raw/t/s=na=C3=AFve=20key",
+		// The record options of issue 17.
+		`{"queryType":"raw","topic":"t","format":"protobuf","columns":["headers","key"],"keyFormat":"avro","seriesBy":["kafka.key","host"],"isolation":"read_uncommitted"}`: "7/raw/t/f=b/k=kh/y=a/l=host.kafka=2Ekey/x=u",
+		`{"queryType":"raw","topic":"telegraf","format":"influx","precision":"ms","keyFormat":"base64"}`:                                                                    "7/raw/telegraf/f=l/y=b/r=m",
+		`{"queryType":"raw","topic":"t","format":"jsonschema","keyFormat":"string","isolation":"read_committed","precision":"ns"}`:                                          "7/raw/t/f=s",
+		`{"queryType":"raw","topic":"t","format":"text","keyFormat":"protobuf"}`:                                                                                            "7/raw/t/f=x/y=p",
 	}
 	for js, want := range cases {
 		q := mustQuery(t, js)
@@ -52,7 +57,8 @@ func TestChannelPathRoundTrips(t *testing.T) {
 		if back.QueryType != q.QueryType || back.Topic != q.Topic || back.Format != q.Format || back.Partition != q.Partition ||
 			!reflect.DeepEqual(back.Drivers, q.Drivers) || !reflect.DeepEqual(back.Fields, q.Fields) ||
 			!reflect.DeepEqual(back.Columns, q.Columns) || back.TimeField != q.TimeField || back.Flush != q.Flush ||
-			!reflect.DeepEqual(back.Params, q.Params) {
+			!reflect.DeepEqual(back.Params, q.Params) || back.KeyFormat != q.KeyFormat || back.Isolation != q.Isolation ||
+			back.Precision != q.Precision || !reflect.DeepEqual(back.SeriesBy, q.SeriesBy) {
 			t.Errorf("%s: decoded %+v, want %+v", p, back, q)
 		}
 	}
@@ -95,7 +101,7 @@ func TestChannelPathTooLongIsRefused(t *testing.T) {
 func TestChannelPathInvalidIsRefused(t *testing.T) {
 	for _, p := range []string{
 		"", "1", "1/raw", "x/raw/t", "-1/raw/t", "01/raw/t", "1/zzz/t", "1/raw/t/q", "1/raw/t/=x",
-		"1/raw/t/f=x", "1/raw/t/p=abc", "1/raw/t/o=n", "1/raw/t/o=q", "1/raw/t/k=z", "1/raw/t/i=5", "1/raw/t/i=abc",
+		"1/raw/t/f=q", "1/raw/t/p=abc", "1/raw/t/y=s=", "1/raw/t/y=q", "1/raw/t/x=c", "1/raw/t/r=n", "1/raw/t/k=hk", "1/raw/t/o=n", "1/raw/t/o=q", "1/raw/t/k=z", "1/raw/t/i=5", "1/raw/t/i=abc",
 		"1/raw/t/x=1",             // one-letter option that does not exist
 		"1/raw/t/i=100",           // default written out: not canonical
 		"1/raw/t/d=VER.VER",       // duplicate: not canonical

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -25,7 +26,36 @@ const (
 	ColumnPartition = "partition"
 	ColumnOffset    = "offset"
 	ColumnTimestamp = "timestamp"
+	ColumnHeaders   = "headers" // one kafka.header.<name> column per header
 )
+
+// Columns lists the raw columns in their channel-path order.
+var Columns = []string{ColumnKey, ColumnPartition, ColumnOffset, ColumnTimestamp, ColumnHeaders}
+
+// Key formats (keyFormat): how a raw query shows record keys.
+const (
+	KeyString     = "string" // the default: the key's bytes as text
+	KeyBase64     = "base64" // the key's bytes, base64
+	KeyJSON       = "json"
+	KeyAvro       = "avro"       // by the schema id in the key; reader schema of <topic>-key
+	KeyProtobuf   = "protobuf"   // likewise
+	KeyJSONSchema = "jsonschema" // likewise
+)
+
+// KeyFormats lists the key formats in their channel-path order.
+var KeyFormats = []string{KeyString, KeyBase64, KeyJSON, KeyAvro, KeyProtobuf, KeyJSONSchema}
+
+// Isolation levels (isolation): which records of transactions are read.
+const (
+	ReadCommitted   = "read_committed" // the default: aborted records never show
+	ReadUncommitted = "read_uncommitted"
+)
+
+// Precisions (precision): the unit of line-protocol timestamps.
+var Precisions = map[string]time.Duration{"ns": time.Nanosecond, "us": time.Microsecond, "ms": time.Millisecond, "s": time.Second}
+
+// MaxSeriesBy bounds the seriesBy list.
+const MaxSeriesBy = 4
 
 // Limits of the query model.
 const (
@@ -59,6 +89,16 @@ type Query struct {
 	TimeField string
 	Limit     int
 	Params    map[string]string
+	// KeyFormat is how raw queries decode record keys (KeyString...).
+	KeyFormat string
+	// Isolation is ReadCommitted or ReadUncommitted.
+	Isolation string
+	// Precision is the unit of line-protocol timestamps ("ns", "us", "ms", "s").
+	Precision string
+	// SeriesBy names the columns whose values split a raw query's rows
+	// into series (labels): kafka.key, kafka.key.<field>,
+	// kafka.header.<name> or a payload field.
+	SeriesBy []string
 }
 
 type queryJSON struct {
@@ -76,6 +116,10 @@ type queryJSON struct {
 	TimeField string            `json:"timeField"`
 	Limit     json.Number       `json:"limit"`
 	Params    map[string]string `json:"params"`
+	KeyFormat string            `json:"keyFormat"`
+	Isolation string            `json:"isolation"`
+	Precision string            `json:"precision"`
+	SeriesBy  stringList        `json:"seriesBy"`
 	// Options of the F1 types, kept in Params (see f1options.go).
 	View             string          `json:"view"`
 	SpinThresholdPct json.RawMessage `json:"spinThresholdPct"`
@@ -204,12 +248,14 @@ func Parse(raw []byte) (*Query, error) {
 		return nil, err
 	}
 	if q.Columns, err = cleanList(j.Columns, "columns", func(s string) (string, error) {
-		switch s = strings.ToLower(s); s {
-		case ColumnKey, ColumnPartition, ColumnOffset, ColumnTimestamp:
+		if s = strings.ToLower(s); slices.Contains(Columns, s) {
 			return s, nil
 		}
-		return "", fmt.Errorf("column %q is not one of key, partition, offset, timestamp", s)
+		return "", fmt.Errorf("column %q is not one of %s", s, strings.Join(Columns, ", "))
 	}); err != nil {
+		return nil, err
+	}
+	if err := parseRecordOptions(q, &j); err != nil {
 		return nil, err
 	}
 	ms, err := intIn(j.FlushMs, "flushMs", int(MinFlush/time.Millisecond), int(MaxFlush/time.Millisecond), int(DefaultFlush/time.Millisecond))
@@ -282,6 +328,50 @@ func cleanList(in []string, name string, check func(string) (string, error)) ([]
 	}
 	sort.Strings(out)
 	return out, nil
+}
+
+// parseRecordOptions reads the options of how records are read and shown:
+// keyFormat, isolation, precision and seriesBy.
+func parseRecordOptions(q *Query, j *queryJSON) error {
+	q.KeyFormat = strings.ToLower(strings.TrimSpace(j.KeyFormat))
+	if q.KeyFormat == "" {
+		q.KeyFormat = KeyString
+	}
+	if !slices.Contains(KeyFormats, q.KeyFormat) {
+		return fmt.Errorf("keyFormat %q is not one of %s", j.KeyFormat, strings.Join(KeyFormats, ", "))
+	}
+	switch q.Isolation = strings.ToLower(strings.TrimSpace(j.Isolation)); q.Isolation {
+	case "":
+		q.Isolation = ReadCommitted
+	case ReadCommitted, ReadUncommitted:
+	default:
+		return fmt.Errorf("isolation %q is not read_committed (the default: records of aborted transactions never show) or read_uncommitted", j.Isolation)
+	}
+	switch q.Precision = strings.ToLower(strings.TrimSpace(j.Precision)); {
+	case q.Precision == "":
+		q.Precision = "ns"
+	case Precisions[q.Precision] == 0:
+		return fmt.Errorf("precision %q is not one of ns, us, ms, s (the unit of line-protocol timestamps)", j.Precision)
+	}
+	if len(j.SeriesBy) > MaxSeriesBy {
+		return fmt.Errorf("seriesBy has %d entries; at most %d", len(j.SeriesBy), MaxSeriesBy)
+	}
+	var err error
+	q.SeriesBy, err = cleanList(j.SeriesBy, "seriesBy", func(s string) (string, error) {
+		if len(s) > 100 {
+			return "", fmt.Errorf("seriesBy name %.20q… is too long", s)
+		}
+		return s, nil
+	})
+	return err
+}
+
+// PrecisionUnit is the unit of line-protocol timestamps.
+func (q *Query) PrecisionUnit() time.Duration {
+	if d := Precisions[q.Precision]; d > 0 {
+		return d
+	}
+	return time.Nanosecond
 }
 
 // HasColumn reports whether the raw column c was asked for.

@@ -103,3 +103,27 @@ func FuzzParseQuery(f *testing.F) {
 		}
 	})
 }
+
+func TestRecordOptionsAreCheckedWithWhatToFix(t *testing.T) {
+	q := mustQuery(t, `{"queryType":"raw","topic":"t"}`)
+	if q.KeyFormat != KeyString || q.Isolation != ReadCommitted || q.Precision != "ns" || q.PrecisionUnit() != time.Nanosecond {
+		t.Fatalf("defaults: %+v", q)
+	}
+	q = mustQuery(t, `{"queryType":"raw","topic":"t","precision":"MS","columns":"headers,key","seriesBy":"kafka.key"}`)
+	if q.PrecisionUnit() != time.Millisecond || !q.HasColumn(ColumnHeaders) || len(q.SeriesBy) != 1 {
+		t.Fatalf("parsed %+v", q)
+	}
+	for js, want := range map[string]string{
+		`{"topic":"t","keyFormat":"xml"}`:                "keyFormat \"xml\" is not one of string, base64, json, avro, protobuf, jsonschema",
+		`{"topic":"t","isolation":"serializable"}`:       "read_uncommitted",
+		`{"topic":"t","precision":"h"}`:                  "ns, us, ms, s",
+		`{"topic":"t","seriesBy":["a","b","c","d","e"]}`: "at most 4",
+		`{"topic":"t","columns":["headerz"]}`:            "headers",
+		`{"topic":"t","format":"xml"}`:                   "protobuf, jsonschema, text, influx",
+	} {
+		_, err := Parse([]byte(js))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want an error saying %q", js, err, want)
+		}
+	}
+}
