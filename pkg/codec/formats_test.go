@@ -89,7 +89,7 @@ func TestLineProtocolBecomesTypedFields(t *testing.T) {
 		t.Fatalf("no timestamp: %d %v", rec.Time, err)
 	}
 	// More lines: the first is shown, the rest counted.
-	if err := d.Decode(context.Background(), []byte("m v=1 1\nm v=2 2\nm v=3 3\n"), &rec); err != nil || rec.Warning == nil || rec.Warning.Kind != ErrExtraLines {
+	if err := d.Decode(context.Background(), []byte("m v=1 1\nm v=2 2\nm v=3 3\n"), &rec); err != nil || rec.Warning == nil || rec.Warning.Class != ErrExtraLines {
 		t.Fatalf("extra lines: %v %v", rec.Warning, err)
 	}
 }

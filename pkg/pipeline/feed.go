@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -17,13 +18,15 @@ type recordFeeder struct {
 	pipe     Pipeline
 	faults   *Faults
 	decoders map[string]*codec.Decoder
+	keyDecs  map[string]*codec.Decoder // keyFormat json, avro, protobuf, jsonschema
 	rec      codec.Record
+	key      codec.Record
 	cur      Rec // what Add gets; reused, as a Rec is only valid during Add
 	counts   readCounts
 }
 
 func newFeeder(src *Source, q *query.Query, pipe Pipeline, faults *Faults) *recordFeeder {
-	return &recordFeeder{src: src, q: q, pipe: pipe, faults: faults, decoders: map[string]*codec.Decoder{}}
+	return &recordFeeder{src: src, q: q, pipe: pipe, faults: faults, decoders: map[string]*codec.Decoder{}, keyDecs: map[string]*codec.Decoder{}}
 }
 
 // feed decodes one record and adds it; a bad record is counted, not fatal.
@@ -32,6 +35,7 @@ func (f *recordFeeder) feed(ctx context.Context, r *kgo.Record) {
 	dec := f.decoders[r.Topic]
 	if dec == nil {
 		dec = codec.NewDecoder(f.q.Format, r.Topic, f.src.Registry, f.src.Limits)
+		dec.SetPrecision(f.q.PrecisionUnit())
 		f.decoders[r.Topic] = dec
 	}
 	if err := dec.Decode(ctx, r.Value, &f.rec); err != nil {
@@ -42,5 +46,27 @@ func (f *recordFeeder) feed(ctx context.Context, r *kgo.Record) {
 		f.faults.Add(f.rec.Warning.Class, where(r), f.rec.Warning.Msg)
 	}
 	f.cur = Rec{Record: &f.rec, Names: dec.Names(), Kafka: r}
+	if kf, ok := keyDecoded[f.q.KeyFormat]; ok && len(r.Key) > 0 && f.q.ShowsKey() {
+		f.decodeKey(ctx, kf, r)
+	}
 	f.pipe.Add(&f.cur)
+}
+
+// keyDecoded are the key formats decoded with a codec.Decoder.
+var keyDecoded = map[string]codec.Format{query.KeyJSON: codec.FormatJSON, query.KeyAvro: codec.FormatAvro,
+	query.KeyProtobuf: codec.FormatProtobuf, query.KeyJSONSchema: codec.FormatJSONSchema}
+
+// decodeKey decodes r's key into f.cur.Key; a key that does not decode is
+// counted (its kind, "key of" in the notice) and the record kept without it.
+func (f *recordFeeder) decodeKey(ctx context.Context, format codec.Format, r *kgo.Record) {
+	dec := f.keyDecs[r.Topic]
+	if dec == nil {
+		dec = codec.NewKeyDecoder(format, r.Topic, f.src.Registry, f.src.Limits)
+		f.keyDecs[r.Topic] = dec
+	}
+	if err := dec.Decode(ctx, r.Key, &f.key); err != nil {
+		f.faults.AddErr(fmt.Errorf("key: %w", err), where(r))
+		return
+	}
+	f.cur.Key, f.cur.KeyNames = &f.key, dec.Names()
 }

@@ -103,7 +103,11 @@ func (e *Env) span() (from, to int64) {
 type Rec struct {
 	*codec.Record
 	Names *codec.Names // Field.ID indexes it
-	Kafka *kgo.Record  // topic, partition, offset, key, timestamp
+	Kafka *kgo.Record  // topic, partition, offset, key, timestamp, headers
+	// Key is the decoded key when the query's keyFormat decodes keys
+	// (json, avro, protobuf, jsonschema) and the key decoded; else nil.
+	Key      *codec.Record
+	KeyNames *codec.Names
 }
 
 // Source is what pipelines read: one datasource instance's Kafka client
@@ -116,6 +120,14 @@ type Source struct {
 	Timeout  time.Duration
 	// QueryBytes is the byte budget of one query (0: DefaultQueryBytes).
 	QueryBytes int64
+}
+
+// isolation is the Kafka isolation level of q's reads.
+func isolation(q *query.Query) kafka.Isolation {
+	if q.Isolation == query.ReadUncommitted {
+		return kafka.ReadUncommitted
+	}
+	return kafka.ReadCommitted
 }
 
 // where names a record for a fault notice.

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"math"
+	"sort"
 	"strings"
 	"time"
 
@@ -12,10 +13,15 @@ import (
 	"github.com/pitwall-f1/pitwall/pkg/table"
 )
 
-// raw: any topic, any JSON or Avro payload, flattened into one frame: the
-// time (the Kafka timestamp, or the payload's timeField), the optional
-// kafka.key / kafka.partition / kafka.offset / kafka.timestamp columns, then
-// one column per flattened payload field in first-seen order.
+// raw: any topic, any payload format, flattened into one frame: the time
+// (the Kafka timestamp, the payload's timeField, or the time the payload
+// carries, such as a line-protocol timestamp), the optional kafka.key(.*),
+// kafka.partition, kafka.offset, kafka.timestamp and kafka.header.<name>
+// columns, then one column per flattened payload field in first-seen
+// order. With seriesBy the rows are split into series by those columns'
+// values: one labelled frame per series over a time range, one frame in
+// Grafana Live's labels layout live. The frame's meta.custom.timeSource
+// says where the times came from.
 
 // Names of the optional Kafka columns of raw frames.
 const (
@@ -23,73 +29,120 @@ const (
 	ColPartition = "kafka.partition"
 	ColOffset    = "kafka.offset"
 	ColTimestamp = "kafka.timestamp"
+	// ColHeaderPrefix starts the name of a header's column.
+	ColHeaderPrefix = "kafka.header."
 )
+
+// maxRawSeries bounds the series of one seriesBy query; the rows of
+// further series are dropped and counted (too_many_series).
+const maxRawSeries = 500
+
+const errTooManySeries codec.ErrClass = "too_many_series"
 
 type rawPipeline struct {
 	q        *query.Query
 	env      *Env
-	t        *table.Table
+	opt      table.Options
+	tables   map[string]*rawSeries // by label ("" without seriesBy, and live)
 	cur      *Rec
 	from, to int64
 	pending  int
 	timeIDs  idCache
 	drvIDs   idCache
+	cols     rawColumns
+	times    timeSources
+}
+
+// rawSeries is one series' rows and labels.
+type rawSeries struct {
+	t      *table.Table
+	labels data.Labels
 }
 
 func newRawPipeline(q *query.Query, env *Env) (Pipeline, error) {
-	p := &rawPipeline{q: q, env: env}
+	p := &rawPipeline{q: q, env: env, tables: map[string]*rawSeries{}}
 	var skip []string
 	if q.TimeField != "" {
 		skip = []string{q.TimeField}
 	}
-	p.t = table.New(table.Options{Allow: q.Fields, Skip: skip}, env.Faults)
-	p.t.SetWhere(func() string { return where(p.cur.Kafka) })
+	p.opt = table.Options{Allow: q.Fields, Skip: skip, Labels: env.Mode == ModeStream && len(q.SeriesBy) > 0}
 	p.from, p.to = env.span()
 	return p, nil
 }
+
+func (p *rawPipeline) where() string { return where(p.cur.Kafka) }
 
 func (p *rawPipeline) Add(r *Rec) {
 	if len(p.q.Drivers) > 0 && !p.driverMatches(r) {
 		return
 	}
 	p.cur = r
-	ts := r.Kafka.Timestamp.UnixNano()
+	label := ""
+	if len(p.q.SeriesBy) > 0 {
+		label = p.cols.seriesLabel(p.q, r)
+	}
+	s := p.series(label)
+	if s == nil {
+		return
+	}
+	t := s.t
+	t.AddRow(p.rowTime(r), label)
+	if len(p.q.Columns) > 0 {
+		p.cols.set(t, p.q, r, p.env.Faults)
+	}
+	for _, f := range r.Fields {
+		t.SetField(r.Names, f)
+	}
+	p.pending++
+	t.Compact(p.env.MaxDataPoints, p.from, p.to) // a long query's memory stays bounded
+}
+
+// series returns the table of label, or nil when there are too many.
+func (p *rawPipeline) series(label string) *rawSeries {
+	if p.opt.Labels {
+		label = "" // live: one table, the label per row
+	}
+	s := p.tables[label]
+	if s != nil {
+		return s
+	}
+	if len(p.tables) >= maxRawSeries {
+		p.env.Faults.Add(errTooManySeries, where(p.cur.Kafka),
+			"seriesBy makes more than 500 series; the rows of the others were left out: pick columns with fewer values")
+		return nil
+	}
+	s = &rawSeries{t: table.New(p.opt, p.env.Faults)}
+	s.t.SetWhere(p.where)
+	if label != "" {
+		s.labels = labelsOf(p.q, p.cur)
+	}
+	p.tables[label] = s
+	return s
+}
+
+// rowTime is the record's time: the timeField's value, else a time the
+// payload carries, else the Kafka timestamp; timeSources counts which.
+func (p *rawPipeline) rowTime(r *Rec) int64 {
 	if p.q.TimeField != "" {
 		if id, ok := p.timeIDs.id(r.Names, p.q.TimeField); ok {
 			if f, ok := r.Lookup(id); ok {
 				if v, ok := fieldTime(f); ok {
-					ts = v
+					p.times.add(srcField)
+					return v
 				}
 			}
 		}
 	}
-	p.t.AddRow(ts, "")
-	if len(p.q.Columns) > 0 {
-		p.kafkaColumns(r)
+	if r.Time != 0 {
+		p.times.add(srcPayload)
+		return r.Time
 	}
-	for _, f := range r.Fields {
-		p.t.SetField(r.Names, f)
+	if r.Kafka.Attrs.TimestampType() == 1 {
+		p.times.add(srcLogAppend)
+	} else {
+		p.times.add(srcCreate)
 	}
-	p.pending++
-	p.t.Compact(p.env.MaxDataPoints, p.from, p.to) // as it reads: a long query's memory stays bounded
-}
-
-func (p *rawPipeline) kafkaColumns(r *Rec) {
-	for _, c := range []string{query.ColumnKey, query.ColumnPartition, query.ColumnOffset, query.ColumnTimestamp} {
-		if !p.q.HasColumn(c) {
-			continue
-		}
-		switch c {
-		case query.ColumnKey:
-			p.t.SetString(ColKey, r.Kafka.Key)
-		case query.ColumnPartition:
-			p.t.SetNumber(ColPartition, float64(r.Kafka.Partition))
-		case query.ColumnOffset:
-			p.t.SetNumber(ColOffset, float64(r.Kafka.Offset))
-		case query.ColumnTimestamp:
-			p.t.SetNumber(ColTimestamp, float64(r.Kafka.Timestamp.UnixMilli()))
-		}
-	}
+	return r.Kafka.Timestamp.UnixNano()
 }
 
 // driverMatches: the record key (F1 topics are keyed by driver) or a
@@ -110,17 +163,45 @@ func (p *rawPipeline) Pending() int { return p.pending }
 
 func (p *rawPipeline) Frames(final bool) []*data.Frame {
 	p.pending = 0
-	if p.t.Rows() == 0 && !final {
+	labels := make([]string, 0, len(p.tables))
+	rows := 0
+	for l, s := range p.tables {
+		labels = append(labels, l)
+		rows += s.t.Rows()
+	}
+	if rows == 0 && !final {
 		return nil
 	}
-	return []*data.Frame{p.t.Take(p.q.Topic, nil, final, p.env.MaxDataPoints, p.from, p.to)}
+	if len(labels) == 0 { // nothing read: one empty frame, as before
+		p.series("")
+		labels = append(labels, "")
+	}
+	sort.Strings(labels)
+	frames := make([]*data.Frame, 0, len(labels))
+	for _, l := range labels {
+		s := p.tables[l]
+		f := s.t.Take(p.q.Topic, s.labels, final, p.env.MaxDataPoints, p.from, p.to)
+		MetaOf(f).Custom = map[string]any{"timeSource": p.times.String(p.q.TimeField)}
+		if s.labels != nil {
+			MetaOf(f).Type, MetaOf(f).TypeVersion = data.FrameTypeTimeSeriesMulti, data.FrameTypeVersion{0, 1}
+		}
+		frames = append(frames, f)
+	}
+	if final && p.env.Mode == ModeQuery {
+		if n := p.times.notice(p.q.TimeField); n != nil {
+			MetaOf(frames[0]).Notices = append(MetaOf(frames[0]).Notices, *n)
+		}
+	}
+	return frames
 }
 
-// fieldTime reads a time from a payload field: a number is epoch
-// milliseconds (seconds below 1e11, microseconds above 1e14, nanoseconds
-// above 1e17), a string is RFC 3339.
+// fieldTime reads a time from a payload field: a time field as it is, a
+// number as epoch milliseconds (seconds below 1e11, microseconds above
+// 1e14, nanoseconds above 1e17), a string as RFC 3339.
 func fieldTime(f codec.Field) (int64, bool) {
 	switch f.Kind {
+	case codec.KindTime:
+		return int64(f.Num * 1e6), true
 	case codec.KindNumber:
 		v := f.Num
 		switch {

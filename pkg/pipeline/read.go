@@ -92,7 +92,7 @@ func Read(ctx context.Context, src *Source, q *query.Query, env *Env, pipe Pipel
 		bytes += recBytes(r)
 		feed(r)
 		return nil
-	}, done)
+	}, done, isolation(q))
 	switch {
 	case errors.Is(err, errLimit):
 		notices = append(notices, data.Notice{Severity: data.NoticeSeverityWarning,
@@ -150,7 +150,7 @@ func trimmedNotice(ctx context.Context, src *Source, topic string, from int64) *
 func queryRanges(ctx context.Context, src *Source, q *query.Query, topic string, env *Env) (map[int32]kafka.Range, error) {
 	mctx, cancel := context.WithTimeout(ctx, src.Timeout)
 	defer cancel()
-	ends, err := src.Kafka.EndOffsets(mctx, topic)
+	ends, err := src.Kafka.EndOffsetsFor(mctx, topic, isolation(q))
 	if err != nil {
 		return nil, err
 	}

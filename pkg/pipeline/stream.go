@@ -103,7 +103,7 @@ func newStream(ctx context.Context, src *Source, q *query.Query, sender *backend
 	}
 	saved := start.Clone()
 	notices := startNotices(ctx, src, q, start, state, o.Fresh, o.Resume.ttl) // may move start up (retention)
-	cons, err := src.Kafka.Consume(start)
+	cons, err := src.Kafka.Consume(start, isolation(q))
 	if err != nil {
 		if resumed {
 			o.Resume.Save(o.Path, saved) // the next try reports any loss again
@@ -268,7 +268,7 @@ func (f *frameSender) send(fr *data.Frame) error {
 func streamStarts(ctx context.Context, src *Source, q *query.Query, topic string) (map[int32]int64, error) {
 	mctx, cancel := context.WithTimeout(ctx, src.Timeout)
 	defer cancel()
-	ends, err := src.Kafka.EndOffsets(mctx, topic)
+	ends, err := src.Kafka.EndOffsetsFor(mctx, topic, isolation(q))
 	if err != nil {
 		return nil, err
 	}

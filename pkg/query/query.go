@@ -384,6 +384,20 @@ func (q *Query) HasColumn(c string) bool {
 	return false
 }
 
+// ShowsKey reports whether keys are shown: the key column, or a
+// seriesBy entry naming the key.
+func (q *Query) ShowsKey() bool {
+	if q.HasColumn(ColumnKey) {
+		return true
+	}
+	for _, s := range q.SeriesBy {
+		if s == "kafka.key" || strings.HasPrefix(s, "kafka.key.") {
+			return true
+		}
+	}
+	return false
+}
+
 // WantsDriver reports whether the drivers filter lets code through.
 func (q *Query) WantsDriver(code string) bool {
 	if len(q.Drivers) == 0 {

@@ -56,7 +56,7 @@ func (t *Table) Decimate(maxPoints int, from, to int64) {
 	for _, c := range t.cols {
 		oc := &column{name: c.name, kind: c.kind, null: make([]bool, 0, cap(c.null))}
 		switch c.kind {
-		case codec.KindNumber:
+		case codec.KindNumber, codec.KindTime:
 			oc.nums = make([]float64, 0, cap(c.nums))
 		case codec.KindString:
 			oc.strs = make([]string, 0, cap(c.strs))
@@ -161,7 +161,7 @@ func (c *column) copyFrom(src *column, r int) {
 		return
 	}
 	switch c.kind {
-	case codec.KindNumber:
+	case codec.KindNumber, codec.KindTime:
 		c.nums = append(c.nums, src.nums[r])
 	case codec.KindString:
 		c.strs = append(c.strs, src.strs[r])

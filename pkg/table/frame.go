@@ -27,6 +27,17 @@ func (t *Table) Frame(name string, fieldLabels data.Labels) *data.Frame {
 	for _, c := range t.cols {
 		var f *data.Field
 		switch c.kind {
+		case codec.KindTime:
+			vals := make([]time.Time, n)
+			ptrs := make([]*time.Time, n)
+			for i := range ptrs {
+				if !c.null[i] {
+					ms := c.nums[i]
+					vals[i] = time.UnixMilli(0).Add(time.Duration(ms * float64(time.Millisecond))).UTC()
+					ptrs[i] = &vals[i]
+				}
+			}
+			f = data.NewField(c.name, fieldLabels, ptrs)
 		case codec.KindNumber:
 			vals := append([]float64(nil), c.nums...)
 			ptrs := make([]*float64, n)
@@ -105,7 +116,7 @@ func (t *Table) permute(perm []int) {
 	for _, c := range t.cols {
 		null := make([]bool, len(perm))
 		switch c.kind {
-		case codec.KindNumber:
+		case codec.KindNumber, codec.KindTime:
 			v := make([]float64, len(perm))
 			for i, p := range perm {
 				v[i], null[i] = c.nums[p], c.null[p]

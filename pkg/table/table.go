@@ -82,7 +82,7 @@ func (c *column) len() int { return len(c.null) }
 
 func (c *column) appendNull() {
 	switch c.kind {
-	case codec.KindNumber:
+	case codec.KindNumber, codec.KindTime:
 		c.nums = append(c.nums, 0)
 	case codec.KindString:
 		c.strs = append(c.strs, "")
@@ -95,7 +95,7 @@ func (c *column) appendNull() {
 func (c *column) pop() {
 	n := len(c.null) - 1
 	switch c.kind {
-	case codec.KindNumber:
+	case codec.KindNumber, codec.KindTime:
 		c.nums = c.nums[:n]
 	case codec.KindString:
 		c.strs = c.strs[:n]
@@ -229,7 +229,7 @@ func (t *Table) put(c *column, f codec.Field) {
 		return
 	}
 	switch c.kind {
-	case codec.KindNumber:
+	case codec.KindNumber, codec.KindTime:
 		c.nums = append(c.nums, f.Num)
 	case codec.KindString:
 		c.strs = append(c.strs, t.intern(f.Bytes))
@@ -237,6 +237,19 @@ func (t *Table) put(c *column, f codec.Field) {
 		c.bools = append(c.bools, f.Bool)
 	}
 	c.null = append(c.null, false)
+}
+
+// SetValue sets column name (created with f's kind) on the current row;
+// a null f only fills an existing column.
+func (t *Table) SetValue(name string, f codec.Field) {
+	i, ok := t.index[name]
+	if !ok {
+		if f.Kind == codec.KindNull {
+			return
+		}
+		i = t.column(name, f.Kind)
+	}
+	t.put(t.cols[i], f)
 }
 
 // SetNumber sets column name (created as a number column) on the current row.
