@@ -99,7 +99,7 @@ func TestLineProtocolErrorsSayWhere(t *testing.T) {
 	for _, bad := range []string{"m", "m,host v=1", "m v=", `m s="open`, "m v=1x", "m v=1 12:00", "# only a comment", ",t=1 v=1", "m v=1i9"} {
 		var rec Record
 		err := d.Decode(context.Background(), []byte(bad), &rec)
-		if KindOf(err) != ErrLineProtocol || len(rec.Fields) != 0 {
+		if ClassOf(err) != ErrLineProtocol || len(rec.Fields) != 0 {
 			t.Fatalf("%q: %v (%d fields)", bad, err, len(rec.Fields))
 		}
 	}

@@ -48,7 +48,7 @@ func TestProtobufRecursiveBodyStopsAtHardDepth(t *testing.T) {
 		t.Fatal("no warning for levels past MaxDepth")
 	}
 	err := d.Decode(context.Background(), hostileNest(MaxProtoNesting+10), &rec)
-	if KindOf(err) != ErrProtobufInvalid || !strings.Contains(err.Error(), "nested deeper") {
+	if ClassOf(err) != ErrProtobufInvalid || !strings.Contains(err.Error(), "nested deeper") {
 		t.Fatalf("got %v", err)
 	}
 }
@@ -111,8 +111,8 @@ func FuzzProtobufSchema(f *testing.F) {
 		}
 		p, err := ps.program([]int{0})
 		if err != nil {
-			if KindOf(err) != ErrBadSchema {
-				t.Fatalf("program error of kind %s: %v", KindOf(err), err)
+			if ClassOf(err) != ErrBadSchema {
+				t.Fatalf("program error of kind %s: %v", ClassOf(err), err)
 			}
 			return
 		}
@@ -122,8 +122,8 @@ func FuzzProtobufSchema(f *testing.F) {
 		d := NewDecoder(FormatProtobuf, "fz", nil, lim)
 		var rec Record
 		if err := d.pb.decode(p, d.slotIDs(p.names), body, &rec); err != nil {
-			if KindOf(err) != ErrProtobufInvalid {
-				t.Fatalf("error of kind %s: %v", KindOf(err), err)
+			if ClassOf(err) != ErrProtobufInvalid {
+				t.Fatalf("error of kind %s: %v", ClassOf(err), err)
 			}
 			return
 		}
@@ -142,7 +142,7 @@ func FuzzLineProtocol(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in []byte) {
 		var rec Record
 		if err := d.Decode(context.Background(), in, &rec); err != nil {
-			if k := KindOf(err); k != ErrLineProtocol && k != ErrEmpty && k != ErrTooLarge {
+			if k := ClassOf(err); k != ErrLineProtocol && k != ErrEmpty && k != ErrTooLarge {
 				t.Fatalf("error of kind %s: %v", k, err)
 			}
 			if len(rec.Fields) != 0 {
