@@ -3,6 +3,7 @@ package codec
 import (
 	"errors"
 	"fmt"
+	"math"
 )
 
 // Kind is the type of one decoded value.
@@ -32,6 +33,12 @@ func (k Kind) String() string {
 		return "time"
 	}
 	return "null"
+}
+
+// TimeNanos is the Unix nanoseconds of a KindTime's milliseconds, rounded
+// to the microsecond (what a float64 of milliseconds holds exactly).
+func TimeNanos(ms float64) int64 {
+	return int64(math.Round(ms*1e3)) * 1e3
 }
 
 // Field is one flattened value of a record. ID is the name's id in the

@@ -201,7 +201,7 @@ func (p *rawPipeline) Frames(final bool) []*data.Frame {
 func fieldTime(f codec.Field) (int64, bool) {
 	switch f.Kind {
 	case codec.KindTime:
-		return int64(f.Num * 1e6), true
+		return codec.TimeNanos(f.Num), true
 	case codec.KindNumber:
 		v := f.Num
 		switch {

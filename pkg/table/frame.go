@@ -32,8 +32,7 @@ func (t *Table) Frame(name string, fieldLabels data.Labels) *data.Frame {
 			ptrs := make([]*time.Time, n)
 			for i := range ptrs {
 				if !c.null[i] {
-					ms := c.nums[i]
-					vals[i] = time.UnixMilli(0).Add(time.Duration(ms * float64(time.Millisecond))).UTC()
+					vals[i] = time.Unix(0, codec.TimeNanos(c.nums[i])).UTC()
 					ptrs[i] = &vals[i]
 				}
 			}
