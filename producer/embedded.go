@@ -107,11 +107,12 @@ func (e *embedded) Close() {
 	e.cluster.Close()
 }
 
-// useEmbedded starts the embedded broker (and registry, for Avro) on the
+// useEmbedded starts the embedded broker (and registry, for Avro and
+// Protobuf) on the
 // addresses the config names and points the config at them.
 func (c *kafkaConfig) useEmbedded(dataDir string, warn io.Writer) (*embedded, error) {
 	regAddr := ""
-	if c.format == "avro" || c.registry != "" {
+	if c.registered() || c.registry != "" {
 		regAddr = "127.0.0.1:0"
 		if c.registry != "" {
 			u := c.registry

@@ -165,11 +165,11 @@ func addKafkaFlags(f *cmdFlags) *kafkaConfig {
 	c := &kafkaConfig{}
 	f.StringVar(&c.brokers, "brokers", "127.0.0.1:9092", "Kafka bootstrap servers, comma separated")
 	f.StringVar(&c.clientID, "client-id", "pitwall-producer", "Kafka client id")
-	f.StringVar(&c.registry, "registry", "", "Schema Registry URL, e.g. http://127.0.0.1:8081 (needed for --format avro)")
+	f.StringVar(&c.registry, "registry", "", "Schema Registry URL, e.g. http://127.0.0.1:8081 (needed for --format avro and protobuf)")
 	f.StringVar(&c.registryUser, "registry-username", "", "Schema Registry basic-auth user")
 	f.StringVar(&c.registryPass, "registry-password", "", "Schema Registry basic-auth password")
 	f.BoolVar(&c.registrySkipVerify, "registry-tls-skip-verify", false, "do not verify the Schema Registry's certificate (testing only; like the datasource's schemaRegistryTlsSkipVerify)")
-	f.StringVar(&c.format, "format", "json", "record format: json or avro (Confluent wire format)")
+	f.StringVar(&c.format, "format", "json", "record format: json, avro or protobuf (avro and protobuf in the Confluent wire format, schemas registered under <topic>-value)")
 	f.StringVar(&c.compression, "compression", "lz4", "batch compression: none, gzip, snappy, lz4 or zstd")
 	addSASLFlags(f, c)
 	f.BoolVar(&c.tls, "tls", false, "connect to Kafka with TLS")
@@ -193,15 +193,19 @@ func addKafkaFlags(f *cmdFlags) *kafkaConfig {
 	return c
 }
 
+// registered reports whether the format's schemas live in the Schema
+// Registry (avro, protobuf).
+func (c *kafkaConfig) registered() bool { return c.format == "avro" || c.format == "protobuf" }
+
 // check validates the settings that need no network.
 func (c *kafkaConfig) check() error {
 	switch c.format {
-	case "json", "avro":
+	case "json", "avro", "protobuf":
 	default:
-		return fmt.Errorf("unknown --format %q: want json or avro", c.format)
+		return fmt.Errorf("unknown --format %q: want json, avro or protobuf", c.format)
 	}
-	if c.format == "avro" && c.registry == "" && !c.embedded {
-		return fmt.Errorf("--format avro needs --registry (the Schema Registry URL, e.g. http://127.0.0.1:8081)")
+	if c.registered() && c.registry == "" && !c.embedded {
+		return fmt.Errorf("--format %s needs --registry (the Schema Registry URL, e.g. http://127.0.0.1:8081)", c.format)
 	}
 	if len(c.brokerList()) == 0 {
 		return fmt.Errorf("--brokers is empty: give host:port[,host:port...]")

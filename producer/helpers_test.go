@@ -13,6 +13,7 @@ import (
 	"github.com/iskorotkov/avro/v2"
 	"github.com/pitwall-f1/pitwall/pkg/codec"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
+	"github.com/pitwall-f1/pitwall/pkg/f1wire"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -113,12 +114,17 @@ func consumeAll(t testing.TB, addr, topic string) []consumed {
 	return out
 }
 
-// decoder decodes values of one topic, JSON or Avro (schema by id from the registry).
+// decoder decodes values of one topic, JSON or Avro (schema by id from the
+// registry), or Protobuf, which it reads the way the plugin does: with
+// pkg/codec's decoder and f1wire's Reader.
 type decoder struct {
 	t       testing.TB
 	reg     *sr.Client
+	url     string
 	schemas map[int]avro.Schema
 	ids     map[int]bool
+	pb      *codec.Decoder
+	rd      *f1wire.Reader
 }
 
 func newDecoder(t testing.TB, registryURL string) *decoder {
@@ -128,9 +134,43 @@ func newDecoder(t testing.TB, registryURL string) *decoder {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d.reg = cl
+		d.reg, d.url = cl, registryURL
 	}
 	return d
+}
+
+// protobuf decodes a Protobuf record into out (a pointer to an f1 record).
+func (d *decoder) protobuf(v []byte, out any) {
+	d.t.Helper()
+	if d.pb == nil {
+		reg, err := codec.NewRegistry(codec.RegistryConfig{URL: d.url})
+		if err != nil {
+			d.t.Fatal(err)
+		}
+		d.pb, d.rd = codec.NewDecoder(codec.FormatProtobuf, "any", reg, codec.Limits{}), f1wire.NewReader()
+	}
+	var rec codec.Record
+	if err := d.pb.Decode(context.Background(), v, &rec); err != nil {
+		d.t.Fatalf("Protobuf record: %v", err)
+	}
+	ok := false
+	switch o := out.(type) {
+	case *f1.Telemetry:
+		ok = d.rd.Telemetry(&rec, d.pb.Names(), time.Time{}, nil, o)
+	case *f1.Position:
+		ok = d.rd.Position(&rec, d.pb.Names(), time.Time{}, nil, o)
+	case *f1.RaceControl:
+		ok = d.rd.RaceControl(&rec, d.pb.Names(), time.Time{}, o)
+	case *f1.Alert:
+		ok = d.rd.Alert(&rec, d.pb.Names(), time.Time{}, o)
+	case *f1.Prediction:
+		ok = d.rd.Prediction(&rec, d.pb.Names(), time.Time{}, o)
+	default:
+		d.t.Fatalf("no Protobuf reading of %T", out)
+	}
+	if !ok {
+		d.t.Fatalf("Protobuf record of schema %d did not read as %T", rec.SchemaID, out)
+	}
 }
 
 func (d *decoder) decode(v []byte, out any) {
@@ -148,16 +188,20 @@ func (d *decoder) decode(v []byte, out any) {
 	if err != nil {
 		d.t.Fatal(err)
 	}
+	d.ids[id] = true
 	s, ok := d.schemas[id]
 	if !ok {
 		ss, err := d.reg.SchemaByID(context.Background(), id)
 		if err != nil {
 			d.t.Fatalf("schema %d: %v", id, err)
 		}
+		if ss.Type == sr.TypeProtobuf {
+			d.protobuf(v, out)
+			return
+		}
 		s = avro.MustParse(ss.Schema)
 		d.schemas[id] = s
 	}
-	d.ids[id] = true
 	if err := avro.Unmarshal(s, body, out); err != nil {
 		d.t.Fatalf("Avro body of schema %d: %v", id, err)
 	}

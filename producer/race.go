@@ -170,7 +170,7 @@ func openSinkTo(ctx context.Context, kc *kafkaConfig) (*sink, func(), error) {
 		return nil, nil, err
 	}
 	var ids schemaIDs
-	if kc.format == "avro" {
+	if kc.registered() {
 		if ids, err = registerSchemas(ctx, kc); err != nil {
 			cl.Close()
 			return nil, nil, err

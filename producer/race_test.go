@@ -17,6 +17,7 @@ import (
 	"github.com/pitwall-f1/pitwall/pkg/f1wire"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/sr"
 )
 
 // expectedRace runs the simulator alone with the config the CLI builds.
@@ -110,7 +111,7 @@ func sameByKey[T any](t *testing.T, name string, got, want []T, key func(*T) str
 }
 
 func TestRaceRoundTrip(t *testing.T) {
-	for _, format := range []string{"json", "avro"} {
+	for _, format := range []string{"json", "avro", "protobuf"} {
 		t.Run(format, func(t *testing.T) {
 			addr := newBroker(t)
 			truthPath := filepath.Join(t.TempDir(), "truth.jsonl")
@@ -118,7 +119,7 @@ func TestRaceRoundTrip(t *testing.T) {
 			args := []string{"race", "--brokers", addr, "--speed", "max", "--laps", "3", "--drivers", "VER,HAM,LEC,NOR,PIA",
 				"--seed", "3", "--race-id", raceID, "--format", format, "--truth", truthPath}
 			regURL := ""
-			if format == "avro" {
+			if format != "json" {
 				reg := newRegistry(t)
 				regURL = reg.URL()
 				args = append(args, "--registry", regURL)
@@ -189,7 +190,7 @@ func TestRaceRoundTrip(t *testing.T) {
 					t.Errorf("topic %s has %d partitions, want %d", s.Name, n, s.Partitions)
 				}
 			}
-			if format == "avro" {
+			if format != "json" {
 				if len(d.ids) != 5 {
 					t.Errorf("records used schema ids %v, want 5 distinct", d.ids)
 				}
@@ -199,6 +200,8 @@ func TestRaceRoundTrip(t *testing.T) {
 						t.Errorf("subject %s: %v", codec.Subject(topic), err)
 					} else if want, _ := f1wire.SchemaForTopic(topic); ss.Schema.Schema == "" || want == "" {
 						t.Errorf("subject %s has no schema", codec.Subject(topic))
+					} else if typ := map[string]sr.SchemaType{"avro": sr.TypeAvro, "protobuf": sr.TypeProtobuf}[format]; ss.Type != typ {
+						t.Errorf("subject %s is %s, want %s", codec.Subject(topic), ss.Type, typ)
 					}
 				}
 			}

@@ -12,14 +12,14 @@ import (
 	"github.com/twmb/franz-go/pkg/sr"
 )
 
-// schemaIDs are the registered Avro schema ids, by topic role.
+// schemaIDs are the registered schema ids, by topic role.
 type schemaIDs struct {
 	Telemetry, Positions, RaceControl, Alerts, Commands, Predictions int
 }
 
-// registerSchemas registers pkg/f1wire's Avro schemas under "<topic>-value"
-// for every topic and returns their ids. Registering an identical schema
-// again returns the existing id.
+// registerSchemas registers pkg/f1wire's schemas of the producer's format
+// (Avro, or Protobuf) under "<topic>-value" for every topic and returns
+// their ids. Registering an identical schema again returns the existing id.
 func registerSchemas(ctx context.Context, c *kafkaConfig) (schemaIDs, error) {
 	var ids schemaIDs
 	tc, err := c.tlsConfig()
@@ -46,21 +46,29 @@ func registerSchemas(ctx context.Context, c *kafkaConfig) (schemaIDs, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.connectTimeout+5*time.Second)
 	defer cancel()
+	typ, name := sr.TypeAvro, "Avro"
+	if c.format == "protobuf" {
+		typ, name = sr.TypeProtobuf, "Protobuf"
+	}
 	for _, r := range []struct {
-		topic, schema string
-		id            *int
+		topic, avro, proto string
+		id                 *int
 	}{
-		{c.topics.Telemetry, f1wire.TelemetrySchema, &ids.Telemetry},
-		{c.topics.Positions, f1wire.PositionSchema, &ids.Positions},
-		{c.topics.RaceControl, f1wire.RaceControlSchema, &ids.RaceControl},
-		{c.topics.Alerts, f1wire.AlertSchema, &ids.Alerts},
-		{c.topics.Commands, f1wire.RaceCommandSchema, &ids.Commands},
-		{c.topics.Predictions, f1wire.PredictionSchema, &ids.Predictions},
+		{c.topics.Telemetry, f1wire.TelemetrySchema, f1wire.TelemetryProto, &ids.Telemetry},
+		{c.topics.Positions, f1wire.PositionSchema, f1wire.PositionProto, &ids.Positions},
+		{c.topics.RaceControl, f1wire.RaceControlSchema, f1wire.RaceControlProto, &ids.RaceControl},
+		{c.topics.Alerts, f1wire.AlertSchema, f1wire.AlertProto, &ids.Alerts},
+		{c.topics.Commands, f1wire.RaceCommandSchema, f1wire.RaceCommandProto, &ids.Commands},
+		{c.topics.Predictions, f1wire.PredictionSchema, f1wire.PredictionProto, &ids.Predictions},
 	} {
-		ss, err := cl.CreateSchema(ctx, codec.Subject(r.topic), sr.Schema{Schema: r.schema, Type: sr.TypeAvro})
+		schema := r.avro
+		if typ == sr.TypeProtobuf {
+			schema = r.proto
+		}
+		ss, err := cl.CreateSchema(ctx, codec.Subject(r.topic), sr.Schema{Schema: schema, Type: typ})
 		if err != nil {
-			return ids, fmt.Errorf("registering the Avro schema of %s under subject %s at %s: %w",
-				r.topic, codec.Subject(r.topic), c.registry, err)
+			return ids, fmt.Errorf("registering the %s schema of %s under subject %s at %s: %w",
+				name, r.topic, codec.Subject(r.topic), c.registry, err)
 		}
 		*r.id = ss.ID
 	}

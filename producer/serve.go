@@ -16,7 +16,7 @@ import (
 const serveExamples = `Waits for commands on the race commands topic (read from its end) and runs
 one race at a time: "start" (circuit, laps, drivers, speed factor, race id)
 starts a race, replacing a running one; "stop" stops it and publishes
-ABORTED. Commands are JSON or Avro (Confluent wire format). --circuit,
+ABORTED. Commands are JSON, Avro or Protobuf (Confluent wire format). --circuit,
 --laps, --drivers, --speed, --rate and --seed are the defaults for what a
 start command leaves out, and the settings of the --demo race.
 

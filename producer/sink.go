@@ -21,7 +21,7 @@ import (
 type sink struct {
 	cl     *kgo.Client
 	topics topicNames
-	avro   bool
+	format string // json, avro or protobuf
 	ids    schemaIDs
 
 	slab []byte
@@ -42,7 +42,7 @@ type sink struct {
 }
 
 func newSink(cl *kgo.Client, c *kafkaConfig, ids schemaIDs) *sink {
-	s := &sink{cl: cl, topics: c.topics, avro: c.format == "avro", ids: ids, keys: map[string][]byte{},
+	s := &sink{cl: cl, topics: c.topics, format: c.format, ids: ids, keys: map[string][]byte{},
 		watchDone: make(chan struct{}), stallMax: 30 * time.Second, brokers: c.brokers}
 	s.prodCtx, s.cancel = context.WithCancel(context.Background())
 	s.pool.New = func() any { return new(kgo.Record) }
@@ -148,47 +148,65 @@ func (s *sink) produce(topic, key string, ts int64, v []byte) error {
 
 func (s *sink) telemetry(t *f1.Telemetry) error {
 	s.byTopic[0]++
-	if s.avro {
+	switch s.format {
+	case "avro":
 		return s.produce(s.topics.Telemetry, t.Driver, t.Ts, f1wire.TelemetryAvro(s.buf(), s.ids.Telemetry, t))
+	case "protobuf":
+		return s.produce(s.topics.Telemetry, t.Driver, t.Ts, f1wire.TelemetryProtobuf(s.buf(), s.ids.Telemetry, t))
 	}
 	return s.produce(s.topics.Telemetry, t.Driver, t.Ts, f1wire.TelemetryJSON(s.buf(), t))
 }
 
 func (s *sink) position(p *f1.Position) error {
 	s.byTopic[1]++
-	if s.avro {
+	switch s.format {
+	case "avro":
 		return s.produce(s.topics.Positions, p.Driver, p.Ts, f1wire.PositionAvro(s.buf(), s.ids.Positions, p))
+	case "protobuf":
+		return s.produce(s.topics.Positions, p.Driver, p.Ts, f1wire.PositionProtobuf(s.buf(), s.ids.Positions, p))
 	}
 	return s.produce(s.topics.Positions, p.Driver, p.Ts, f1wire.PositionJSON(s.buf(), p))
 }
 
 func (s *sink) raceControl(r *f1.RaceControl) error {
 	s.byTopic[2]++
-	if s.avro {
+	switch s.format {
+	case "avro":
 		return s.produce(s.topics.RaceControl, r.RaceID, r.Ts, f1wire.RaceControlAvro(s.buf(), s.ids.RaceControl, r))
+	case "protobuf":
+		return s.produce(s.topics.RaceControl, r.RaceID, r.Ts, f1wire.RaceControlProtobuf(s.buf(), s.ids.RaceControl, r))
 	}
 	return s.produce(s.topics.RaceControl, r.RaceID, r.Ts, f1wire.RaceControlJSON(s.buf(), r))
 }
 
 func (s *sink) alert(a *f1.Alert) error {
 	s.byTopic[3]++
-	if s.avro {
+	switch s.format {
+	case "avro":
 		return s.produce(s.topics.Alerts, a.Severity, a.Ts, f1wire.AlertAvro(s.buf(), s.ids.Alerts, a))
+	case "protobuf":
+		return s.produce(s.topics.Alerts, a.Severity, a.Ts, f1wire.AlertProtobuf(s.buf(), s.ids.Alerts, a))
 	}
 	return s.produce(s.topics.Alerts, a.Severity, a.Ts, f1wire.AlertJSON(s.buf(), a))
 }
 
 func (s *sink) prediction(p *f1.Prediction) error {
 	s.byTopic[4]++
-	if s.avro {
+	switch s.format {
+	case "avro":
 		return s.produce(s.topics.Predictions, p.Model, p.Ts, f1wire.PredictionAvro(s.buf(), s.ids.Predictions, p))
+	case "protobuf":
+		return s.produce(s.topics.Predictions, p.Model, p.Ts, f1wire.PredictionProtobuf(s.buf(), s.ids.Predictions, p))
 	}
 	return s.produce(s.topics.Predictions, p.Model, p.Ts, f1wire.PredictionJSON(s.buf(), p))
 }
 
 func (s *sink) command(c *f1.RaceCommand) error {
-	if s.avro {
+	switch s.format {
+	case "avro":
 		return s.produce(s.topics.Commands, c.RaceID, c.Ts, f1wire.RaceCommandAvro(s.buf(), s.ids.Commands, c))
+	case "protobuf":
+		return s.produce(s.topics.Commands, c.RaceID, c.Ts, f1wire.RaceCommandProtobuf(s.buf(), s.ids.Commands, c))
 	}
 	return s.produce(s.topics.Commands, c.RaceID, c.Ts, f1wire.RaceCommandJSON(s.buf(), c))
 }

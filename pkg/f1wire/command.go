@@ -57,8 +57,14 @@ func DecodeRaceCommand(v []byte, ts time.Time) (c f1.RaceCommand, err error) {
 		if err == nil {
 			err = commandAvro.Unmarshal(raceCommandSchema, body, &c)
 		}
+		if err != nil || checkCommand(&c) != nil {
+			// Not Avro: Protobuf (producer --format protobuf)?
+			if pc, perr := decodeCommandProtobuf(body); perr == nil && checkCommand(&pc) == nil {
+				c, err = pc, nil
+			}
+		}
 		if err != nil {
-			return f1.RaceCommand{}, fmt.Errorf("bad Avro race command: %s", Quote(err.Error(), 200))
+			return f1.RaceCommand{}, fmt.Errorf("bad Avro or Protobuf race command: %s", Quote(err.Error(), 200))
 		}
 	} else if err := json.Unmarshal(v, &c); err != nil {
 		return f1.RaceCommand{}, fmt.Errorf("bad JSON race command: %s", Quote(err.Error(), 200))
