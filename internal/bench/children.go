@@ -154,7 +154,7 @@ func startBroker(producer string) (*devBroker, error) {
 func (b *devBroker) raceArgs(format, speed, prefix string, rate float64, extra ...string) []string {
 	args := []string{"race", "--brokers", b.kafka, "--format", format, "--speed", speed,
 		"--drivers", "all", "--rate", fmt.Sprint(rate), "--seed", "7"}
-	if format == "avro" {
+	if format == "avro" || format == "protobuf" {
 		args = append(args, "--registry", b.registry)
 	}
 	if prefix != "" {

@@ -43,7 +43,7 @@ func TestPitwallBenchQuick(t *testing.T) {
 		t.Fatalf("the last line is not one JSON object: %v\n%s", err, lines[len(lines)-1])
 	}
 	positive := []string{"e2e_p99_ms_1x", "e2e_p99_ms_10x", "e2e_p99_ms_100x", "e2e_rps_100x", "e2e_frames_ps_100x",
-		"e2e_bytes_ps_100x", "pipeline_json_rps_per_core", "pipeline_avro_rps_per_core", "query_1h_full_grid_ms",
+		"e2e_bytes_ps_100x", "pipeline_json_rps_per_core", "pipeline_avro_rps_per_core", "pipeline_protobuf_rps_per_core", "query_1h_full_grid_ms",
 		"query_1h_full_grid_records", "peak_rss_mb", "peak_heap_mb", "gomaxprocs"}
 	for _, k := range positive {
 		v, ok := sum[k].(float64)

@@ -98,7 +98,7 @@ func (r *Results) Summary() map[string]any {
 		kind = "wheelspin"
 	}
 	out["pipeline_kind"] = kind
-	for _, f := range []string{"json", "avro"} {
+	for _, f := range []string{"json", "avro", "protobuf"} {
 		if v, ok := out["pipeline_"+f+"_"+kind+"_rps_per_core"]; ok {
 			out["pipeline_"+f+"_rps_per_core"] = v
 		}

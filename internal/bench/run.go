@@ -190,7 +190,7 @@ func runLive(ctx context.Context, env *runEnv, res *Results) error {
 }
 
 func runCapacityPhase(ctx context.Context, env *runEnv, res *Results) error {
-	for _, format := range []string{"json", "avro"} {
+	for _, format := range []string{"json", "avro", "protobuf"} {
 		env.logf("pre-filling the %s capacity topic", format)
 		n, err := prefillCapacity(ctx, env, format)
 		if err != nil {
