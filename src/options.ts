@@ -8,8 +8,11 @@ import type { ComboboxOption } from '@grafana/ui';
 
 import {
   AlertSeverity,
+  Isolation,
+  KeyFormat,
   OffsetMode,
   PayloadFormat,
+  Precision,
   PitwallQuery,
   PredictionModel,
   QueryType,
@@ -93,10 +96,44 @@ export function queryTypeInfo(t: QueryType | undefined): QueryTypeInfo {
   return QUERY_TYPES.find((q) => q.value === t) ?? QUERY_TYPES[1];
 }
 
-export const FORMAT_OPTIONS: Array<SelectableValue<PayloadFormat>> = [
-  { value: 'auto', label: 'Auto', description: 'Avro when the record has the Confluent wire header, else JSON' },
+export const FORMAT_OPTIONS: Array<ComboboxOption<PayloadFormat>> = [
+  {
+    value: 'auto',
+    label: 'Auto',
+    description:
+      'Records with the Confluent wire header by their registered schema type (Avro, Protobuf, JSON Schema), others as JSON',
+  },
   { value: 'json', label: 'JSON' },
   { value: 'avro', label: 'Avro', description: 'Confluent wire format, schema looked up by id in the registry' },
+  { value: 'protobuf', label: 'Protobuf', description: 'Confluent wire format with message indexes, schema by id' },
+  { value: 'jsonschema', label: 'JSON Schema', description: 'Confluent wire format, JSON body typed by its schema' },
+  { value: 'text', label: 'Text', description: 'The whole value as one field, a number when it is one' },
+  { value: 'influx', label: 'Line protocol', description: "InfluxDB line protocol (Telegraf's influx format)" },
+];
+
+export const KEY_FORMAT_OPTIONS: Array<ComboboxOption<KeyFormat>> = [
+  { value: 'string', label: 'String', description: 'The key bytes as text' },
+  { value: 'base64', label: 'Base64', description: 'The raw key bytes, base64' },
+  { value: 'json', label: 'JSON', description: 'Flattened into kafka.key.<field> columns' },
+  { value: 'avro', label: 'Avro', description: 'By the schema id in the key, subject <topic>-key' },
+  { value: 'protobuf', label: 'Protobuf', description: 'By the schema id in the key, subject <topic>-key' },
+  { value: 'jsonschema', label: 'JSON Schema', description: 'By the schema id in the key, subject <topic>-key' },
+];
+
+export const ISOLATION_OPTIONS: Array<SelectableValue<Isolation>> = [
+  { value: 'read_committed', label: 'Committed', description: 'Records of aborted transactions never show (default)' },
+  {
+    value: 'read_uncommitted',
+    label: 'Uncommitted',
+    description: 'Every record as written, aborted and open transactions too',
+  },
+];
+
+export const PRECISION_OPTIONS: Array<ComboboxOption<Precision>> = [
+  { value: 'ns', label: 'ns' },
+  { value: 'us', label: 'µs' },
+  { value: 'ms', label: 'ms' },
+  { value: 's', label: 's' },
 ];
 
 export const OFFSET_OPTIONS: Array<SelectableValue<OffsetMode>> = [
@@ -111,6 +148,7 @@ export const RAW_COLUMN_OPTIONS: Array<ComboboxOption<RawColumn>> = [
   { value: 'partition', label: 'Partition' },
   { value: 'offset', label: 'Offset' },
   { value: 'timestamp', label: 'Kafka timestamp' },
+  { value: 'headers', label: 'Headers' },
 ];
 
 /** Fields of a telemetry record (DESIGN.md), offered by the fields picker. */

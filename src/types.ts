@@ -16,11 +16,17 @@ export type QueryType =
 /** The models on f1-predictions (pkg/f1/predict). */
 export type PredictionModel = 'pit_window' | 'tyre_cliff';
 
-export type PayloadFormat = 'auto' | 'json' | 'avro';
+export type PayloadFormat = 'auto' | 'json' | 'avro' | 'protobuf' | 'jsonschema' | 'text' | 'influx';
+/** How a raw query shows record keys (DESIGN.md keyFormat). */
+export type KeyFormat = 'string' | 'base64' | 'json' | 'avro' | 'protobuf' | 'jsonschema';
+/** Which records of Kafka transactions a query reads. */
+export type Isolation = 'read_committed' | 'read_uncommitted';
+/** The unit of line-protocol timestamps. */
+export type Precision = 'ns' | 'us' | 'ms' | 's';
 export type OffsetMode = 'latest' | 'earliest' | 'lastN' | 'timeRange';
 
 /** Extra columns a `raw` query can add to each row (Pitwall extension of the query model). */
-export type RawColumn = 'key' | 'partition' | 'offset' | 'timestamp';
+export type RawColumn = 'key' | 'partition' | 'offset' | 'timestamp' | 'headers';
 
 /** Alert severities, lowest first (f1-alerts `severity`). */
 export type AlertSeverity = 'low' | 'medium' | 'high';
@@ -54,6 +60,14 @@ export interface PitwallQuery extends DataQuery {
   columns?: RawColumn[];
   /** raw: the payload field holding the record time; empty uses the Kafka timestamp. */
   timeField?: string;
+  /** raw: how keys are shown (default string). */
+  keyFormat?: KeyFormat;
+  /** raw: columns whose values split the rows into labelled series (kafka.key, kafka.header.x, a field). */
+  seriesBy?: string[];
+  /** Default read_committed: records of aborted transactions never show. */
+  isolation?: Isolation;
+  /** format influx: the unit of the lines' timestamps (default ns). */
+  precision?: Precision;
   /** Records one query reads at most; empty uses the backend's default. */
   limit?: number;
   /** Live flush interval in milliseconds (10 to 10000; default 100). */

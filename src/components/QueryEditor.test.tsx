@@ -29,7 +29,7 @@ beforeEach(() => {
 
 /** Which optional controls each query type shows (labels of the editor's fields). */
 const EXPECTED: Record<QueryType, string[]> = {
-  raw: ['Partition', 'Fields', 'Kafka columns', 'Time field'],
+  raw: ['Partition', 'Fields', 'Kafka columns', 'Time field', 'Key format', 'Series by'],
   telemetry: ['Partition', 'Drivers', 'Fields'],
   wheelSpin: ['Drivers', 'Spin threshold', 'Show'],
   gearAnomalies: ['Drivers', 'Show'],
@@ -39,7 +39,17 @@ const EXPECTED: Record<QueryType, string[]> = {
   raceControl: [],
   predictions: ['Drivers', 'Show', 'Model', 'Within'],
 };
-const OPTIONAL = ['Partition', 'Drivers', 'Fields', 'Kafka columns', 'Time field', 'Spin threshold', 'Overspeed'];
+const OPTIONAL = [
+  'Partition',
+  'Drivers',
+  'Fields',
+  'Kafka columns',
+  'Time field',
+  'Key format',
+  'Series by',
+  'Spin threshold',
+  'Overspeed',
+];
 /** Labels without a single control (radio groups): found as text. */
 const GROUPS = ['Show', 'Severity', 'Model', 'Within'];
 
@@ -50,8 +60,9 @@ describe('QueryEditor fields per query type', () => {
     for (const label of ['Query type', /^Topic/, 'Stream']) {
       expect(screen.getByLabelText(label)).toBeInTheDocument();
     }
-    expect(screen.getByText('Format')).toBeInTheDocument();
+    expect(screen.getByLabelText('Format')).toBeInTheDocument();
     expect(screen.getByText('Offset')).toBeInTheDocument();
+    expect(screen.getByText('Transactions')).toBeInTheDocument();
     for (const label of OPTIONAL) {
       if (EXPECTED[queryType].includes(label)) {
         expect(screen.getByLabelText(label)).toBeInTheDocument();
@@ -182,5 +193,43 @@ describe('QueryEditor changes apply at once', () => {
     expect(
       await screen.findByLabelText('Could not list topics: broker kafka:9092 unreachable (HTTP 502)')
     ).toBeInTheDocument();
+  });
+
+  it('offers every payload format, and the line-protocol precision only for line protocol', async () => {
+    const { last } = renderQueryEditor(ds, { refId: 'A', queryType: 'raw', topic: 'orders' });
+    expect(screen.queryByLabelText('Precision')).not.toBeInTheDocument();
+    await userEvent.click(screen.getByLabelText('Format'));
+    for (const name of ['Auto', 'JSON', 'Avro', 'Protobuf', 'JSON Schema', 'Text', 'Line protocol']) {
+      expect(await screen.findByRole('option', { name: new RegExp('^' + name + '(?! Schema)') })).toBeInTheDocument();
+    }
+    await userEvent.click(screen.getByRole('option', { name: /^Protobuf/ }));
+    expect(last().format).toBe('protobuf');
+    await userEvent.click(screen.getByLabelText('Format'));
+    await userEvent.click(await screen.findByRole('option', { name: /^Line protocol/ }));
+    expect(last().format).toBe('influx');
+    await userEvent.click(await screen.findByLabelText('Precision'));
+    await userEvent.click(await screen.findByRole('option', { name: 'ms' }));
+    expect(last().precision).toBe('ms');
+  });
+
+  it('sets the key format, the headers column and the series of a raw query', async () => {
+    const { last } = renderQueryEditor(ds, { refId: 'A', queryType: 'raw', topic: 'orders' });
+    await userEvent.click(screen.getByLabelText('Key format'));
+    await userEvent.click(await screen.findByRole('option', { name: /^Avro/ }));
+    expect(last().keyFormat).toBe('avro');
+    await userEvent.click(screen.getByLabelText('Kafka columns'));
+    await userEvent.click(await screen.findByRole('option', { name: 'Headers' }));
+    expect(last().columns).toEqual(['headers']);
+    await userEvent.type(screen.getByLabelText('Series by'), 'kafka.header.region');
+    await userEvent.click(await screen.findByRole('option', { name: /kafka\.header\.region/ }));
+    expect(last().seriesBy).toEqual(['kafka.header.region']);
+  });
+
+  it('reads uncommitted records when asked', async () => {
+    const { last } = renderQueryEditor(ds, { refId: 'A', queryType: 'telemetry' });
+    expect(screen.getByRole('radio', { name: 'Committed' })).toBeChecked();
+    await userEvent.click(screen.getByRole('radio', { name: 'Uncommitted' }));
+    expect(last().isolation).toBe('read_uncommitted');
+    await screen.findByLabelText('Drivers');
   });
 });

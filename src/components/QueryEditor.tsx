@@ -13,10 +13,11 @@ import {
   editorFieldsFor,
   queryTypeInfo,
 } from '../options';
-import { PitwallOptions, PitwallQuery, QueryType } from '../types';
+import { PayloadFormat, PitwallOptions, PitwallQuery, QueryType } from '../types';
 import { LABEL_WIDTH, QueryOptions } from './QueryOptions';
 import { NumberInput } from './NumberInput';
 import { PartitionSelect } from './PartitionSelect';
+import { RecordOptions } from './RecordOptions';
 import { TopicSelect } from './TopicSelect';
 import { useQueryUpdate } from './useQueryUpdate';
 
@@ -111,8 +112,17 @@ export function QueryEditor({ query, datasource, onChange, onRunQuery }: Props) 
             />
           </InlineField>
         )}
-        <InlineField label="Format" tooltip="How records are decoded. Auto reads the Confluent wire header.">
-          <RadioButtonGroup options={FORMAT_OPTIONS} value={q.format} onChange={(format) => update({ format })} />
+        <InlineField
+          label="Format"
+          tooltip="How records are decoded. Auto decodes records with the Confluent wire header by their registered schema, others as JSON."
+        >
+          <Combobox<PayloadFormat>
+            id="pitwall-format"
+            width={18}
+            options={FORMAT_OPTIONS}
+            value={q.format ?? 'auto'}
+            onChange={(v) => update({ format: v.value })}
+          />
         </InlineField>
       </InlineFieldRow>
 
@@ -137,6 +147,7 @@ export function QueryEditor({ query, datasource, onChange, onRunQuery }: Props) 
         )}
       </InlineFieldRow>
 
+      <RecordOptions query={q} show={show} update={update} />
       <QueryOptions datasource={datasource} query={q} show={show} update={update} />
     </div>
   );
