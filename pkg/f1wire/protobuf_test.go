@@ -56,7 +56,7 @@ func TestProtobufRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, topic := range []string{f1.TopicTelemetry, f1.TopicPositions, f1.TopicRaceControl, f1.TopicAlerts, f1.TopicRaceCommands} {
+	for _, topic := range []string{f1.TopicTelemetry, f1.TopicPositions, f1.TopicRaceControl, f1.TopicAlerts, f1.TopicRaceCommands, f1.TopicPredictions} {
 		if _, ok := ProtoSchemaForTopic(topic); !ok {
 			t.Fatalf("no Protobuf schema for %s", topic)
 		}
@@ -100,6 +100,10 @@ func TestProtobufRoundTrip(t *testing.T) {
 		{f1.TopicAlerts, AlertProto, AlertProtobuf(nil, 80, &alert), func(r decoded) bool {
 			var a f1.Alert
 			return fr.Alert(r.rec, r.names, r.ts, &a) && a == alert
+		}},
+		{f1.TopicPredictions, PredictionProto, PredictionProtobuf(nil, 81, &prediction), func(r decoded) bool {
+			var p f1.Prediction
+			return fr.Prediction(r.rec, r.names, r.ts, &p) && p == prediction
 		}},
 	} {
 		id, _, _ := codec.SplitWire(sc.value)

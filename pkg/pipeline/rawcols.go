@@ -28,9 +28,9 @@ const (
 const errTooManyHeaders codec.ErrClass = "too_many_headers"
 
 type rawColumns struct {
-	keyBound   *codec.Names
-	keyNames   []string          // decoded key field id -> column name
-	headers    map[string]string // header key -> column name
+	keyBound *codec.Names
+	keyNames []string          // decoded key field id -> column name
+	headers  map[string]string // header key -> column name
 	buf      []byte
 	interned map[string]string
 }
