@@ -195,7 +195,7 @@ describe('QueryEditor changes apply at once', () => {
     ).toBeInTheDocument();
   });
 
-  it('offers every payload format, and the line-protocol precision only for line protocol', async () => {
+  it('offers every payload format', async () => {
     const { last } = renderQueryEditor(ds, { refId: 'A', queryType: 'raw', topic: 'orders' });
     expect(screen.queryByLabelText('Precision')).not.toBeInTheDocument();
     await userEvent.click(screen.getByLabelText('Format'));
@@ -204,10 +204,11 @@ describe('QueryEditor changes apply at once', () => {
     }
     await userEvent.click(screen.getByRole('option', { name: /^Protobuf/ }));
     expect(last().format).toBe('protobuf');
-    await userEvent.click(screen.getByLabelText('Format'));
-    await userEvent.click(await screen.findByRole('option', { name: /^Line protocol/ }));
-    expect(last().format).toBe('influx');
-    await userEvent.click(await screen.findByLabelText('Precision'));
+  });
+
+  it('asks for the timestamp precision of line protocol', async () => {
+    const { last } = renderQueryEditor(ds, { refId: 'A', queryType: 'raw', topic: 'telegraf', format: 'influx' });
+    await userEvent.click(screen.getByLabelText('Precision'));
     await userEvent.click(await screen.findByRole('option', { name: 'ms' }));
     expect(last().precision).toBe('ms');
   });
