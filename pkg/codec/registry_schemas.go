@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hamba/avro/v2"
+	"github.com/iskorotkov/avro/v2"
 	"github.com/twmb/franz-go/pkg/sr"
 )
 
 // A schema id's schema is compiled by its type (the registry's schemaType):
-// AVRO to a hamba/avro schema, PROTOBUF to descriptors (proto_compile.go),
+// AVRO to an avro (iskorotkov/avro, the hamba/avro fork) schema, PROTOBUF to descriptors (proto_compile.go),
 // JSON to the types of its properties (jsonschema.go). References are
 // fetched through the registry for each, with the same bounds.
 
