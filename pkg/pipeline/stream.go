@@ -12,6 +12,8 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 
+	"github.com/pitwall-f1/pitwall/pkg/f1"
+	"github.com/pitwall-f1/pitwall/pkg/f1frame"
 	"github.com/pitwall-f1/pitwall/pkg/kafka"
 	"github.com/pitwall-f1/pitwall/pkg/query"
 )
@@ -262,8 +264,25 @@ func (f *frameSender) send(fr *data.Frame) error {
 	return nil
 }
 
+// snapshotLookbackTime is how far back a leaderboard stream starts reading
+// its timing and race-control topics (a record per car per lap: cheap).
+const snapshotLookbackTime = 15 * time.Minute
+
+// snapshotLookback: a leaderboard stream sends whole boards, each replacing
+// the panel's, so one folded from nothing would replace the full board of
+// QueryData with an empty one, then with the cars seen so far (a lap, at
+// 1x a minute and a half). It starts with the recent timing and race
+// events instead; telemetry (average speed, DRS) goes on from now.
+func snapshotLookback(q *query.Query, topic string) time.Duration {
+	if q.QueryType != string(f1frame.Leaderboard) || topic == f1.TopicTelemetry {
+		return 0
+	}
+	return snapshotLookbackTime
+}
+
 // streamStarts returns where a stream for q starts reading each partition
-// of topic: the end (latest, timeRange), the start (earliest), or N before
+// of topic: the end (latest, timeRange; a leaderboard's timing and race
+// control snapshotLookbackTime before it), the start (earliest), or N before
 // the end (lastN).
 func streamStarts(ctx context.Context, src *Source, q *query.Query, topic string) (map[int32]int64, error) {
 	mctx, cancel := context.WithTimeout(ctx, src.Timeout)
@@ -276,6 +295,17 @@ func streamStarts(ctx context.Context, src *Source, q *query.Query, topic string
 	if q.Offset == query.OffsetEarliest || q.Offset == query.OffsetLastN {
 		if starts, err = src.Kafka.StartOffsets(mctx, topic); err != nil {
 			return nil, err
+		}
+	}
+	if lookback := snapshotLookback(q, topic); lookback > 0 && (q.Offset == query.OffsetLatest || q.Offset == query.OffsetTimeRange) {
+		recent, err := src.Kafka.OffsetsAfter(mctx, topic, time.Now().Add(-lookback).UnixMilli())
+		if err != nil {
+			return nil, err
+		}
+		for p, end := range ends {
+			if o, ok := recent[p]; ok && o >= 0 && o < end {
+				ends[p] = o
+			}
 		}
 	}
 	out := map[int32]int64{}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pitwall-f1/pitwall/internal/frametest"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
@@ -277,5 +278,33 @@ func TestF1StreamSeriesInTimeOrder(t *testing.T) {
 				t.Fatalf("live peaks %v, range peaks %v", shown(r), want)
 			}
 		})
+	}
+}
+
+// A leaderboard stream (from now, as a dashboard panel's) starts with the
+// board of the last minutes: its first push replaces the panel's snapshot, so
+// a board folded from nothing emptied the panel until every car had crossed
+// the line again (issue 11 e2e: "No race data yet" after the board showed).
+func TestF1StreamLeaderboardStartsWithTheRecentBoard(t *testing.T) {
+	c := testCluster(t, f1TopicSpecs())
+	d := newTestDS(t, c, dsOpts{})
+	cfg := goldenRaceConfig()
+	cfg.StartMs = time.Now().Add(-5 * time.Minute).UnixMilli()
+	race := runSim(t, cfg, f1SchemaIDs{})
+	produceRace(t, c, race)
+	r := newRecorder()
+	startStream(t, d, pathFor(t, `{"queryType":"leaderboard","stream":true,"flushMs":20}`), r)
+	f1WaitPackets(t, r, "the first board", func(p []map[string]json.RawMessage) bool { return len(p) > 0 })
+	got, _ := lastSnapshot(t, r)
+	var drivers []string
+	for _, row := range got {
+		drivers = append(drivers, fmt.Sprint(row["driver"]))
+	}
+	sort.Strings(drivers)
+	if strings.Join(drivers, ",") != "LEC,NOR,VER" {
+		t.Fatalf("the first live board has drivers %v; want the race's LEC, NOR and VER", drivers)
+	}
+	if got[0]["flag"] != f1.FlagChequered {
+		t.Fatalf("the first live board's flag is %v; want the finished race's chequered flag", got[0]["flag"])
 	}
 }
