@@ -2,16 +2,19 @@ package main
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pitwall-f1/pitwall/internal/realdata"
 
 	"github.com/pitwall-f1/pitwall/pkg/f1"
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/sr/srfake"
 )
@@ -44,7 +47,7 @@ func expectFail(t *testing.T, wantCode int, want []string, env []string, args ..
 // recordsIn counts the records on every Pitwall topic of a broker.
 func recordsIn(t *testing.T, addr string) int64 {
 	t.Helper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(addr))
+	cl, err := kgo.NewClient(seeds(addr))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,5 +176,24 @@ func TestRegistryErrors(t *testing.T) {
 	expectFail(t, 1, []string{"store is down"}, nil, "race", "--brokers", addr, "--format", "avro", "--registry", r2.URL())
 	if n := recordsIn(t, addr); n != 0 {
 		t.Fatalf("%d records sent despite registry errors", n)
+	}
+}
+
+// A timestamp the broker refuses (real Kafka's
+// log.message.timestamp.after.max.ms; kfake has no such bound) is reported
+// with the record's time and the settings that bound it.
+func TestProduceErrorExplainsARefusedTimestamp(t *testing.T) {
+	at := time.Date(2031, 1, 2, 3, 4, 5, 0, time.UTC)
+	err := produceError(&kgo.Record{Topic: f1.TopicTelemetry, Timestamp: at}, kerr.InvalidTimestamp)
+	for _, w := range []string{"producing to " + f1.TopicTelemetry, "INVALID_TIMESTAMP", "2031-01-02T03:04:05Z", "log.message.timestamp.after.max.ms", "clocks"} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error lacks %q: %v", w, err)
+		}
+	}
+	if !errors.Is(err, kerr.InvalidTimestamp) {
+		t.Errorf("the broker's error is not wrapped: %v", err)
+	}
+	if err := produceError(&kgo.Record{Topic: "x"}, kerr.NotLeaderForPartition); strings.Contains(err.Error(), "timestamp") {
+		t.Errorf("another error got the timestamp hint: %v", err)
 	}
 }

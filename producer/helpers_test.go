@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -39,15 +40,61 @@ func (s *syncBuf) String() string {
 	return s.b.String()
 }
 
-// newBroker starts an in-process kfake broker with no topics.
+// realKafka, when set (integration build, inside
+// TestIntegrationProducerOnRealKafka), gives the tests the package's real
+// Apache Kafka cluster instead of kfake, with no topics left from earlier
+// tests.
+var realKafka interface {
+	// broker is the plaintext listener, as comma-separated addresses.
+	broker(t testing.TB) string
+	// saslBroker is the SASL_PLAINTEXT listener, mech enabled and saslUsers known.
+	saslBroker(t testing.TB, mech string) string
+	// tlsBroker is the TLS listener.
+	tlsBroker(t testing.TB) tlsBroker
+}
+
+// newBroker gives a test a broker with no topics: an in-process kfake in
+// the fast suite, real Kafka when the integration suite runs the test. The
+// address may be a comma-separated list: give it to franz-go with seeds.
 func newBroker(t testing.TB) string {
 	t.Helper()
+	if realKafka != nil {
+		return realKafka.broker(t)
+	}
 	c, err := kfake.NewCluster(kfake.Ports(0))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
 	return c.ListenAddrs()[0]
+}
+
+// seeds is the franz-go option for a broker address of newBroker.
+func seeds(addr string) kgo.Opt { return kgo.SeedBrokers(strings.Split(addr, ",")...) }
+
+// keepForever creates the Pitwall topics with their docs/DESIGN.md
+// partitions and retention.ms=-1, as the README tells a user who replays
+// with --keep-time: Kafka deletes records older than a topic's retention
+// (7 days by default) at its next retention check, however new the write.
+func keepForever(t testing.TB, addr string) {
+	t.Helper()
+	cl, err := kgo.NewClient(seeds(addr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	forever := "-1"
+	for _, s := range f1.Topics() {
+		resp, err := kadm.NewClient(cl).CreateTopic(ctx, s.Partitions, -1, map[string]*string{"retention.ms": &forever}, s.Name)
+		if err == nil {
+			err = resp.Err
+		}
+		if err != nil {
+			t.Fatalf("creating %s: %v", s.Name, err)
+		}
+	}
 }
 
 func newRegistry(t testing.TB, opts ...srfake.Option) *srfake.Registry {
@@ -89,7 +136,7 @@ func consumeAll(t testing.TB, addr, topic string) []consumed {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(addr), kgo.ConsumeTopics(topic), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	cl, err := kgo.NewClient(seeds(addr), kgo.ConsumeTopics(topic), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
 	if err != nil {
 		t.Fatal(err)
 	}

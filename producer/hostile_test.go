@@ -36,8 +36,8 @@ func TestServeSkipsHostileCommandsAndKeepsRunning(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	out, errOut, wait := background(t, ctx, "serve", "--brokers", addr, "--speed", "max")
-	waitFor(t, "serve to listen", func() bool { return strings.Contains(out.String(), "waiting for commands") })
-	cl, err := kgo.NewClient(kgo.SeedBrokers(addr))
+	waitServe(t, out, errOut)
+	cl, err := kgo.NewClient(seeds(addr))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func TestDevWarnsWhenListeningBeyondLoopback(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	out, errOut, wait := background(t, ctx, "serve", "--embedded", "--brokers", "0.0.0.0:0")
-	waitFor(t, "serve to listen", func() bool { return strings.Contains(out.String(), "waiting for commands") })
+	waitServe(t, out, errOut)
 	if !strings.Contains(errOut.String(), "WARNING: the development Kafka broker listens on") {
 		t.Errorf("an embedded broker on 0.0.0.0 was not warned about:\n%s", errOut)
 	}

@@ -7,12 +7,15 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/pitwall-f1/pitwall/pkg/kafka"
 )
@@ -164,6 +167,7 @@ func ensureTopics(ctx context.Context, cl *kgo.Client, t topicNames, timeout tim
 	if err != nil {
 		return notAuthorized(fmt.Errorf("listing topics: %w", err), t.all()...)
 	}
+	var created []string
 	for _, name := range t.all() {
 		if d, ok := details[name]; ok && d.Err == nil {
 			continue
@@ -174,6 +178,69 @@ func ensureTopics(ctx context.Context, cl *kgo.Client, t topicNames, timeout tim
 		}
 		if err != nil && !errors.Is(err, kerr.TopicAlreadyExists) {
 			return notAuthorized(fmt.Errorf("creating topic %s with %d partitions: %w", name, t.partitions(name), err), name)
+		}
+		created = append(created, name)
+	}
+	return notAuthorized(waitTopics(ctx, cl, created...), created...)
+}
+
+// waitTopics waits until every broker knows topics and each of their
+// partitions has a leader. Real Kafka spreads a topic it has just created
+// through its metadata log, and a broker that has not applied it yet
+// answers UNKNOWN_TOPIC_OR_PARTITION (kfake knows a topic at once). Each
+// broker is asked afresh: franz-go's cached metadata would not see the
+// topic arrive.
+func waitTopics(ctx context.Context, cl *kgo.Client, topics ...string) error {
+	if len(topics) == 0 {
+		return nil
+	}
+	req := kmsg.NewPtrMetadataRequest()
+	for _, t := range topics {
+		rt := kmsg.NewMetadataRequestTopic()
+		rt.Topic = kmsg.StringPtr(t)
+		req.Topics = append(req.Topics, rt)
+	}
+	for {
+		err := topicsEverywhere(ctx, cl, req)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, kerr.UnknownTopicOrPartition) && !errors.Is(err, kerr.LeaderNotAvailable) {
+			return fmt.Errorf("looking up topics %s: %w", strings.Join(topics, ", "), err)
+		}
+		if !sleepUntil(ctx, time.Now().Add(100*time.Millisecond)) {
+			return fmt.Errorf("waiting for the brokers to know topics %s: %w", strings.Join(topics, ", "), err)
+		}
+	}
+}
+
+// topicsEverywhere asks every broker for the metadata of req's topics.
+func topicsEverywhere(ctx context.Context, cl *kgo.Client, req *kmsg.MetadataRequest) error {
+	all, err := req.RequestWith(ctx, cl)
+	if err != nil {
+		return err
+	}
+	for _, b := range all.Brokers {
+		resp, err := req.RequestWith(ctx, cl.Broker(int(b.NodeID)))
+		if err != nil {
+			return err
+		}
+		for _, t := range resp.Topics {
+			name := ""
+			if t.Topic != nil {
+				name = *t.Topic
+			}
+			if err := kerr.ErrorForCode(t.ErrorCode); err != nil {
+				return fmt.Errorf("broker %d, topic %s: %w", b.NodeID, name, err)
+			}
+			for _, p := range t.Partitions {
+				if err := kerr.ErrorForCode(p.ErrorCode); err != nil {
+					return fmt.Errorf("broker %d, topic %s partition %d: %w", b.NodeID, name, p.Partition, err)
+				}
+				if p.Leader < 0 {
+					return fmt.Errorf("broker %d, topic %s partition %d: %w", b.NodeID, name, p.Partition, kerr.LeaderNotAvailable)
+				}
+			}
 		}
 	}
 	return nil
@@ -188,4 +255,43 @@ func notAuthorized(err error, topics ...string) error {
 			strings.Join(topics, ", "), err)
 	}
 	return err
+}
+
+// warnRetention warns when records as old as oldest (ms) would outlive
+// the retention of topics that keep records by time: Kafka deletes a
+// segment whose newest record is older than retention.ms at its next
+// retention check (log.retention.check.interval.ms, 5 minutes by default),
+// even if it was written a second ago. kfake, the development broker, never
+// deletes by time. A topic whose configuration cannot be read is not
+// warned about (the warning is a courtesy, the replay goes on).
+func warnRetention(ctx context.Context, cl *kgo.Client, t topicNames, oldest int64, timeout time.Duration, stderr io.Writer) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cfgs, err := kadm.NewClient(cl).DescribeTopicConfigs(ctx, t.Telemetry, t.Positions, t.RaceControl, t.Alerts, t.Predictions)
+	if err != nil {
+		return
+	}
+	age := time.Now().UnixMilli() - oldest
+	var short []string
+	for _, rc := range cfgs {
+		if rc.Err != nil {
+			continue
+		}
+		for _, c := range rc.Configs {
+			if c.Key != "retention.ms" || c.Value == nil {
+				continue
+			}
+			if ms, err := strconv.ParseInt(*c.Value, 10, 64); err == nil && ms >= 0 && age > ms {
+				short = append(short, fmt.Sprintf("%s (retention.ms %d, %s)", rc.Name, ms, time.Duration(ms)*time.Millisecond))
+			}
+		}
+	}
+	if len(short) == 0 {
+		return
+	}
+	slices.Sort(short)
+	fmt.Fprintf(stderr, "producer replay: WARNING: --keep-time writes records of %s, older than the retention of %s: "+
+		"Kafka deletes them at its next retention check (log.retention.check.interval.ms, 5 minutes by default). "+
+		"Replay without --keep-time, or set retention.ms=-1 on these topics to keep the records.\n",
+		time.UnixMilli(oldest).UTC().Format(time.DateOnly), strings.Join(short, ", "))
 }

@@ -73,6 +73,7 @@ func TestPredictionsScoredAgainstTheTruthFile(t *testing.T) {
 func TestReplayPublishesPredictions(t *testing.T) {
 	files := []string{filepath.Join(realdata.Dir(t), "monza2024_race", "laps.csv"), filepath.Join(realdata.Dir(t), "monza2024_race", "race_control.csv")}
 	addr := newBroker(t)
+	keepForever(t, addr)
 	code, out, errOut := cli(t, context.Background(), nil, append([]string{"replay", "--brokers", addr, "--speed", "max", "--keep-time",
 		"--race-id", "monza24"}, files...)...)
 	if code != 0 {

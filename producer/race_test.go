@@ -179,7 +179,7 @@ func TestRaceRoundTrip(t *testing.T) {
 			}
 
 			// Topics were created with docs/DESIGN.md's partition counts.
-			cl, _ := kgo.NewClient(kgo.SeedBrokers(addr))
+			cl, _ := kgo.NewClient(seeds(addr))
 			defer cl.Close()
 			details, err := kadm.NewClient(cl).ListTopics(context.Background())
 			if err != nil {

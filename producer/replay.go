@@ -83,6 +83,9 @@ func runReplay(ctx context.Context, args, env []string, stdout, stderr io.Writer
 		return err
 	}
 	defer closeSink()
+	if ro.keepTime {
+		warnRetention(ctx, snk.cl, kc.topics, items[0].Ts, kc.connectTimeout, stderr)
+	}
 	return sendReplay(ctx, snk, items, ro, stdout, stderr)
 }
 
@@ -117,19 +120,26 @@ func loadReplay(paths []string, opt replay.Options, keepTime bool) ([]replay.Ite
 }
 
 // sendReplay produces the items, paced by speed, with the timestamps moved
-// to now (spacing divided by the speed) unless they are kept.
+// to now (spacing divided by the speed) unless they are kept. As fast as
+// possible, the timestamps keep the original spacing and the replay ends
+// now, as a race at --speed max does: a broker refuses timestamps too far
+// ahead of its clock (Kafka 4 by default more than an hour,
+// log.message.timestamp.after.max.ms), and a panel showing "now" would not
+// see them.
 func sendReplay(ctx context.Context, snk *sink, items []replay.Item, ro replayOpts, stdout, stderr io.Writer) error {
 	t0 := items[0].Ts
 	wallStart := time.Now()
+	base := wallStart.UnixMilli()
 	factor := ro.speed
 	if factor == 0 {
-		factor = 1 // as fast as possible: timestamps keep the original spacing
+		factor = 1
+		base -= items[len(items)-1].Ts - t0
 	}
 	mapTs := func(ts int64) int64 {
 		if ro.keepTime {
 			return ts
 		}
-		return wallStart.UnixMilli() + int64(float64(ts-t0)/factor)
+		return base + int64(float64(ts-t0)/factor)
 	}
 	an := f1.NewAnalyzer(f1.DefaultRules())
 	var alertBuf []f1.Alert

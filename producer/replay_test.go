@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -80,6 +81,9 @@ func TestReplayReproducesRealTelemetry(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			addr := newBroker(t)
+			if keep {
+				keepForever(t, addr)
+			}
 			for label, path := range files {
 				args := []string{"replay", "--brokers", addr, "--speed", "max", "--race-id", "rp-" + label, path}
 				if keep {
@@ -151,6 +155,7 @@ func TestReplaySpeedDividesSpacing(t *testing.T) {
 func TestReplayLapsAndRaceControl(t *testing.T) {
 	data := realdata.Dir(t)
 	addr := newBroker(t)
+	keepForever(t, addr)
 	code, out, errOut := cli(t, context.Background(), nil, "replay", "--brokers", addr, "--speed", "max", "--keep-time", "--race-id", "monza24",
 		filepath.Join(data, "monza2024_race", "laps.csv"), filepath.Join(data, "monza2024_race", "race_control.csv"),
 		filepath.Join(data, "spa2022_race", "laps_VER_PER.csv"))
@@ -198,9 +203,45 @@ func TestReplayEveryRealTimingFile(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "positions 1515") {
 		t.Fatalf("exit %d: %s %s", code, out, errOut)
 	}
+	// As fast as possible, the race keeps its spacing and ends now: no
+	// record in the future (Kafka 4 refuses more than an hour ahead).
+	pos := decodeTopic(t, newDecoder(t, ""), addr, f1.TopicPositions, posTs, posKey)
+	first, last := pos[0].Ts, pos[0].Ts
+	for _, p := range pos {
+		first, last = min(first, p.Ts), max(last, p.Ts)
+	}
+	if now := time.Now().UnixMilli(); last > now || now-last > 60_000 || last-first < 3_600_000 {
+		t.Fatalf("positions from %s to %s, want a race of over an hour ending now (%s)",
+			time.UnixMilli(first).UTC(), time.UnixMilli(last).UTC(), time.UnixMilli(now).UTC())
+	}
 	// A file without dates cannot keep its times.
 	code, _, errOut = cli(t, context.Background(), nil, "replay", "--brokers", addr, "--speed", "max", "--keep-time", path)
 	if code != 1 || !strings.Contains(errOut, "drop --keep-time") {
 		t.Fatalf("exit %d: %s", code, errOut)
+	}
+}
+
+// TestReplayKeepTimeWarnsOfRetention: records kept at their 2024 times in
+// topics that keep records 7 days (the broker's default) are deleted by
+// Kafka's next retention check; the replay says so, and not when the
+// topics keep records forever.
+func TestReplayKeepTimeWarnsOfRetention(t *testing.T) {
+	file := filepath.Join(realdata.Dir(t), "monza2024_race", "race_control.csv")
+	for _, forever := range []bool{false, true} {
+		t.Run(fmt.Sprintf("forever=%v", forever), func(t *testing.T) {
+			addr := newBroker(t)
+			if forever {
+				keepForever(t, addr)
+			}
+			code, out, errOut := cli(t, context.Background(), nil, "replay", "--brokers", addr, "--speed", "max", "--keep-time", file)
+			if code != 0 {
+				t.Fatalf("exit %d: %s %s", code, out, errOut)
+			}
+			warned := strings.Contains(errOut, "WARNING: --keep-time writes records of 2024-09-01, older than the retention of "+
+				f1.TopicAlerts+" (retention.ms 604800000")
+			if warned == forever || (warned && !strings.Contains(errOut, "retention.ms=-1")) {
+				t.Fatalf("topics kept forever: %v; stderr:\n%s", forever, errOut)
+			}
+		})
 	}
 }

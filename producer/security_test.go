@@ -26,15 +26,57 @@ import (
 	"github.com/twmb/franz-go/pkg/sasl/plain"
 )
 
+// saslUsers are the users of a SASL test broker: name, password.
+var saslUsers = [][2]string{{"pit", "wall-secret"}, {"a", "b"}}
+
+// newSASLBroker gives a broker that requires SASL with mech and knows
+// saslUsers: kfake, or the SASL_PLAINTEXT listener of real Kafka.
+func newSASLBroker(t testing.TB, mech string) string {
+	t.Helper()
+	if realKafka != nil {
+		return realKafka.saslBroker(t, mech)
+	}
+	opts := []kfake.Opt{kfake.Ports(0), kfake.EnableSASL()}
+	for _, u := range saslUsers {
+		opts = append(opts, kfake.Superuser(mech, u[0], u[1]))
+	}
+	c, err := kfake.NewCluster(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return c.ListenAddrs()[0]
+}
+
+// tlsBroker is a broker that speaks TLS only.
+type tlsBroker struct {
+	addr       string
+	caPEM      []byte      // the CA that vouches for the broker's certificate
+	serverName string      // a name in that certificate besides 127.0.0.1
+	serverTLS  *tls.Config // a server config whose certificate caPEM vouches for (for the test's own servers)
+}
+
+// newTLSBroker gives a TLS broker: kfake with a self-signed certificate,
+// or the TLS listener of real Kafka with its test CA.
+func newTLSBroker(t testing.TB) tlsBroker {
+	t.Helper()
+	if realKafka != nil {
+		return realKafka.tlsBroker(t)
+	}
+	certPEM, _, cert := selfSigned(t)
+	serverTLS := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	c, err := kfake.NewCluster(kfake.Ports(0), kfake.TLS(serverTLS))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return tlsBroker{addr: c.ListenAddrs()[0], caPEM: certPEM, serverName: "kafka.test", serverTLS: serverTLS}
+}
+
 func TestSASL(t *testing.T) {
 	for _, mech := range []string{"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"} {
 		t.Run(mech, func(t *testing.T) {
-			c, err := kfake.NewCluster(kfake.Ports(0), kfake.EnableSASL(), kfake.Superuser(mech, "pit", "wall-secret"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
-			addr := c.ListenAddrs()[0]
+			addr := newSASLBroker(t, mech)
 			base := []string{"race", "--brokers", addr, "--speed", "max", "--laps", "1", "--drivers", "VER", "--sasl-mechanism", mech,
 				"--sasl-username", "pit", "--connect-timeout", "3s"}
 			code, out, errOut := cli(t, context.Background(), nil, append(base, "--sasl-password", "wall-secret")...)
@@ -48,16 +90,12 @@ func TestSASL(t *testing.T) {
 		})
 	}
 	// Sanity: the records are there for an authenticated reader.
-	c, err := kfake.NewCluster(kfake.Ports(0), kfake.EnableSASL(), kfake.Superuser("PLAIN", "a", "b"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	addr := newSASLBroker(t, "PLAIN")
 	if code, o, e := cli(t, context.Background(), []string{"PITWALL_SASL_MECHANISM=PLAIN", "PITWALL_SASL_USERNAME=a", "PITWALL_SASL_PASSWORD=b"},
-		"race", "--brokers", c.ListenAddrs()[0], "--speed", "max", "--laps", "1", "--drivers", "HAM"); code != 0 {
+		"race", "--brokers", addr, "--speed", "max", "--laps", "1", "--drivers", "HAM"); code != 0 {
 		t.Fatalf("exit %d: %s %s", code, o, e)
 	}
-	cl, _ := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()[0]), kgo.SASL(plain.Auth{User: "a", Pass: "b"}.AsMechanism()),
+	cl, _ := kgo.NewClient(seeds(addr), kgo.SASL(plain.Auth{User: "a", Pass: "b"}.AsMechanism()),
 		kgo.ConsumeTopics(f1.TopicTelemetry), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
 	defer cl.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -68,7 +106,7 @@ func TestSASL(t *testing.T) {
 }
 
 // selfSigned makes a CA-less self-signed certificate for 127.0.0.1.
-func selfSigned(t *testing.T) (certPEM, keyPEM []byte, cert tls.Certificate) {
+func selfSigned(t testing.TB) (certPEM, keyPEM []byte, cert tls.Certificate) {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -99,19 +137,14 @@ func selfSigned(t *testing.T) (certPEM, keyPEM []byte, cert tls.Certificate) {
 }
 
 func TestTLS(t *testing.T) {
-	certPEM, _, cert := selfSigned(t)
-	c, err := kfake.NewCluster(kfake.Ports(0), kfake.TLS(&tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	addr := c.ListenAddrs()[0]
-	caFile := writeFile(t, t.TempDir(), "ca.pem", string(certPEM))
+	b := newTLSBroker(t)
+	addr := b.addr
+	caFile := writeFile(t, t.TempDir(), "ca.pem", string(b.caPEM))
 	race := []string{"race", "--brokers", addr, "--speed", "max", "--laps", "1", "--drivers", "LEC", "--connect-timeout", "3s"}
 	for name, extra := range map[string][]string{
 		"CA file":        {"--tls", "--tls-ca-cert", caFile},
-		"inline CA":      {"--tls", "--tls-ca-cert", string(certPEM)},
-		"server name":    {"--tls", "--tls-ca-cert", caFile, "--tls-server-name", "kafka.test"},
+		"inline CA":      {"--tls", "--tls-ca-cert", string(b.caPEM)},
+		"server name":    {"--tls", "--tls-ca-cert", caFile, "--tls-server-name", b.serverName},
 		"skip verifying": {"--tls", "--tls-skip-verify"},
 	} {
 		if code, o, e := cli(t, context.Background(), nil, append(race, extra...)...); code != 0 {
@@ -127,24 +160,18 @@ func TestTLS(t *testing.T) {
 // settings of the brokers (the same CA), like the plugin's: an https
 // registry whose certificate only --tls-ca-cert vouches for is reached.
 func TestRegistryOverTLS(t *testing.T) {
-	certPEM, _, cert := selfSigned(t)
-	serverTLS := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-	c, err := kfake.NewCluster(kfake.Ports(0), kfake.TLS(serverTLS))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	b := newTLSBroker(t)
 	reg := newRegistry(t)
 	target, err := url.Parse(reg.URL())
 	if err != nil {
 		t.Fatal(err)
 	}
 	proxy := httptest.NewUnstartedServer(httputil.NewSingleHostReverseProxy(target))
-	proxy.TLS = serverTLS
+	proxy.TLS = b.serverTLS
 	proxy.StartTLS()
 	defer proxy.Close()
-	caFile := writeFile(t, t.TempDir(), "ca.pem", string(certPEM))
-	args := []string{"race", "--brokers", c.ListenAddrs()[0], "--tls", "--tls-ca-cert", caFile, "--registry", proxy.URL, "--format", "avro",
+	caFile := writeFile(t, t.TempDir(), "ca.pem", string(b.caPEM))
+	args := []string{"race", "--brokers", b.addr, "--tls", "--tls-ca-cert", caFile, "--registry", proxy.URL, "--format", "avro",
 		"--speed", "max", "--laps", "1", "--drivers", "VER", "--connect-timeout", "3s"}
 	if code, o, e := cli(t, context.Background(), nil, args...); code != 0 {
 		t.Fatalf("exit %d: %s %s", code, o, e)
@@ -160,7 +187,7 @@ func TestRegistryOverTLS(t *testing.T) {
 	}
 	// The registry keeps its own certificate check, as the datasource's
 	// schemaRegistryTlsSkipVerify: --tls-skip-verify is the brokers' alone.
-	noCA := []string{"race", "--brokers", c.ListenAddrs()[0], "--tls", "--tls-skip-verify", "--registry", proxy.URL, "--format", "avro",
+	noCA := []string{"race", "--brokers", b.addr, "--tls", "--tls-skip-verify", "--registry", proxy.URL, "--format", "avro",
 		"--speed", "max", "--laps", "1", "--drivers", "VER", "--connect-timeout", "3s"}
 	expectFail(t, 1, []string{"registering the Avro schema", "certificate"}, nil, noCA...)
 	if code, o, e := cli(t, context.Background(), nil, append(noCA, "--registry-tls-skip-verify")...); code != 0 {

@@ -82,7 +82,11 @@ func commandConsumer(ctx context.Context, kc *kafkaConfig) (*kgo.Client, error) 
 		return nil, err
 	}
 	lctx, cancel := context.WithTimeout(ctx, kc.connectTimeout)
-	ends, err := kadm.NewClient(probe).ListEndOffsets(lctx, kc.topics.Commands)
+	err = waitTopics(lctx, probe, kc.topics.Commands)
+	var ends kadm.ListedOffsets
+	if err == nil {
+		ends, err = kadm.NewClient(probe).ListEndOffsets(lctx, kc.topics.Commands)
+	}
 	cancel()
 	probe.Close()
 	if err == nil {

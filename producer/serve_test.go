@@ -45,6 +45,18 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
+// waitServe waits until serve says it listens for commands; if it does
+// not, the failure shows what serve printed.
+func waitServe(t *testing.T, out, errOut *syncBuf) {
+	t.Helper()
+	for deadline := time.Now().Add(60 * time.Second); !strings.Contains(out.String(), "waiting for commands"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("serve is not listening after 60 s\nstdout: %s\nstderr: %s", out, errOut)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 func hasRC(t *testing.T, addr, raceID, typ string) bool {
 	for _, r := range decodeTopic(t, newDecoder(t, ""), addr, f1.TopicRaceControl, rcTs, rcKey) {
 		if r.RaceID == raceID && r.Type == typ {
@@ -60,9 +72,9 @@ func TestServeStartStop(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	out, errOut, wait := background(t, ctx, "serve", "--brokers", addr, "--speed", "max")
-	waitFor(t, "serve to listen", func() bool { return strings.Contains(out.String(), "waiting for commands") })
+	waitServe(t, out, errOut)
 
-	cl, err := kgo.NewClient(kgo.SeedBrokers(addr))
+	cl, err := kgo.NewClient(seeds(addr))
 	if err != nil {
 		t.Fatal(err)
 	}

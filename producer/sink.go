@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/pitwall-f1/pitwall/pkg/f1"
 	"github.com/pitwall-f1/pitwall/pkg/f1wire"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -50,7 +52,7 @@ func newSink(cl *kgo.Client, c *kafkaConfig, ids schemaIDs) *sink {
 	s.promise = func(r *kgo.Record, err error) {
 		if err != nil {
 			s.failed.Add(1)
-			s.fail(fmt.Errorf("producing to %s: %w", r.Topic, err))
+			s.fail(produceError(r, err))
 		} else {
 			s.acked.Add(1)
 		}
@@ -58,6 +60,18 @@ func newSink(cl *kgo.Client, c *kafkaConfig, ids schemaIDs) *sink {
 		s.pool.Put(r)
 	}
 	return s
+}
+
+// produceError says which topic refused a record and, for a timestamp the
+// broker refused, what it accepts.
+func produceError(r *kgo.Record, err error) error {
+	if errors.Is(err, kerr.InvalidTimestamp) {
+		return fmt.Errorf("producing to %s: %w (record time %s: the broker accepts timestamps up to "+
+			"log.message.timestamp.after.max.ms ahead of its clock, one hour by default in Kafka 4, and "+
+			"log.message.timestamp.before.max.ms behind it; check the clocks of this host and the brokers)",
+			r.Topic, err, r.Timestamp.UTC().Format(time.RFC3339))
+	}
+	return fmt.Errorf("producing to %s: %w", r.Topic, err)
 }
 
 func (s *sink) fail(err error) {
