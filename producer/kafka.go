@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strconv"
@@ -157,8 +158,14 @@ func unwrapDeadline(err error) error {
 	return err
 }
 
+// topicSetup bounds creating the topics and waiting until every broker
+// knows them: a real cluster under load takes seconds for that, longer than
+// a short --connect-timeout, which bounds reaching a broker.
+const topicSetup = 30 * time.Second
+
 // ensureTopics creates the missing topics among names with the docs/DESIGN.md
-// partition counts (by role) and the broker's default replication.
+// partition counts (by role) and the broker's default replication, one
+// request per partition count, and waits until every broker knows them.
 func ensureTopics(ctx context.Context, cl *kgo.Client, t topicNames, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -167,19 +174,29 @@ func ensureTopics(ctx context.Context, cl *kgo.Client, t topicNames, timeout tim
 	if err != nil {
 		return notAuthorized(fmt.Errorf("listing topics: %w", err), t.all()...)
 	}
-	var created []string
+	missing := map[int32][]string{}
 	for _, name := range t.all() {
-		if d, ok := details[name]; ok && d.Err == nil {
-			continue
+		if d, ok := details[name]; !ok || d.Err != nil {
+			missing[t.partitions(name)] = append(missing[t.partitions(name)], name)
 		}
-		resp, err := adm.CreateTopic(ctx, t.partitions(name), -1, nil, name)
-		if err == nil {
-			err = resp.Err
+	}
+	var created []string
+	for _, parts := range slices.Sorted(maps.Keys(missing)) {
+		names := missing[parts]
+		resps, err := adm.CreateTopics(ctx, parts, -1, nil, names...)
+		if err != nil {
+			return notAuthorized(fmt.Errorf("creating topics %s with %d partitions: %w", strings.Join(names, ", "), parts, err), names...)
 		}
-		if err != nil && !errors.Is(err, kerr.TopicAlreadyExists) {
-			return notAuthorized(fmt.Errorf("creating topic %s with %d partitions: %w", name, t.partitions(name), err), name)
+		for _, name := range names {
+			r, ok := resps[name]
+			if !ok {
+				return fmt.Errorf("creating topic %s: the broker did not answer for it", name)
+			}
+			if r.Err != nil && !errors.Is(r.Err, kerr.TopicAlreadyExists) {
+				return notAuthorized(fmt.Errorf("creating topic %s with %d partitions: %w", name, parts, r.Err), name)
+			}
+			created = append(created, name)
 		}
-		created = append(created, name)
 	}
 	return notAuthorized(waitTopics(ctx, cl, created...), created...)
 }

@@ -165,7 +165,7 @@ func openSinkTo(ctx context.Context, kc *kafkaConfig) (*sink, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := ensureTopics(ctx, cl, kc.topics, kc.connectTimeout); err != nil {
+	if err := ensureTopics(ctx, cl, kc.topics, max(kc.connectTimeout, topicSetup)); err != nil {
 		cl.Close()
 		return nil, nil, err
 	}

@@ -81,7 +81,7 @@ func commandConsumer(ctx context.Context, kc *kafkaConfig) (*kgo.Client, error) 
 	if err != nil {
 		return nil, err
 	}
-	lctx, cancel := context.WithTimeout(ctx, kc.connectTimeout)
+	lctx, cancel := context.WithTimeout(ctx, max(kc.connectTimeout, topicSetup))
 	err = waitTopics(lctx, probe, kc.topics.Commands)
 	var ends kadm.ListedOffsets
 	if err == nil {
