@@ -96,6 +96,7 @@ func TestIntegrationPluginOnRealKafka(t *testing.T) {
 		{"F1FromAlertGetsSeriesWithoutChannel", TestF1FromAlertGetsSeriesWithoutChannel},
 		{"F1StreamQueryPointsAtItsChannel", TestF1StreamQueryPointsAtItsChannel},
 		{"F1AvroGivesTheSameFrames", TestF1AvroGivesTheSameFrames},
+		{"F1ProtobufGivesTheSameFrames", TestF1ProtobufGivesTheSameFrames},
 		{"F1ThresholdsChangeDetection", TestF1ThresholdsChangeDetection},
 		{"F1RecordsWithoutDriverAreCounted", TestF1RecordsWithoutDriverAreCounted},
 		{"F1PathTooLongIsRefusedClearly", TestF1PathTooLongIsRefusedClearly},

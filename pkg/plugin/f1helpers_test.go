@@ -27,8 +27,12 @@ func f1TopicSpecs() map[string]int32 {
 	return out
 }
 
-// f1SchemaIDs are the registry ids of the five value schemas (0: JSON).
-type f1SchemaIDs struct{ tel, pos, rc, al, pr int }
+// f1SchemaIDs are the registry ids of the five value schemas (0: JSON),
+// Avro ones, or Protobuf ones when proto is set.
+type f1SchemaIDs struct {
+	tel, pos, rc, al, pr int
+	proto                bool
+}
 
 // simRace is one simulated race as records per topic.
 type simRace struct {
@@ -81,12 +85,18 @@ func runSim(t testing.TB, cfg sim.Config, ids f1SchemaIDs) simRace {
 			v := f1wire.TelemetryJSON(nil, ev.Telemetry)
 			if ids.tel > 0 {
 				v = f1wire.TelemetryAvro(nil, ids.tel, ev.Telemetry)
+				if ids.proto {
+					v = f1wire.TelemetryProtobuf(nil, ids.tel, ev.Telemetry)
+				}
 			}
 			add(f1.TopicTelemetry, ev.Telemetry.Driver, ev.Telemetry.Ts, v)
 		case sim.PositionEvent:
 			v := f1wire.PositionJSON(nil, ev.Position)
 			if ids.pos > 0 {
 				v = f1wire.PositionAvro(nil, ids.pos, ev.Position)
+				if ids.proto {
+					v = f1wire.PositionProtobuf(nil, ids.pos, ev.Position)
+				}
 			}
 			add(f1.TopicPositions, ev.Position.Driver, ev.Position.Ts, v)
 			preds = pred.Observe(ev.Position, preds)
@@ -95,6 +105,9 @@ func runSim(t testing.TB, cfg sim.Config, ids f1SchemaIDs) simRace {
 				v := f1wire.PredictionJSON(nil, p)
 				if ids.pr > 0 {
 					v = f1wire.PredictionAvro(nil, ids.pr, p)
+					if ids.proto {
+						v = f1wire.PredictionProtobuf(nil, ids.pr, p)
+					}
 				}
 				add(f1.TopicPredictions, p.Model, p.Ts, v)
 			}
@@ -102,6 +115,9 @@ func runSim(t testing.TB, cfg sim.Config, ids f1SchemaIDs) simRace {
 			v := f1wire.RaceControlJSON(nil, ev.RaceControl)
 			if ids.rc > 0 {
 				v = f1wire.RaceControlAvro(nil, ids.rc, ev.RaceControl)
+				if ids.proto {
+					v = f1wire.RaceControlProtobuf(nil, ids.rc, ev.RaceControl)
+				}
 			}
 			add(f1.TopicRaceControl, ev.RaceControl.RaceID, ev.RaceControl.Ts, v)
 			pred.RaceControl(ev.RaceControl)
@@ -109,6 +125,9 @@ func runSim(t testing.TB, cfg sim.Config, ids f1SchemaIDs) simRace {
 			v := f1wire.AlertJSON(nil, ev.Alert)
 			if ids.al > 0 {
 				v = f1wire.AlertAvro(nil, ids.al, ev.Alert)
+				if ids.proto {
+					v = f1wire.AlertProtobuf(nil, ids.al, ev.Alert)
+				}
 			}
 			add(f1.TopicAlerts, ev.Alert.Severity, ev.Alert.Ts, v)
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/grafana/grafana-plugin-sdk-go/live"
+	"github.com/twmb/franz-go/pkg/sr"
 	"github.com/twmb/franz-go/pkg/sr/srfake"
 
 	"github.com/pitwall-f1/pitwall/internal/frametest"
@@ -142,11 +143,26 @@ func TestF1StreamQueryPointsAtItsChannel(t *testing.T) {
 // TestF1AvroGivesTheSameFrames: the race as Avro (Confluent wire format,
 // schemas in a registry) answers every golden query exactly as JSON does.
 func TestF1AvroGivesTheSameFrames(t *testing.T) {
+	f1FormatGivesTheSameFrames(t, "Avro", f1SchemaIDs{tel: 11, pos: 12, rc: 13, al: 14, pr: 15})
+}
+
+// TestF1ProtobufGivesTheSameFrames: the race as Protobuf (producer --format
+// protobuf: Confluent wire format with message indexes, PROTOBUF schemas
+// in a registry) answers every golden query exactly as JSON does.
+func TestF1ProtobufGivesTheSameFrames(t *testing.T) {
+	f1FormatGivesTheSameFrames(t, "Protobuf", f1SchemaIDs{tel: 21, pos: 22, rc: 23, al: 24, pr: 25, proto: true})
+}
+
+func f1FormatGivesTheSameFrames(t *testing.T, name string, ids f1SchemaIDs) {
 	fake := srfake.New()
 	defer fake.Close()
-	ids := f1SchemaIDs{tel: 11, pos: 12, rc: 13, al: 14, pr: 15}
 	for topic, id := range map[string]int{f1.TopicTelemetry: ids.tel, f1.TopicPositions: ids.pos, f1.TopicRaceControl: ids.rc,
 		f1.TopicAlerts: ids.al, f1.TopicPredictions: ids.pr} {
+		if ids.proto {
+			schema, _ := f1wire.ProtoSchemaForTopic(topic)
+			fake.SeedSchema(codec.Subject(topic), id, id, sr.Schema{Schema: schema, Type: sr.TypeProtobuf})
+			continue
+		}
 		schema, _ := f1wire.SchemaForTopic(topic)
 		seedSchema(fake, codec.Subject(topic), id, schema)
 	}
@@ -162,14 +178,14 @@ func TestF1AvroGivesTheSameFrames(t *testing.T) {
 		j := f1Query(t, dj, rj, gc.query, gc.mdp, nil)
 		a := f1Query(t, da, ra, gc.query, gc.mdp, nil)
 		if j.Error != nil || a.Error != nil {
-			t.Fatalf("%s: json %v, avro %v", gc.name, j.Error, a.Error)
+			t.Fatalf("%s: json %v, %s %v", gc.name, j.Error, name, a.Error)
 		}
 		if js, as := frameJSON(t, j.Frames), frameJSON(t, a.Frames); js != as {
 			i := 0
 			for i < len(js) && i < len(as) && js[i] == as[i] {
 				i++
 			}
-			t.Errorf("%s: Avro frames differ from JSON frames at %d:\njson %s\navro %s", gc.name, i, js[max(0, i-300):min(len(js), i+200)], as[max(0, i-300):min(len(as), i+200)])
+			t.Errorf("%s: %s frames differ from JSON frames at %d:\njson %s\n%s %s", gc.name, name, i, js[max(0, i-300):min(len(js), i+200)], name, as[max(0, i-300):min(len(as), i+200)])
 		}
 	}
 }
