@@ -264,25 +264,33 @@ func (f *frameSender) send(fr *data.Frame) error {
 	return nil
 }
 
-// snapshotLookbackTime is how far back a leaderboard stream starts reading
-// its timing and race-control topics (a record per car per lap: cheap).
+// snapshotLookbackTime is how far back a leaderboard or latest-predictions
+// stream starts reading its timing, race-control and prediction topics (a few
+// records per car per lap: cheap).
 const snapshotLookbackTime = 15 * time.Minute
 
-// snapshotLookback: a leaderboard stream sends whole boards, each replacing
-// the panel's, so one folded from nothing would replace the full board of
-// QueryData with an empty one, then with the cars seen so far (a lap, at
-// 1x a minute and a half). It starts with the recent timing and race
-// events instead; telemetry (average speed, DRS) goes on from now.
+// snapshotLookback: a leaderboard or latest-predictions stream sends whole tables,
+// each replacing the panel's, so one folded from nothing would replace the
+// full table of QueryData with an empty one, then with the cars seen so far
+// (a lap, at 1x a minute and a half). It starts with the recent timing, race
+// and prediction records instead (a few per car per lap); telemetry (average
+// speed, DRS) goes on from now.
 func snapshotLookback(q *query.Query, topic string) time.Duration {
-	if q.QueryType != string(f1frame.Leaderboard) || topic == f1.TopicTelemetry {
+	switch {
+	case topic == f1.TopicTelemetry:
 		return 0
+	case q.QueryType == string(f1frame.Leaderboard),
+		q.QueryType == string(f1frame.Predictions) && q.Params[query.ParamView] == string(f1frame.ViewLatest):
+		// Snapshots only: a stream that appends (predictions' series) would
+		// send the looked-back records again on top of QueryData's history.
+		return snapshotLookbackTime
 	}
-	return snapshotLookbackTime
+	return 0
 }
 
 // streamStarts returns where a stream for q starts reading each partition
-// of topic: the end (latest, timeRange; a leaderboard's timing and race
-// control snapshotLookbackTime before it), the start (earliest), or N before
+// of topic: the end (latest, timeRange; for snapshot streams, see
+// snapshotLookback, snapshotLookbackTime before it), the start (earliest), or N before
 // the end (lastN).
 func streamStarts(ctx context.Context, src *Source, q *query.Query, topic string) (map[int32]int64, error) {
 	mctx, cancel := context.WithTimeout(ctx, src.Timeout)

@@ -308,3 +308,38 @@ func TestF1StreamLeaderboardStartsWithTheRecentBoard(t *testing.T) {
 		t.Fatalf("the first live board's flag is %v; want the finished race's chequered flag", got[0]["flag"])
 	}
 }
+
+// TestF1StreamLatestPredictionsStartsWithTheRecentTable: a latest-predictions
+// stream sends whole tables (each replaces the panel's), so one started after
+// the predictions were published must push them, not an empty table; the
+// series view appends and must not resend what QueryData already drew.
+func TestF1StreamLatestPredictionsStartsWithTheRecentTable(t *testing.T) {
+	c := testCluster(t, f1TopicSpecs())
+	d := newTestDS(t, c, dsOpts{})
+	cfg := goldenRaceConfig()
+	cfg.StartMs = time.Now().Add(-5 * time.Minute).UnixMilli()
+	race := runSim(t, cfg, f1SchemaIDs{})
+	produceRace(t, c, race)
+	if len(race.byTopic[f1.TopicPredictions]) == 0 {
+		t.Fatal("the race published no predictions")
+	}
+	r := newRecorder()
+	startStream(t, d, pathFor(t, `{"queryType":"predictions","view":"latest","stream":true,"flushMs":20}`), r)
+	f1WaitPackets(t, r, "the first table", func(p []map[string]json.RawMessage) bool { return len(p) > 0 })
+	got, _ := lastSnapshot(t, r)
+	var drivers []string
+	for _, row := range got {
+		drivers = append(drivers, fmt.Sprint(row["driver"]))
+	}
+	sort.Strings(drivers)
+	if strings.Join(drivers, ",") != "LEC,NOR,VER" {
+		t.Fatalf("the first live predictions table has drivers %v; want the race's LEC, NOR and VER", drivers)
+	}
+
+	series := newRecorder()
+	startStream(t, d, pathFor(t, `{"queryType":"predictions","view":"series","stream":true,"flushMs":20}`), series)
+	time.Sleep(300 * time.Millisecond)
+	if packets, _ := series.snapshot(); len(packets) != 0 {
+		t.Fatalf("a predictions series stream started after the race resent %d packets of its history", len(packets))
+	}
+}
