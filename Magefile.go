@@ -65,10 +65,34 @@ func GoTest() error {
 	return sh.RunV("go", append([]string{"test", "-count=1"}, pkgs...)...)
 }
 
-// Test runs every test: Go tests, the Go benchmarks once (benchSmoke), then
-// the frontend's checks.
+// Test runs every test: the formatting check, Go tests, the Go benchmarks
+// once (benchSmoke), then the frontend's checks.
 func Test() {
-	mg.SerialDeps(GoTest, BenchSmoke, FrontendTest)
+	mg.SerialDeps(Format, GoTest, BenchSmoke, FrontendTest)
+}
+
+// Format fails when a Go file is not gofmt'd, naming the files (fix with
+// gofmt -w FILE). Prettier checks the TypeScript in frontendTest
+// (npm run format:check).
+func Format() error {
+	files, err := sh.Output("git", "ls-files", "*.go")
+	if err != nil {
+		return fmt.Errorf("listing Go files: %w", err)
+	}
+	var goFiles []string
+	for _, f := range strings.Fields(files) {
+		if !strings.Contains(f, "node_modules/") {
+			goFiles = append(goFiles, f)
+		}
+	}
+	bad, err := sh.Output("gofmt", append([]string{"-l"}, goFiles...)...)
+	if err != nil {
+		return fmt.Errorf("gofmt: %w", err)
+	}
+	if bad != "" {
+		return fmt.Errorf("not gofmt'd (run gofmt -w on them):\n%s", bad)
+	}
+	return nil
 }
 
 // Bench runs the end-to-end benchmark (internal/bench): live latency at 1x,
@@ -145,7 +169,8 @@ func Frontend() error {
 
 // FrontendTest checks the frontend: it builds it (npm ci first on a fresh
 // clone), checks that dist/ and dist-panel/ are complete plugins but for the
-// backend, then runs npm run typecheck, lint and test:ci (Jest).
+// backend, then runs npm run typecheck, lint, format:check (Prettier) and
+// test:ci (Jest).
 func FrontendTest() error {
 	mg.SerialDeps(buildFrontend, Dashboards)
 	// The two plugins the build writes, without backends.
@@ -154,7 +179,7 @@ func FrontendTest() error {
 			return err
 		}
 	}
-	for _, script := range []string{"typecheck", "lint", "test:ci"} {
+	for _, script := range []string{"typecheck", "lint", "format:check", "test:ci"} {
 		if err := sh.RunV("npm", "run", script); err != nil {
 			return fmt.Errorf("frontend check npm run %s: %w", script, err)
 		}

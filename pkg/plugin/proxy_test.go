@@ -69,7 +69,7 @@ func TestSecureSocksProxyCarriesEveryConnection(t *testing.T) {
 	produceWith(t, c, tlsProducer(ca), "sensors", rec{0, "", 1000, avroWire(t, schema, 7, map[string]any{"speed": 301.5})})
 
 	d := newTestDS(t, c, dsOpts{
-		json: map[string]any{"enableSecureSocksProxy": true, "tlsEnabled": true, "schemaRegistryUrl": fake.URL()},
+		json:   map[string]any{"enableSecureSocksProxy": true, "tlsEnabled": true, "schemaRegistryUrl": fake.URL()},
 		secure: map[string]string{"tlsCACert": ca, "secureSocksProxyPassword": proxyPassword}, grafana: p.grafana})
 	res := health(t, d)
 	wantHealth(t, res, backend.HealthStatusOk, "1 topics", "Through the secure SOCKS proxy (Private Data source Connect) at "+p.addr(), "1 subjects")

@@ -13,9 +13,17 @@ describe('useQueryUpdate', () => {
   function setup(initial: PitwallQuery) {
     const changes: PitwallQuery[] = [];
     let runs = 0;
-    const hook = renderHook(({ query }) => useQueryUpdate(query, (q) => changes.push(q), () => runs++), {
-      initialProps: { query: initial },
-    });
+    const hook = renderHook(
+      ({ query }) =>
+        useQueryUpdate(
+          query,
+          (q) => changes.push(q),
+          () => runs++
+        ),
+      {
+        initialProps: { query: initial },
+      }
+    );
     return { hook, changes, runs: () => runs };
   }
 

@@ -249,7 +249,7 @@ func buildFixtures(t *testing.T) map[string][]byte {
 		lap, _ := strconv.ParseFloat(laps.get(r, "LapNumber"), 64)
 		e := base(map[string]any{"driver_number": n, "lap_number": int(lap),
 			"i1_speed": num(laps.get(r, "SpeedI1")), "i2_speed": num(laps.get(r, "SpeedI2")), "st_speed": num(laps.get(r, "SpeedST")),
-			"is_pit_out_lap": laps.get(r, "PitOutTime") != "",
+			"is_pit_out_lap":    laps.get(r, "PitOutTime") != "",
 			"segments_sector_1": nil, "segments_sector_2": nil, "segments_sector_3": nil})
 		for i := 1; i <= 3; i++ {
 			k := fmt.Sprintf("Sector%dTime", i)
@@ -294,8 +294,8 @@ func buildFixtures(t *testing.T) map[string][]byte {
 
 	// Positions at each change; gaps and intervals at each lap end, as the
 	// line gives them (OpenF1's come every 4 s; the fixture keeps lap ends).
-	first := map[int]time.Time{}    // lap → leader's line time
-	prevAt := map[int]time.Time{}   // lap → previous car's line time
+	first := map[int]time.Time{}  // lap → leader's line time
+	prevAt := map[int]time.Time{} // lap → previous car's line time
 	leaderLaps, leaderLast := 0, time.Duration(0)
 	var leaderEnds []time.Time
 	for _, e := range ends {

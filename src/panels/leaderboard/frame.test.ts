@@ -76,7 +76,12 @@ describe('parseLeaderboard', () => {
   });
 
   it('skips rows without a driver code', () => {
-    const rows = rowsOf([leaderboardFrame([{ position: 1, driver: '' }, { position: 2, driver: 'NOR' }])]);
+    const rows = rowsOf([
+      leaderboardFrame([
+        { position: 1, driver: '' },
+        { position: 2, driver: 'NOR' },
+      ]),
+    ]);
     expect(rows.map((r) => r.driver)).toEqual(['NOR']);
   });
 
@@ -179,7 +184,7 @@ describe('sortRows', () => {
 });
 
 describe('pit-window predictions beside the leaderboard', () => {
-  it('takes each driver\'s pit window within 3 laps from a predictions frame, the last row winning', () => {
+  it("takes each driver's pit window within 3 laps from a predictions frame, the last row winning", () => {
     const predictions = createDataFrame({
       name: 'predictions',
       fields: [
