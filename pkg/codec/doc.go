@@ -3,8 +3,8 @@
 // 4-byte big-endian schema id, for Protobuf the message-index array, then
 // the body) resolved through a Schema Registry by the id in each record,
 // never by "latest", and decoded by the type the registry gives the id
-// (registry_schemas.go; proto_compile.go and proto_decode.go for Protobuf,
-// jsonschema.go); plain text (text.go) and InfluxDB line protocol
+// (registry_schemas.go; proto_compile.go, proto_decode.go and
+// proto_scalar.go for Protobuf, jsonschema.go); plain text (text.go) and InfluxDB line protocol
 // (lineproto.go).
 //
 // Every input is hostile until decoded: a record's value (Limits: size,

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bufbuild/protocompile"
 	"github.com/twmb/franz-go/pkg/sr"
+	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
@@ -222,6 +223,10 @@ type pbField struct {
 	list     bool   // repeated (not a map)
 	isMap    bool
 	implicit bool // singular scalar without presence: absent means zero
+	// fast: a singular scalar with a static name; wire is the wire type
+	// its values are written with (the decoder's hot path).
+	fast     bool
+	wire     protowire.Type
 	msg      *pbMsg
 	ref      bool // msg is a message being compiled above (recursion): names are dynamic below
 	key, val *pbField
@@ -346,6 +351,8 @@ func (c *pbCompiler) field(fd protoreflect.FieldDescriptor, prefix string, dyn b
 		}
 		f.slot = s
 	}
+	f.wire = wireType(f.kind)
+	f.fast = f.slot >= 0 && single && f.kind != protoreflect.MessageKind && f.kind != protoreflect.GroupKind
 	return f, nil
 }
 
