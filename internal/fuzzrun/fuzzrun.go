@@ -9,8 +9,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -18,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/pitwall-f1/pitwall/internal/gotests"
 )
 
 // Target is one fuzz function and the package directory holding it.
@@ -41,30 +41,9 @@ var fuzzFunc = regexp.MustCompile(`(?m)^func (Fuzz\w+)\(\w+ \*testing\.F\)`)
 // dist and hidden directories.
 func Find(root string) ([]Target, error) {
 	var out []Target
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			n := d.Name()
-			if path != root && (strings.HasPrefix(n, ".") || n == "node_modules" || n == "dist" || n == "testdata") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		src, err := os.ReadFile(path) // #nosec G122 -- the repository's own test files, read by a developer tool
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(root, filepath.Dir(path))
-		if err != nil {
-			return err
-		}
+	err := gotests.Walk(root, func(dir string, src []byte) error {
 		for _, m := range fuzzFunc.FindAllSubmatch(src, -1) {
-			out = append(out, Target{Dir: filepath.ToSlash(rel), Name: string(m[1])})
+			out = append(out, Target{Dir: dir, Name: string(m[1])})
 		}
 		return nil
 	})

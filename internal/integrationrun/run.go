@@ -4,12 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/pitwall-f1/pitwall/internal/gotests"
 )
 
 // Tag is the build tag of integration test files.
@@ -34,27 +34,9 @@ func FromEnv(getenv func(string) string) Options {
 // with the integration build tag, as ./relative paths.
 func Packages(root string) ([]string, error) {
 	seen := map[string]bool{}
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			n := d.Name()
-			if path != root && (strings.HasPrefix(n, ".") || n == "node_modules" || n == "dist" || n == "testdata") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		src, err := os.ReadFile(path) // #nosec G122 -- the repository's own test files, read by a developer tool
-		if err != nil {
-			return err
-		}
+	err := gotests.Walk(root, func(dir string, src []byte) error {
 		if strings.HasPrefix(string(src), "//go:build "+Tag+"\n") {
-			rel, _ := filepath.Rel(root, filepath.Dir(path))
-			seen["./"+filepath.ToSlash(rel)] = true
+			seen["./"+dir] = true
 		}
 		return nil
 	})

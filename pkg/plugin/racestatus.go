@@ -293,21 +293,12 @@ func (d *Datasource) raceEvents(ctx context.Context, raceID string) (events []f1
 // tailRecords reads up to n records per partition of topic, ending skip
 // records before each partition's end. A missing topic gives none.
 func (d *Datasource) tailRecords(ctx context.Context, topic string, skip, n int) ([]*kgo.Record, error) {
-	ends, err := d.kafka.EndOffsets(ctx, topic)
+	ranges, err := d.tailRanges(ctx, topic, skip, n)
 	if errors.Is(err, kafka.ErrUnknownTopic) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
-	}
-	starts, err := d.kafka.StartOffsets(ctx, topic)
-	if err != nil {
-		return nil, err
-	}
-	ranges := map[int32]kafka.Range{}
-	for p, e := range ends {
-		hi := max(starts[p], e-int64(skip))
-		ranges[p] = kafka.Range{Start: max(starts[p], hi-int64(n)), End: hi}
 	}
 	var out []*kgo.Record
 	held := 0

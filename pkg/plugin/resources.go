@@ -105,17 +105,9 @@ func (d *Datasource) handleDrivers(w http.ResponseWriter, r *http.Request) {
 // driver codes: the record key (telemetry is keyed by driver), else the
 // value's "driver" field.
 func (d *Datasource) driversSeen(ctx context.Context, topic string) ([]string, error) {
-	ends, err := d.kafka.EndOffsets(ctx, topic)
+	ranges, err := d.tailRanges(ctx, topic, 0, driverSample)
 	if err != nil {
 		return nil, err
-	}
-	starts, err := d.kafka.StartOffsets(ctx, topic)
-	if err != nil {
-		return nil, err
-	}
-	ranges := map[int32]kafka.Range{}
-	for p, e := range ends {
-		ranges[p] = kafka.Range{Start: max(starts[p], e-driverSample), End: e}
 	}
 	dec := codec.NewDecoder(codec.FormatAuto, topic, d.registry, d.limits)
 	var rec codec.Record
