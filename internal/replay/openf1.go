@@ -23,7 +23,7 @@ func parseRaceControl(t *table, opt Options) (*File, error) {
 		if n, ok, err := t.numOpt(i, "driver_number"); err != nil {
 			return nil, err
 		} else if ok {
-			d, known := driverByNumber(int(n))
+			d, known := opt.byNumber(int(n))
 			if !known {
 				return nil, fmt.Errorf("%s:%d: unknown driver number %v", t.name, t.lines[i], n)
 			}
@@ -102,7 +102,7 @@ func ParseOpenF1JSON(data []byte, name string, opt Options) (*File, error) {
 		switch {
 		case s.DriverNumber != nil:
 			var ok bool
-			if d, ok = driverByNumber(*s.DriverNumber); !ok {
+			if d, ok = opt.byNumber(*s.DriverNumber); !ok {
 				return nil, fmt.Errorf("%s: unknown driver number %d", where, *s.DriverNumber)
 			}
 		default:

@@ -60,6 +60,21 @@ type Options struct {
 	Driver string // driver code for files without a driver column or _CODE name
 	RaceID string // race id written into every record
 	Lap    int    // lap number for telemetry files without one
+	// Numbers maps car numbers to codes for files that name drivers by
+	// number (OpenF1); without it, the 2024 grid's numbers are used.
+	Numbers map[int]string
+}
+
+// byNumber finds a driver by car number: Options.Numbers first, then the
+// 2024 grid and reserves.
+func (o Options) byNumber(n int) (f1.Driver, bool) {
+	if code, ok := o.Numbers[n]; ok {
+		if d, known := f1.DriverByCode(code); known && d.Number == n {
+			return d, true
+		}
+		return f1.Driver{Code: code, Number: n}, true
+	}
+	return driverByNumber(n)
 }
 
 // ParseFile reads and parses one file, choosing the parser by content: a
