@@ -283,4 +283,3 @@ func absMs(v int64) int64 {
 	}
 	return v
 }
-

@@ -53,7 +53,7 @@ func TestOpenF1Quirks(t *testing.T) {
 			{"driver_number":2,"lap_number":1,"date_start":null,"lap_duration":null,"is_pit_out_lap":false},
 			{"driver_number":2,"lap_number":2,"date_start":"2023-01-01T12:01:40+00:00","lap_duration":110.0,"is_pit_out_lap":false}]`),
 		Stints: []byte(`[{"driver_number":1,"stint_number":1,"lap_start":1,"lap_end":3,"compound":"SOFT","tyre_age_at_start":null}]`),
-		Pit: []byte(`[{"driver_number":2,"date":"2023-01-01T12:03:20+00:00","lap_number":2,"lane_duration":null,"pit_duration":null,"stop_duration":null}]`),
+		Pit:    []byte(`[{"driver_number":2,"date":"2023-01-01T12:03:20+00:00","lap_number":2,"lane_duration":null,"pit_duration":null,"stop_duration":null}]`),
 		Position: []byte(`[{"driver_number":1,"date":"2023-01-01T11:55:00+00:00","position":1},
 			{"driver_number":2,"date":"2023-01-01T11:55:00+00:00","position":2}]`),
 		Intervals: []byte(`[
