@@ -131,17 +131,17 @@ type kafkaConfig struct {
 	maxBuffered                            int
 }
 
-// topicNames are the six topics by role.
+// topicNames are the eight topics by role.
 type topicNames struct {
-	Telemetry, Positions, RaceControl, Alerts, Commands, Predictions string
+	Telemetry, Positions, RaceControl, Alerts, Commands, Predictions, Weather, Locations string
 }
 
 // defaultTopics are the topics under their docs/DESIGN.md names.
 var defaultTopics = topicNames{f1.TopicTelemetry, f1.TopicPositions, f1.TopicRaceControl, f1.TopicAlerts,
-	f1.TopicRaceCommands, f1.TopicPredictions}
+	f1.TopicRaceCommands, f1.TopicPredictions, f1.TopicWeather, f1.TopicLocations}
 
 func (t topicNames) all() []string {
-	return []string{t.Telemetry, t.Positions, t.RaceControl, t.Alerts, t.Commands, t.Predictions}
+	return []string{t.Telemetry, t.Positions, t.RaceControl, t.Alerts, t.Commands, t.Predictions, t.Weather, t.Locations}
 }
 
 // partitions is the docs/DESIGN.md partition count of the topic called
@@ -188,6 +188,8 @@ func addKafkaFlags(f *cmdFlags) *kafkaConfig {
 	f.StringVar(&c.topics.Alerts, "topic-alerts", f1.TopicAlerts, "alerts topic")
 	f.StringVar(&c.topics.Commands, "topic-commands", f1.TopicRaceCommands, "race commands topic (serve)")
 	f.StringVar(&c.topics.Predictions, "topic-predictions", f1.TopicPredictions, "predictions topic (pit window, tyre cliff)")
+	f.StringVar(&c.topics.Weather, "topic-weather", f1.TopicWeather, "weather topic (replays)")
+	f.StringVar(&c.topics.Locations, "topic-locations", f1.TopicLocations, "car locations topic (the track map)")
 	f.secret["registry-password"] = true
 	f.secret["tls-client-key"] = true
 	return c

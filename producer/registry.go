@@ -14,7 +14,7 @@ import (
 
 // schemaIDs are the registered schema ids, by topic role.
 type schemaIDs struct {
-	Telemetry, Positions, RaceControl, Alerts, Commands, Predictions int
+	Telemetry, Positions, RaceControl, Alerts, Commands, Predictions, Weather, Locations int
 }
 
 // registerSchemas registers pkg/f1wire's schemas of the producer's format
@@ -60,6 +60,8 @@ func registerSchemas(ctx context.Context, c *kafkaConfig) (schemaIDs, error) {
 		{c.topics.Alerts, f1wire.AlertSchema, f1wire.AlertProto, &ids.Alerts},
 		{c.topics.Commands, f1wire.RaceCommandSchema, f1wire.RaceCommandProto, &ids.Commands},
 		{c.topics.Predictions, f1wire.PredictionSchema, f1wire.PredictionProto, &ids.Predictions},
+		{c.topics.Weather, f1wire.WeatherSchema, f1wire.WeatherProto, &ids.Weather},
+		{c.topics.Locations, f1wire.LocationSchema, f1wire.LocationProto, &ids.Locations},
 	} {
 		schema := r.avro
 		if typ == sr.TypeProtobuf {

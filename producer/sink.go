@@ -17,7 +17,8 @@ import (
 
 // sink encodes records and produces them asynchronously, keyed as docs/DESIGN.md
 // says: telemetry and timing by driver, race control and commands by race
-// id, alerts by severity, predictions by model. It counts what was sent and acknowledged and keeps
+// id, alerts by severity, predictions by model, weather by race id,
+// locations by driver. It counts what was sent and acknowledged and keeps
 // the first produce error, after which every send fails: nothing is
 // half-sent silently. Send from one goroutine; counters may be read from any.
 type sink struct {
@@ -31,7 +32,7 @@ type sink struct {
 	pool sync.Pool
 
 	sent, acked, failed atomic.Int64
-	byTopic             [5]int64 // telemetry, positions, race control, alerts, predictions (sending goroutine only)
+	byTopic             [7]int64 // telemetry, positions, race control, alerts, predictions, weather, locations (sending goroutine only)
 	errOnce             sync.Once
 	err                 atomic.Pointer[error]
 	promise             func(*kgo.Record, error)
@@ -215,6 +216,28 @@ func (s *sink) prediction(p *f1.Prediction) error {
 	return s.produce(s.topics.Predictions, p.Model, p.Ts, f1wire.PredictionJSON(s.buf(), p))
 }
 
+func (s *sink) weather(w *f1.Weather) error {
+	s.byTopic[5]++
+	switch s.format {
+	case "avro":
+		return s.produce(s.topics.Weather, w.RaceID, w.Ts, f1wire.WeatherAvro(s.buf(), s.ids.Weather, w))
+	case "protobuf":
+		return s.produce(s.topics.Weather, w.RaceID, w.Ts, f1wire.WeatherProtobuf(s.buf(), s.ids.Weather, w))
+	}
+	return s.produce(s.topics.Weather, w.RaceID, w.Ts, f1wire.WeatherJSON(s.buf(), w))
+}
+
+func (s *sink) location(l *f1.Location) error {
+	s.byTopic[6]++
+	switch s.format {
+	case "avro":
+		return s.produce(s.topics.Locations, l.Driver, l.Ts, f1wire.LocationAvro(s.buf(), s.ids.Locations, l))
+	case "protobuf":
+		return s.produce(s.topics.Locations, l.Driver, l.Ts, f1wire.LocationProtobuf(s.buf(), s.ids.Locations, l))
+	}
+	return s.produce(s.topics.Locations, l.Driver, l.Ts, f1wire.LocationJSON(s.buf(), l))
+}
+
 func (s *sink) command(c *f1.RaceCommand) error {
 	switch s.format {
 	case "avro":
@@ -260,6 +283,10 @@ func (s *sink) finish(prog *progress, run string, wallStart time.Time, ab *f1.Ra
 
 // summary is a one-line account of what was sent.
 func (s *sink) summary() string {
-	return fmt.Sprintf("%d records (telemetry %d, positions %d, race control %d, alerts %d, predictions %d), %d acknowledged, %d failed",
-		s.sent.Load(), s.byTopic[0], s.byTopic[1], s.byTopic[2], s.byTopic[3], s.byTopic[4], s.acked.Load(), s.failed.Load())
+	extra := ""
+	if s.byTopic[5]+s.byTopic[6] > 0 {
+		extra = fmt.Sprintf(", weather %d, locations %d", s.byTopic[5], s.byTopic[6])
+	}
+	return fmt.Sprintf("%d records (telemetry %d, positions %d, race control %d, alerts %d, predictions %d%s), %d acknowledged, %d failed",
+		s.sent.Load(), s.byTopic[0], s.byTopic[1], s.byTopic[2], s.byTopic[3], s.byTopic[4], extra, s.acked.Load(), s.failed.Load())
 }

@@ -12,7 +12,7 @@ import (
 
 // of1Fixture is internal/openf1's recorded session 9590 (Monza 2024, five
 // cars; see its README).
-var of1Fixture = filepath.Join("..", "..", "internal", "openf1", "testdata", "session9590")
+var of1Fixture = filepath.Join("..", "openf1", "testdata", "session9590")
 
 func readFixtureSession(t *testing.T) *OpenF1Session {
 	t.Helper()

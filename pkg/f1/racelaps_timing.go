@@ -21,7 +21,7 @@ type TimingOptions struct {
 //     0) and, with LightsOut, LIGHTS_OUT;
 //   - at each lap end a Position: the lap's position (else the order at the
 //     line), gap and interval at the line, last and best lap (deleted laps
-//     do not count for the best), pit stops so far, tyre and age, status
+//     do not count for the best), its sectors, pit stops so far, tyre and age, status
 //     PIT on an in lap and FINISHED from the chequered flag on;
 //   - a LAP event each time the leader starts a lap, a PIT event at each
 //     pit exit, and with Finish the chequered flag;
@@ -76,7 +76,7 @@ func (r *RaceLaps) Timing(opt TimingOptions) (pos []Position, events []RaceContr
 		crossed[l.Number]++
 		p := Position{Ts: l.EndMs, RaceID: r.RaceID, Driver: d.Driver, Position: l.Position, Lap: l.Number,
 			GapToLeaderS: float64(l.EndMs-first[l.Number]) / 1000, LastLapS: l.TimeS, Tyre: l.Compound, TyreAgeLaps: l.TyreAge,
-			Status: StatusRunning}
+			Status: StatusRunning, Sector1S: l.SectorS[0], Sector2S: l.SectorS[1], Sector3S: l.SectorS[2]}
 		if p.Position <= 0 {
 			p.Position = crossed[l.Number]
 		}

@@ -53,6 +53,37 @@ type Position struct {
 	Tyre         string  `json:"tyre" avro:"tyre"`
 	TyreAgeLaps  int     `json:"tyre_age_laps" avro:"tyre_age_laps"`
 	Status       string  `json:"status" avro:"status"`
+	// Sector times of the last lap (0 when not timed), from recorded races.
+	Sector1S float64 `json:"sector_1_s" avro:"sector_1_s"`
+	Sector2S float64 `json:"sector_2_s" avro:"sector_2_s"`
+	Sector3S float64 `json:"sector_3_s" avro:"sector_3_s"`
+}
+
+// Weather is the weather at the track on f1-weather, keyed by race id:
+// one sample a minute in the recorded data.
+type Weather struct {
+	Ts               int64   `json:"ts" avro:"ts"`
+	RaceID           string  `json:"race_id" avro:"race_id"`
+	AirTempC         float64 `json:"air_temp_c" avro:"air_temp_c"`
+	TrackTempC       float64 `json:"track_temp_c" avro:"track_temp_c"`
+	HumidityPct      float64 `json:"humidity_pct" avro:"humidity_pct"`
+	PressureMbar     float64 `json:"pressure_mbar" avro:"pressure_mbar"`
+	Rainfall         bool    `json:"rainfall" avro:"rainfall"`
+	WindDirectionDeg float64 `json:"wind_direction_deg" avro:"wind_direction_deg"`
+	WindSpeedMS      float64 `json:"wind_speed_ms" avro:"wind_speed_ms"`
+}
+
+// Location is where a car is on f1-locations, keyed by driver code: x, y
+// and z in the FastF1/OpenF1 circuit frame (1/10 m), every car of the
+// field a few times a second (a recorded race's location feed, or the
+// simulator's cars once a second). It is what the track map draws.
+type Location struct {
+	Ts     int64   `json:"ts" avro:"ts"`
+	RaceID string  `json:"race_id" avro:"race_id"`
+	Driver string  `json:"driver" avro:"driver"`
+	X      float64 `json:"x" avro:"x"`
+	Y      float64 `json:"y" avro:"y"`
+	Z      float64 `json:"z" avro:"z"`
 }
 
 // Race-control event types on f1-race-control.
@@ -66,6 +97,10 @@ const (
 	EventFastestLap = "FASTEST_LAP"
 	EventFinish     = "FINISH"
 	EventAborted    = "ABORTED"
+	// EventClassification says the official classification was published:
+	// each driver's latest f1-positions record holds its classified place,
+	// laps and status (FINISHED or OUT).
+	EventClassification = "CLASSIFICATION"
 )
 
 // RaceControl is a race event on f1-race-control, keyed by race id.

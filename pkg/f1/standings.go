@@ -43,11 +43,6 @@ const RetireAfterLeaderLaps = 2
 // hostile lap number must not stretch the per-lap state or retire the field.
 const MaxLap = 200
 
-// EventClassification is the race-control event that says the official
-// classification was published: the latest timing record of each driver
-// holds its classified position, laps and status (FINISHED or OUT).
-const EventClassification = "CLASSIFICATION"
-
 // standing is one row's sort key, computed by Snapshot.
 type standing struct {
 	row     *LeaderboardRow

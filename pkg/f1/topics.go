@@ -8,6 +8,8 @@ const (
 	TopicAlerts       = "f1-alerts"
 	TopicRaceCommands = "f1-race-commands"
 	TopicPredictions  = "f1-predictions"
+	TopicWeather      = "f1-weather"
+	TopicLocations    = "f1-locations"
 )
 
 // TopicSpec describes one of Pitwall's topics: its default name, partition
@@ -27,6 +29,8 @@ func Topics() []TopicSpec {
 		{TopicAlerts, 3, "severity"},
 		{TopicRaceCommands, 1, "race_id"},
 		{TopicPredictions, 3, "model"},
+		{TopicWeather, 1, "race_id"},
+		{TopicLocations, 4, "driver"},
 	}
 }
 
@@ -43,6 +47,8 @@ const (
 	AlertRecord                         // Alert, on f1-alerts
 	CommandRecord                       // RaceCommand, on f1-race-commands
 	PredictionRecord                    // Prediction, on f1-predictions
+	WeatherRecord                       // Weather, on f1-weather
+	LocationRecord                      // Location, on f1-locations
 )
 
 // RecordTypeOf is the record type of a default topic name, NoRecord for
@@ -61,6 +67,10 @@ func RecordTypeOf(topic string) RecordType {
 		return CommandRecord
 	case TopicPredictions:
 		return PredictionRecord
+	case TopicWeather:
+		return WeatherRecord
+	case TopicLocations:
+		return LocationRecord
 	}
 	return NoRecord
 }
@@ -79,6 +89,10 @@ func (r RecordType) String() string {
 		return "command"
 	case PredictionRecord:
 		return "prediction"
+	case WeatherRecord:
+		return "weather"
+	case LocationRecord:
+		return "location"
 	}
 	return "none"
 }

@@ -61,7 +61,39 @@ func PositionAvro(b []byte, schemaID int, p *f1.Position) []byte {
 	b = avroLong(b, int64(p.PitStops))
 	b = avroString(b, p.Tyre)
 	b = avroLong(b, int64(p.TyreAgeLaps))
-	return avroString(b, p.Status)
+	b = avroString(b, p.Status)
+	b = avroDouble(b, p.Sector1S)
+	b = avroDouble(b, p.Sector2S)
+	return avroDouble(b, p.Sector3S)
+}
+
+// WeatherAvro appends the Confluent header for schemaID and w as Avro.
+func WeatherAvro(b []byte, schemaID int, w *f1.Weather) []byte {
+	b = codec.AppendWireHeader(b, schemaID)
+	b = avroLong(b, w.Ts)
+	b = avroString(b, w.RaceID)
+	b = avroDouble(b, w.AirTempC)
+	b = avroDouble(b, w.TrackTempC)
+	b = avroDouble(b, w.HumidityPct)
+	b = avroDouble(b, w.PressureMbar)
+	if w.Rainfall {
+		b = append(b, 1)
+	} else {
+		b = append(b, 0)
+	}
+	b = avroDouble(b, w.WindDirectionDeg)
+	return avroDouble(b, w.WindSpeedMS)
+}
+
+// LocationAvro appends the Confluent header for schemaID and l as Avro.
+func LocationAvro(b []byte, schemaID int, l *f1.Location) []byte {
+	b = codec.AppendWireHeader(b, schemaID)
+	b = avroLong(b, l.Ts)
+	b = avroString(b, l.RaceID)
+	b = avroString(b, l.Driver)
+	b = avroDouble(b, l.X)
+	b = avroDouble(b, l.Y)
+	return avroDouble(b, l.Z)
 }
 
 // RaceControlAvro appends the Confluent header for schemaID and r as Avro.

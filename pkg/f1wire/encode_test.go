@@ -16,7 +16,13 @@ var tel = f1.Telemetry{Ts: 1725195780123, RaceID: "monza-1", Driver: "VER", Driv
 	DRS: 12, X: -1376.7050085228798, Y: -710.7659514269484, BrakeTempC: 612.3}
 
 var pos = f1.Position{Ts: 1725195780124, RaceID: "monza-1", Driver: "LEC", Position: 1, Lap: 53, GapToLeaderS: 0,
-	IntervalS: 0.5, LastLapS: 84.123, BestLapS: 81.745, PitStops: 1, Tyre: f1.TyreHard, TyreAgeLaps: 22, Status: f1.StatusRunning}
+	IntervalS: 0.5, LastLapS: 84.123, BestLapS: 81.745, PitStops: 1, Tyre: f1.TyreHard, TyreAgeLaps: 22, Status: f1.StatusRunning,
+	Sector1S: 26.921, Sector2S: 28.785, Sector3S: 28.417}
+
+var weather = f1.Weather{Ts: 1725195780128, RaceID: "monza-1", AirTempC: 33.2, TrackTempC: 52.1, HumidityPct: 38,
+	PressureMbar: 993.8, Rainfall: true, WindDirectionDeg: 318, WindSpeedMS: 0.7}
+
+var location = f1.Location{Ts: 1725195780129, RaceID: "monza-1", Driver: "NOR", X: -1286, Y: 324.5, Z: 187}
 
 var rc = f1.RaceControl{Ts: 1725195780125, RaceID: "monza-1", Type: f1.EventFastestLap, Driver: "NOR", Lap: 41, TotalLaps: 53,
 	Message: "Fastest lap: NOR 1:21.432 \"purple\" \\ \n\t \u00e9\u2603 \x01"}
@@ -61,6 +67,11 @@ func TestJSONRoundTrip(t *testing.T) {
 	jsonRoundTrip(t, RaceCommandJSON, cmd)
 	jsonRoundTrip(t, RaceCommandJSON, f1.RaceCommand{Ts: 1, RaceID: "r", Command: f1.CommandStop})
 	jsonRoundTrip(t, PredictionJSON, prediction)
+	jsonRoundTrip(t, WeatherJSON, weather)
+	dry := weather
+	dry.Rainfall = false
+	jsonRoundTrip(t, WeatherJSON, dry)
+	jsonRoundTrip(t, LocationJSON, location)
 }
 
 func TestJSONOddValues(t *testing.T) {
@@ -113,6 +124,37 @@ func TestAvroRoundTrip(t *testing.T) {
 	avroRoundTrip(t, RaceCommandSchema, RaceCommandAvro, cmd, false)
 	avroRoundTrip(t, RaceCommandSchema, RaceCommandAvro, f1.RaceCommand{Ts: 1, RaceID: "r", Command: f1.CommandStop, Drivers: []string{}}, true)
 	avroRoundTrip(t, PredictionSchema, PredictionAvro, prediction, true)
+	avroRoundTrip(t, WeatherSchema, WeatherAvro, weather, true)
+	dry := weather
+	dry.Rainfall = false
+	avroRoundTrip(t, WeatherSchema, WeatherAvro, dry, true)
+	avroRoundTrip(t, LocationSchema, LocationAvro, location, true)
+}
+
+// TestPositionSchemaEvolves: the sector fields came later, with defaults,
+// so a Position written with the old schema still reads with the new one
+// (sectors 0) — the registry's BACKWARD rule.
+func TestPositionSchemaEvolves(t *testing.T) {
+	old := `{"type":"record","name":"Position","namespace":"f1.pitwall","fields":[
+{"name":"ts","type":{"type":"long","logicalType":"timestamp-millis"}},
+{"name":"race_id","type":"string"},{"name":"driver","type":"string"},{"name":"position","type":"int"},
+{"name":"lap","type":"int"},{"name":"gap_to_leader_s","type":"double"},{"name":"interval_s","type":"double"},
+{"name":"last_lap_s","type":"double"},{"name":"best_lap_s","type":"double"},{"name":"pit_stops","type":"int"},
+{"name":"tyre","type":"string"},{"name":"tyre_age_laps","type":"int"},{"name":"status","type":"string"}]}`
+	p := pos
+	p.Sector1S, p.Sector2S, p.Sector3S = 0, 0, 0
+	body, err := avro.Marshal(avro.MustParse(old), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got f1.Position
+	rs, err := avro.NewSchemaCompatibility().Resolve(avro.MustParse(PositionSchema), avro.MustParse(old))
+	if err != nil {
+		t.Fatalf("the new Position schema cannot read the old one: %v", err)
+	}
+	if err := avro.Unmarshal(rs, body, &got); err != nil || got != p {
+		t.Fatalf("old record read with the new schema: %+v %v", got, err)
+	}
 }
 
 func BenchmarkTelemetryJSON(b *testing.B) {

@@ -123,6 +123,36 @@ func PositionJSON(b []byte, p *f1.Position) []byte {
 	b = strField(b, false, "tyre", p.Tyre)
 	b = intField(b, "tyre_age_laps", int64(p.TyreAgeLaps))
 	b = strField(b, false, "status", p.Status)
+	b = floatField(b, "sector_1_s", p.Sector1S)
+	b = floatField(b, "sector_2_s", p.Sector2S)
+	b = floatField(b, "sector_3_s", p.Sector3S)
+	return append(b, '}')
+}
+
+// WeatherJSON appends w as JSON.
+func WeatherJSON(b []byte, w *f1.Weather) []byte {
+	b = append(b, '{')
+	b = strconv.AppendInt(key(b, true, "ts"), w.Ts, 10)
+	b = strField(b, false, "race_id", w.RaceID)
+	b = floatField(b, "air_temp_c", w.AirTempC)
+	b = floatField(b, "track_temp_c", w.TrackTempC)
+	b = floatField(b, "humidity_pct", w.HumidityPct)
+	b = floatField(b, "pressure_mbar", w.PressureMbar)
+	b = strconv.AppendBool(key(b, false, "rainfall"), w.Rainfall)
+	b = floatField(b, "wind_direction_deg", w.WindDirectionDeg)
+	b = floatField(b, "wind_speed_ms", w.WindSpeedMS)
+	return append(b, '}')
+}
+
+// LocationJSON appends l as JSON.
+func LocationJSON(b []byte, l *f1.Location) []byte {
+	b = append(b, '{')
+	b = strconv.AppendInt(key(b, true, "ts"), l.Ts, 10)
+	b = strField(b, false, "race_id", l.RaceID)
+	b = strField(b, false, "driver", l.Driver)
+	b = floatField(b, "x", l.X)
+	b = floatField(b, "y", l.Y)
+	b = floatField(b, "z", l.Z)
 	return append(b, '}')
 }
 

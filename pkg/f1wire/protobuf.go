@@ -33,6 +33,7 @@ message Position {
   int64 ts = 1; string race_id = 2; string driver = 3; int32 position = 4; int32 lap = 5;
   double gap_to_leader_s = 6; double interval_s = 7; double last_lap_s = 8; double best_lap_s = 9;
   int32 pit_stops = 10; string tyre = 11; int32 tyre_age_laps = 12; string status = 13;
+  double sector_1_s = 14; double sector_2_s = 15; double sector_3_s = 16;
 }
 `
 	RaceControlProto = `syntax = "proto3";
@@ -63,6 +64,20 @@ message Prediction {
   int32 horizon_laps = 6; double probability = 7; string reasons = 8;
 }
 `
+	WeatherProto = `syntax = "proto3";
+package f1.pitwall;
+message Weather {
+  int64 ts = 1; string race_id = 2; double air_temp_c = 3; double track_temp_c = 4;
+  double humidity_pct = 5; double pressure_mbar = 6; bool rainfall = 7;
+  double wind_direction_deg = 8; double wind_speed_ms = 9;
+}
+`
+	LocationProto = `syntax = "proto3";
+package f1.pitwall;
+message Location {
+  int64 ts = 1; string race_id = 2; string driver = 3; double x = 4; double y = 5; double z = 6;
+}
+`
 )
 
 // ProtoSchemaForTopic returns the Protobuf schema of one of Pitwall's
@@ -81,6 +96,10 @@ func ProtoSchemaForTopic(topic string) (string, bool) {
 		return RaceCommandProto, true
 	case f1.TopicPredictions:
 		return PredictionProto, true
+	case f1.TopicWeather:
+		return WeatherProto, true
+	case f1.TopicLocations:
+		return LocationProto, true
 	}
 	return "", false
 }
@@ -150,7 +169,10 @@ func PositionProtobuf(b []byte, schemaID int, p *f1.Position) []byte {
 	b = pbInt(b, 10, int64(p.PitStops))
 	b = pbString(b, 11, p.Tyre)
 	b = pbInt(b, 12, int64(p.TyreAgeLaps))
-	return pbString(b, 13, p.Status)
+	b = pbString(b, 13, p.Status)
+	b = pbDouble(b, 14, p.Sector1S)
+	b = pbDouble(b, 15, p.Sector2S)
+	return pbDouble(b, 16, p.Sector3S)
 }
 
 // RaceControlProtobuf appends r as Protobuf in the Confluent wire format.
@@ -206,6 +228,33 @@ func PredictionProtobuf(b []byte, schemaID int, p *f1.Prediction) []byte {
 	b = pbInt(b, 6, int64(p.HorizonLaps))
 	b = pbDouble(b, 7, p.Probability)
 	return pbString(b, 8, p.Reasons)
+}
+
+// WeatherProtobuf appends w as Protobuf in the Confluent wire format.
+func WeatherProtobuf(b []byte, schemaID int, w *f1.Weather) []byte {
+	b = protoHeader(b, schemaID)
+	b = pbInt(b, 1, w.Ts)
+	b = pbString(b, 2, w.RaceID)
+	b = pbDouble(b, 3, w.AirTempC)
+	b = pbDouble(b, 4, w.TrackTempC)
+	b = pbDouble(b, 5, w.HumidityPct)
+	b = pbDouble(b, 6, w.PressureMbar)
+	if w.Rainfall {
+		b = pbInt(b, 7, 1)
+	}
+	b = pbDouble(b, 8, w.WindDirectionDeg)
+	return pbDouble(b, 9, w.WindSpeedMS)
+}
+
+// LocationProtobuf appends l as Protobuf in the Confluent wire format.
+func LocationProtobuf(b []byte, schemaID int, l *f1.Location) []byte {
+	b = protoHeader(b, schemaID)
+	b = pbInt(b, 1, l.Ts)
+	b = pbString(b, 2, l.RaceID)
+	b = pbString(b, 3, l.Driver)
+	b = pbDouble(b, 4, l.X)
+	b = pbDouble(b, 5, l.Y)
+	return pbDouble(b, 6, l.Z)
 }
 
 // decodeCommandProtobuf reads a RaceCommand written by RaceCommandProtobuf

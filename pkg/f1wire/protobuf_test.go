@@ -56,7 +56,7 @@ func TestProtobufRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, topic := range []string{f1.TopicTelemetry, f1.TopicPositions, f1.TopicRaceControl, f1.TopicAlerts, f1.TopicRaceCommands, f1.TopicPredictions} {
+	for _, topic := range []string{f1.TopicTelemetry, f1.TopicPositions, f1.TopicRaceControl, f1.TopicAlerts, f1.TopicRaceCommands, f1.TopicPredictions, f1.TopicWeather, f1.TopicLocations} {
 		if _, ok := ProtoSchemaForTopic(topic); !ok {
 			t.Fatalf("no Protobuf schema for %s", topic)
 		}
@@ -77,6 +77,15 @@ func TestProtobufRoundTrip(t *testing.T) {
 		if js := protoUnmarshal(t, c.schema, c.value); !contains(js, `"race_id":`) {
 			t.Fatalf("%s: %s", name, js)
 		}
+	}
+	if js := protoUnmarshal(t, PositionProto, PositionProtobuf(nil, 77, &pos)); !contains(js, `"sector_1_s":26.921`, `"sector_3_s":28.417`) {
+		t.Fatalf("position sectors: %s", js)
+	}
+	if js := protoUnmarshal(t, WeatherProto, WeatherProtobuf(nil, 77, &weather)); !contains(js, `"air_temp_c":33.2`, `"rainfall":true`, `"wind_speed_ms":0.7`, `"pressure_mbar":993.8`) {
+		t.Fatalf("weather: %s", js)
+	}
+	if js := protoUnmarshal(t, LocationProto, LocationProtobuf(nil, 77, &location)); !contains(js, `"driver":"NOR"`, `"x":-1286`, `"y":324.5`, `"z":187`) {
+		t.Fatalf("location: %s", js)
 	}
 	fr := NewReader()
 	var got f1.Telemetry

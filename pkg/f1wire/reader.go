@@ -17,7 +17,7 @@ var (
 	telemetrySlots = slotNames("ts", "race_id", "driver", "driver_number", "team", "lap", "distance_m", "speed_kph", "rpm",
 		"gear", "throttle_pct", "brake", "drs", "x", "y", "brake_temp_c")
 	positionSlots = slotNames("ts", "race_id", "driver", "position", "lap", "gap_to_leader_s", "interval_s", "last_lap_s",
-		"best_lap_s", "pit_stops", "tyre", "tyre_age_laps", "status")
+		"best_lap_s", "pit_stops", "tyre", "tyre_age_laps", "status", "sector_1_s", "sector_2_s", "sector_3_s")
 	raceControlSlots = slotNames("ts", "race_id", "type", "driver", "lap", "total_laps", "message")
 	alertSlots       = slotNames("ts", "race_id", "driver", "severity", "kind", "value", "message")
 	predictionSlots  = slotNames("ts", "race_id", "driver", "lap", "model", "horizon_laps", "probability", "reasons")
@@ -172,6 +172,12 @@ func (fr *Reader) Position(rec *codec.Record, names *codec.Names, ts time.Time, 
 			p.TyreAgeLaps = int(num(f))
 		case 12:
 			p.Status = fr.str(f)
+		case 13:
+			p.Sector1S = num(f)
+		case 14:
+			p.Sector2S = num(f)
+		case 15:
+			p.Sector3S = num(f)
 		}
 	}
 	fillTsDriver(ts, key, &p.Ts, &p.Driver)

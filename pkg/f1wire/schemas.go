@@ -38,7 +38,10 @@ const (
 {"name":"pit_stops","type":"int"},
 {"name":"tyre","type":"string"},
 {"name":"tyre_age_laps","type":"int"},
-{"name":"status","type":"string"}]}`
+{"name":"status","type":"string"},
+{"name":"sector_1_s","type":"double","default":0},
+{"name":"sector_2_s","type":"double","default":0},
+{"name":"sector_3_s","type":"double","default":0}]}`
 
 	RaceControlSchema = `{"type":"record","name":"RaceControl","namespace":"f1.pitwall","fields":[
 {"name":"ts","type":{"type":"long","logicalType":"timestamp-millis"}},
@@ -77,6 +80,24 @@ const (
 {"name":"horizon_laps","type":"int"},
 {"name":"probability","type":"double"},
 {"name":"reasons","type":"string","default":""}]}`
+	WeatherSchema = `{"type":"record","name":"Weather","namespace":"f1.pitwall","fields":[
+{"name":"ts","type":{"type":"long","logicalType":"timestamp-millis"}},
+{"name":"race_id","type":"string"},
+{"name":"air_temp_c","type":"double"},
+{"name":"track_temp_c","type":"double"},
+{"name":"humidity_pct","type":"double"},
+{"name":"pressure_mbar","type":"double"},
+{"name":"rainfall","type":"boolean"},
+{"name":"wind_direction_deg","type":"double"},
+{"name":"wind_speed_ms","type":"double"}]}`
+
+	LocationSchema = `{"type":"record","name":"Location","namespace":"f1.pitwall","fields":[
+{"name":"ts","type":{"type":"long","logicalType":"timestamp-millis"}},
+{"name":"race_id","type":"string"},
+{"name":"driver","type":"string"},
+{"name":"x","type":"double"},
+{"name":"y","type":"double"},
+{"name":"z","type":"double"}]}`
 )
 
 // SchemaForTopic returns the Avro schema of one of Pitwall's default topics.
@@ -94,6 +115,10 @@ func SchemaForTopic(topic string) (string, bool) {
 		return RaceCommandSchema, true
 	case f1.TopicPredictions:
 		return PredictionSchema, true
+	case f1.TopicWeather:
+		return WeatherSchema, true
+	case f1.TopicLocations:
+		return LocationSchema, true
 	}
 	return "", false
 }
