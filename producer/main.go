@@ -31,6 +31,7 @@ func commands() []command {
 	return []command{
 		{"race", "simulate a race into Kafka", runRace},
 		{"replay", "replay FastF1 CSV / OpenF1 JSON files into Kafka", runReplay},
+		{"openf1", "replay a historical session from the OpenF1 API into Kafka", runOpenF1},
 		{"serve", "run races on start/stop commands from f1-race-commands (Grafana)", runServe},
 		{"dev", "DEVELOPMENT ONLY: in-process Kafka broker and Schema Registry", runDev},
 	}
@@ -82,7 +83,8 @@ Examples:
   producer dev                                   # local broker + registry, no Docker
   producer race --circuit monza --speed 10       # a Monza race at 10x
   producer race --embedded --speed max --laps 5  # self-contained speed run
-  producer replay ../shared/data/monza2024_race/telemetry_VER.csv
+  producer replay ../shared/data/monza2024_race/*.csv     # a whole real race
+  producer openf1 --year 2024 --country Italy --cache DIR # the same from OpenF1
   producer serve --demo                          # wait for Grafana, start one demo race
 
 Every flag can also be set with a PITWALL_* environment variable, e.g.

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -81,7 +82,7 @@ func TestReplayPublishesPredictions(t *testing.T) {
 	}
 	got := decodeTopic(t, newDecoder(t, ""), addr, f1.TopicPredictions, prTs, prKey)
 
-	items, err := loadReplay(files, replay.Options{RaceID: "monza24"}, true)
+	items, err := loadReplay(files, replay.Options{RaceID: "monza24"}, true, true, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,17 +13,29 @@ import (
 
 const replayExamples = `Replays recorded data into Kafka, several files merged in time order, keeping
 the original spacing between records divided by --speed:
-  - FastF1 telemetry CSV, merged (with a Source column) or car data only -> f1-telemetry
-  - FastF1 laps CSV -> f1-positions (timing) and LAP events on f1-race-control
+  - FastF1 laps CSV -> f1-positions (the grid, a record per lap end: position,
+    gaps at the line, lap and sector times, tyre and age, pit stops) and LAP,
+    PIT, LIGHTS_OUT, FINISH events on f1-race-control
   - per-lap summary CSV (driver, lap_number, lap_time, position, ...) -> the same
+  - FastF1 telemetry CSV, merged (with a Source column) or car data only -> f1-telemetry
   - OpenF1 race_control CSV -> f1-race-control
   - OpenF1 car_data JSON (array of date, driver_number, speed, rpm, ...) -> f1-telemetry
-A file without a driver column takes its driver from --driver, else from a
-_CODE suffix in its name (telemetry_VER.csv). Timestamps are moved to now
-unless --keep-time. Alerts of pkg/f1's rules are published for telemetry, and
-pit-window and tyre-cliff predictions (pkg/f1/predict) for timing.
+  - with the laps of the same race:
+    FastF1 results CSV -> the grid, and the official classification (a
+      record per driver, then CLASSIFICATION) one second after the last lap
+    OpenF1 stints CSV -> each lap's tyre and tyre age
+    weather CSV (FastF1 Time, AirTemp, ... or OpenF1 date, air_temperature, ...) -> f1-weather
+    locations CSV (t, driver, x, y) -> f1-locations (the track map)
+The files' clocks (dates, session times, a location grid) are put on the
+race's: see the README. A file without a driver column takes its driver
+from --driver, else from a _CODE suffix in its name (telemetry_VER.csv).
+Timestamps are moved to now unless --keep-time. Alerts of pkg/f1's rules
+are published for telemetry, and pit-window and tyre-cliff predictions
+(pkg/f1/predict) for timing.
 
 Examples:
+  producer replay ../shared/data/monza2024_race/*.csv
+  producer replay --speed 10 --from first ../shared/data/monza2024_race/*.csv
   producer replay ../shared/data/monza2024_race/telemetry_VER.csv
   producer replay --speed 5 ../shared/data/spa2022_race/telemetry_*.csv ../shared/data/spa2022_race/laps_VER_PER.csv
   producer replay --driver HAM --keep-time car_data.json
@@ -48,6 +60,7 @@ func runReplay(ctx context.Context, args, env []string, stdout, stderr io.Writer
 	lap := f.Int("lap", 0, "lap number for telemetry files that have none")
 	alerts := f.Bool("alerts", true, "run pkg/f1's rules on the telemetry and publish their alerts")
 	preds := f.Bool("predictions", true, "publish pit-window and tyre-cliff predictions made on the timing (the circuit's pit loss from the file names, e.g. monza2024_race, else 22 s)")
+	from := f.String("from", "start", "with a race's laps: start (a minute before lights out) or first (the first record of any file, e.g. pre-race messages)")
 	if err := f.parse(args, env, stdout, stderr); err != nil {
 		return err
 	}
@@ -73,8 +86,11 @@ func runReplay(ctx context.Context, args, env []string, stdout, stderr io.Writer
 	if ro.raceID == "" {
 		ro.raceID = "replay-" + time.Now().UTC().Format("20060102-150405")
 	}
+	if *from != "start" && *from != "first" {
+		return fmt.Errorf("--from %q: want start or first", *from)
+	}
 	// Everything is read and checked before anything is sent.
-	items, err := loadReplay(files, replay.Options{Driver: *driver, RaceID: ro.raceID, Lap: *lap}, ro.keepTime)
+	items, err := loadReplay(files, replay.Options{Driver: *driver, RaceID: ro.raceID, Lap: *lap}, ro.keepTime, *from == "start", stderr)
 	if err != nil {
 		return err
 	}
@@ -96,27 +112,31 @@ func orMsg(err error, msg string) string {
 	return msg
 }
 
-// loadReplay parses and merges the files.
-func loadReplay(paths []string, opt replay.Options, keepTime bool) ([]replay.Item, error) {
+// loadReplay parses the files and puts them on one clock (replay.Assemble),
+// saying on w how.
+func loadReplay(paths []string, opt replay.Options, keepTime, fromStart bool, w io.Writer) ([]replay.Item, error) {
 	var files []*replay.File
 	for _, p := range paths {
 		f, err := replay.ParseFile(p, opt)
 		if err != nil {
 			return nil, err
 		}
-		if keepTime && !f.Abs {
+		if keepTime && !f.Abs && f.Format != replay.WeatherCSV { // weather goes on the laps' clock
 			return nil, fmt.Errorf("%s has session times only, no dates: drop --keep-time", p)
 		}
 		files = append(files, f)
 	}
-	items, err := replay.Merge(files)
+	set, err := replay.Assemble(files, opt, replay.AssembleOptions{FromStart: fromStart})
 	if err != nil {
 		return nil, err
 	}
-	if len(items) == 0 {
+	for _, n := range set.Notes {
+		fmt.Fprintln(w, "replay:", n)
+	}
+	if len(set.Items) == 0 {
 		return nil, fmt.Errorf("nothing to replay: the files have no rows")
 	}
-	return items, nil
+	return set.Items, nil
 }
 
 // sendReplay produces the items, paced by speed, with the timestamps moved
@@ -180,6 +200,10 @@ func sendReplay(ctx context.Context, snk *sink, items []replay.Item, ro replayOp
 		case f1.RaceControlRecord:
 			pred.raceControl(&it.RC)
 			err = snk.raceControl(&it.RC)
+		case f1.WeatherRecord:
+			err = snk.weather(&it.Weather)
+		case f1.LocationRecord:
+			err = snk.location(&it.Loc)
 		}
 		if err != nil {
 			return err

@@ -26,6 +26,15 @@ func specs() []formatSpec {
 			[]string{"track_status"}, parseLapSummary},
 		{OpenF1RaceControl, [][]string{{"date"}, {"category"}, {"message"}},
 			[]string{"driver_number", "lap_number", "flag"}, parseRaceControl},
+		{FastF1Results, [][]string{{"Abbreviation"}, {"DriverNumber"}, {"Position"}, {"GridPosition"}, {"Status"}, {"Time"}},
+			[]string{"ClassifiedPosition", "TeamName", "TeamColor", "Points", "Laps"}, fileOf(parseResults, func(f *File, r *resultsFile) { f.results = r })},
+		{OpenF1Stints, [][]string{{"driver_number"}, {"stint_number"}, {"lap_start"}, {"lap_end"}, {"compound"}, {"tyre_age_at_start"}},
+			nil, fileOf(parseStints, func(f *File, s *stintsFile) { f.stints = s })},
+		{WeatherCSV, [][]string{{"Time", "date"}, {"AirTemp", "air_temperature"}, {"TrackTemp", "track_temperature"},
+			{"Humidity", "humidity"}, {"Pressure", "pressure"}, {"Rainfall", "rainfall"}, {"WindDirection", "wind_direction"},
+			{"WindSpeed", "wind_speed"}}, nil, parseWeatherFile},
+		{LocationsCSV, [][]string{{"t"}, {"driver"}, {"x"}, {"y"}}, nil,
+			fileOf(parseLocations, func(f *File, l *locationsFile) { f.locations = l })},
 	}
 }
 
@@ -63,7 +72,11 @@ func ParseCSV(data []byte, name string, opt Options) (*File, error) {
 	for i, s := range all {
 		miss := s.missing(t)
 		if len(miss) == 0 {
-			return s.parse(t, opt)
+			f, err := s.parse(t, opt)
+			if err == nil && f.Format == "" {
+				f.Format = s.format
+			}
+			return f, err
 		}
 		if present := len(s.required) - len(miss); present*2 > len(s.required) && (best < 0 || len(miss) < len(bestMiss)) {
 			best, bestMiss = i, miss
@@ -84,7 +97,7 @@ func ParseCSV(data []byte, name string, opt Options) (*File, error) {
 // parseTelemetry reads FastF1 telemetry: merged (Source column: car, pos,
 // interpolation; every row is replayed) or car data only.
 func parseTelemetry(t *table, opt Options) (*File, error) {
-	f := &File{Name: t.name, Format: FastF1Telemetry, Abs: t.has("Date")}
+	f := &File{Name: t.name, Format: FastF1Telemetry, Abs: t.has("Date"), hasLap: t.has("LapNumber") || opt.Lap > 0}
 	var fileDriver f1.Driver
 	perRow := t.has("Driver") || t.has("DriverNumber")
 	if !perRow {
@@ -112,6 +125,13 @@ func parseTelemetry(t *table, opt Options) (*File, error) {
 		}
 		if err != nil {
 			return nil, err
+		}
+		if f.Abs && f.sessionStartMs == 0 && t.has("SessionTime") {
+			if st, ok, err := t.timedeltaOpt(i, "SessionTime"); err != nil {
+				return nil, err
+			} else if ok {
+				f.sessionStartMs = ts - st
+			}
 		}
 		x := f1.Telemetry{Ts: ts, RaceID: opt.RaceID, Driver: d.Code, DriverNumber: d.Number, Team: f1.TeamOf(d).Name, Lap: opt.Lap}
 		if x.RPM, err = t.num(i, "RPM"); err != nil {

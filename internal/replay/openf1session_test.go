@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -123,3 +124,40 @@ func filterDriver(t *testing.T, all []byte, n int) []byte {
 	}
 	return b
 }
+
+// TestOpenF1RaceFeed: the fixture's replay through the board ends as
+// /session_result says: LEC, PIA, VER, OCO a lap down, TSU out on lap 7.
+func TestOpenF1RaceFeed(t *testing.T) {
+	set, err := OpenF1Race(readFixtureSession(t), "of1", AssembleOptions{FromStart: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb := f1.NewLeaderboard()
+	types := map[f1.RecordType]int{}
+	for i := range set.Items {
+		it := &set.Items[i]
+		types[it.Type]++
+		if i > 0 && it.Ts < set.Items[i-1].Ts {
+			t.Fatalf("item %d out of order", i)
+		}
+		lb.Apply(&it.Pos)
+		lb.Apply(&it.RC)
+	}
+	t.Log(set.Notes, types)
+	var got []string
+	for _, r := range lb.Snapshot(nil) {
+		s := r.Driver
+		if r.Status == f1.StatusOut {
+			s += "(OUT L" + itoa(r.RetiredLap) + ")"
+		}
+		if r.LapsDown > 0 {
+			s += "(+" + itoa(r.LapsDown) + ")"
+		}
+		got = append(got, s)
+	}
+	if strings.Join(got, " ") != "LEC PIA VER OCO(+1) TSU(OUT L7)" || types[f1.LocationRecord] == 0 || types[f1.WeatherRecord] == 0 {
+		t.Errorf("board %v, items %v", got, types)
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -28,11 +28,13 @@ import (
 // Item is one replayed record. Ts is its time in ms: since the epoch when
 // the file has dates (File.Abs), else since the session start.
 type Item struct {
-	Type f1.RecordType // which of Tel, Pos, RC it holds
-	Ts   int64
-	Tel  f1.Telemetry
-	Pos  f1.Position
-	RC   f1.RaceControl
+	Type    f1.RecordType // which of Tel, Pos, RC, Weather, Loc it holds
+	Ts      int64
+	Tel     f1.Telemetry
+	Pos     f1.Position
+	RC      f1.RaceControl
+	Weather f1.Weather
+	Loc     f1.Location
 }
 
 // Format names a recognised file format.
@@ -53,6 +55,15 @@ type File struct {
 	Format Format
 	Abs    bool // timestamps are dates, not session times
 	Items  []Item
+
+	// What a race set (raceset.go) puts on one clock with the other files.
+	laps           *lapsFile
+	results        *resultsFile
+	stints         *stintsFile
+	weather        *weatherFile
+	locations      *locationsFile
+	sessionStartMs int64 // telemetry with Date and SessionTime: Date − SessionTime
+	hasLap         bool  // telemetry whose rows carry their lap
 }
 
 // Options say what the files do not.
@@ -164,5 +175,9 @@ func (it *Item) SetTs(ts int64) {
 		it.Pos.Ts = ts
 	case f1.RaceControlRecord:
 		it.RC.Ts = ts
+	case f1.WeatherRecord:
+		it.Weather.Ts = ts
+	case f1.LocationRecord:
+		it.Loc.Ts = ts
 	}
 }

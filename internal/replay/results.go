@@ -233,3 +233,44 @@ func parseLocations(t *table) (*locationsFile, error) {
 	}
 	return lf, nil
 }
+
+// Formats of the files a race set puts together (raceset.go).
+const (
+	FastF1Results Format = "FastF1 results CSV"
+	OpenF1Stints  Format = "OpenF1 stints CSV"
+	WeatherCSV    Format = "weather CSV (FastF1 or OpenF1)"
+	LocationsCSV  Format = "locations CSV (t, driver, x, y)"
+)
+
+// fileOf wraps a table parser whose result a race set uses.
+func fileOf[T any](parse func(*table) (*T, error), set func(*File, *T)) func(*table, Options) (*File, error) {
+	return func(t *table, _ Options) (*File, error) {
+		v, err := parse(t)
+		if err != nil {
+			return nil, err
+		}
+		f := &File{Name: t.name, Abs: true} // no times of its own: it goes on the laps' clock
+		set(f, v)
+		return f, nil
+	}
+}
+
+// parseWeatherFile reads a weather table into items: dated (OpenF1) or on
+// the session clock (FastF1, Abs false until a race set anchors it).
+func parseWeatherFile(t *table, opt Options) (*File, error) {
+	w, err := parseWeather(t)
+	if err != nil {
+		return nil, err
+	}
+	f := &File{Name: t.name, Format: WeatherCSV, Abs: w.abs, weather: w}
+	for _, r := range w.rows {
+		f.Items = append(f.Items, Item{Type: f1.WeatherRecord, Ts: r.Ms, Weather: r.record(opt.RaceID)})
+	}
+	return f, nil
+}
+
+// record is the row as an f1-weather record.
+func (w weatherRow) record(raceID string) f1.Weather {
+	return f1.Weather{Ts: w.Ms, RaceID: raceID, AirTempC: w.AirC, TrackTempC: w.TrackC, HumidityPct: w.HumidityPct,
+		PressureMbar: w.PressureMbar, Rainfall: w.Rain, WindDirectionDeg: w.WindDirDeg, WindSpeedMS: w.WindMS}
+}

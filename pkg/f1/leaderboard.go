@@ -72,6 +72,7 @@ type boardRow struct {
 	seenLead  int     // the leader's laps when the latest timing record came
 	prevTs    int64   // the timing record before the latest
 	pitLap    int     // Lap of the latest record in the pit lane
+	seen      bool    // had a timing or telemetry record (not just a penalty or a grid place)
 	lapTs     []int64 // when each lap was completed (index: lap), up to MaxLap
 }
 
@@ -195,6 +196,7 @@ func (l *Leaderboard) ApplyPosition(p *Position) bool {
 		l.race.Finished, l.race.EndTs = true, p.Ts
 	}
 	old := r.LeaderboardRow
+	r.seen = true
 	r.Position, r.GapToLeaderS, r.IntervalS, r.Lap = p.Position, p.GapToLeaderS, p.IntervalS, p.Lap
 	r.LastLapS, r.BestLapS, r.PitStops = p.LastLapS, p.BestLapS, p.PitStops
 	r.Tyre, r.TyreAgeLaps, r.Status = p.Tyre, p.TyreAgeLaps, p.Status
@@ -290,7 +292,8 @@ func (l *Leaderboard) ApplyTelemetry(t *Telemetry) bool {
 		return false
 	}
 	r := l.row(t.Driver)
-	changed := false
+	changed := !r.seen
+	r.seen = true
 	if r.Team == "" && t.Team != "" {
 		r.Team = strings.Clone(t.Team)
 		if tm, ok := TeamByName(t.Team); ok {
@@ -332,6 +335,9 @@ func (l *Leaderboard) Snapshot(dst []LeaderboardRow) []LeaderboardRow {
 	n := len(dst)
 	l.src = l.src[:0]
 	for _, r := range l.rows {
+		if !r.seen {
+			continue // only a grid place or a penalty: not in this race's feed
+		}
 		row := r.LeaderboardRow
 		row.FastestLap = row.Driver == l.race.FastestDriver && row.BestLapS > 0
 		row.PenaltyS = r.unservedS()
