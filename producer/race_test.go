@@ -154,6 +154,21 @@ func TestRaceRoundTrip(t *testing.T) {
 			if rc[len(rc)-1].Type != f1.EventFinish && !containsType(rc, f1.EventFinish) {
 				t.Error("no FINISH published")
 			}
+			// The track map's feed: each car's telemetry x/y once a second of race time.
+			locs := decodeTopic(t, d, addr, f1.TopicLocations, func(x *f1.Location) int64 { return x.Ts }, func(x *f1.Location) string { return x.Driver })
+			perCar := map[string]int{}
+			for _, l := range locs {
+				perCar[l.Driver]++
+			}
+			telPerCar := map[string]int{}
+			for _, x := range tel {
+				telPerCar[x.Driver]++
+			}
+			for code, n := range telPerCar {
+				if perCar[code] == 0 || perCar[code] >= n {
+					t.Errorf("%s: %d locations for %d telemetry samples", code, perCar[code], n)
+				}
+			}
 
 			// The truth file holds what the simulator injected, on the same clock.
 			var truth []sim.Truth
