@@ -1,0 +1,243 @@
+package plugin
+
+import (
+	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/pitwall-f1/pitwall/internal/realdata"
+	"github.com/pitwall-f1/pitwall/internal/replay"
+	"github.com/pitwall-f1/pitwall/pkg/f1"
+	"github.com/pitwall-f1/pitwall/pkg/f1wire"
+)
+
+// monzaFiles are every file of the shared Monza 2024 race.
+var monzaFiles = []string{"laps.csv", "locations.csv", "race_control.csv", "results.csv", "stints.csv", "telemetry_VER.csv", "weather.csv"}
+
+// produceMonza replays the whole Monza 2024 set as `producer replay` does
+// (internal/replay's Assemble, at the original spacing, ending a minute
+// ago), as JSON, keyed and partitioned as docs/DESIGN.md says, and returns
+// the items.
+func produceMonza(t *testing.T, c broker) []replay.Item {
+	t.Helper()
+	dir := filepath.Join(realdata.Dir(t), "monza2024_race")
+	var files []*replay.File
+	for _, name := range monzaFiles {
+		f, err := replay.ParseFile(filepath.Join(dir, name), replay.Options{RaceID: "monza2024"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	set, err := replay.Assemble(files, replay.Options{RaceID: "monza2024"}, replay.AssembleOptions{FromStart: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Moved to end a minute ago, as `producer replay` moves it to now: a
+	// real broker's retention would drop records dated 2024.
+	shift := time.Now().Add(-time.Minute).UnixMilli() - set.Items[len(set.Items)-1].Ts
+	for i := range set.Items {
+		set.Items[i].SetTs(set.Items[i].Ts + shift)
+	}
+	parts := f1TopicSpecs()
+	byTopic := map[string][]rec{}
+	add := func(topic, key string, ts int64, v []byte) {
+		byTopic[topic] = append(byTopic[topic], rec{partition: partitionOf(key, parts[topic]), key: key, ts: ts, value: v})
+	}
+	for i := range set.Items {
+		it := &set.Items[i]
+		switch it.Type {
+		case f1.TelemetryRecord:
+			add(f1.TopicTelemetry, it.Tel.Driver, it.Ts, f1wire.TelemetryJSON(nil, &it.Tel))
+		case f1.PositionRecord:
+			add(f1.TopicPositions, it.Pos.Driver, it.Ts, f1wire.PositionJSON(nil, &it.Pos))
+		case f1.RaceControlRecord:
+			add(f1.TopicRaceControl, it.RC.RaceID, it.Ts, f1wire.RaceControlJSON(nil, &it.RC))
+		case f1.WeatherRecord:
+			add(f1.TopicWeather, it.Weather.RaceID, it.Ts, f1wire.WeatherJSON(nil, &it.Weather))
+		case f1.LocationRecord:
+			add(f1.TopicLocations, it.Loc.Driver, it.Ts, f1wire.LocationJSON(nil, &it.Loc))
+		}
+	}
+	for topic, recs := range byTopic {
+		produce(t, c, topic, recs...)
+	}
+	return set.Items
+}
+
+// boardRow is one row of a leaderboard frame.
+type boardRow struct {
+	driver, status     string
+	position, lapsDown int
+	retiredLap, lap    int
+}
+
+func readBoard(t *testing.T, f *data.Frame) []boardRow {
+	t.Helper()
+	col := func(name string) *data.Field {
+		fd, i := f.FieldByName(name)
+		if i < 0 {
+			t.Fatalf("leaderboard frame has no %s", name)
+		}
+		return fd
+	}
+	pos, drv, st, ld, ret, lap := col("position"), col("driver"), col("status"), col("laps_down"), col("retired_lap"), col("lap")
+	var out []boardRow
+	for i := 0; i < f.Rows(); i++ {
+		r := boardRow{driver: drv.At(i).(string), status: st.At(i).(string), lapsDown: int(ld.At(i).(int64)), lap: int(lap.At(i).(int64))}
+		if p := pos.At(i).(*int64); p != nil {
+			r.position = int(*p)
+		}
+		if p := ret.At(i).(*int64); p != nil {
+			r.retiredLap = int(*p)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func leaderboardAt(t *testing.T, d *Datasource, from, to int64) []boardRow {
+	t.Helper()
+	resp := runQuery(t, d, map[string]any{"queryType": "leaderboard"}, from, to, 1000, nil)
+	if resp.Error != nil {
+		t.Fatal(resp.Error)
+	}
+	return readBoard(t, frameByName(t, resp.Frames, "leaderboard"))
+}
+
+// TestMonzaReplayThroughThePlugin replays every shared file of the 2024
+// Italian GP into Kafka and reads it back through QueryData:
+//   - the final leaderboard is results.csv's classification (place, status:
+//     13 finished on the lead lap, 6 a lap down, TSU out on lap 7), both
+//     once the classification is published and, from the laps and the
+//     stewards' penalties alone, just before;
+//   - at every lap end, the board gives the car laps.csv's Position for
+//     that lap (1006 of 1008; the two others are ALB and COL on lap 53,
+//     classified ahead of MAG and RIC, whose unserved 10-s penalties apply
+//     at the flag);
+//   - the track map's query (raw, f1-locations) gives the 20 cars, with
+//     every x/y inside Monza's outline (its bounding box plus 5 %).
+func TestMonzaReplayThroughThePlugin(t *testing.T) {
+	c := testCluster(t, f1TopicSpecs())
+	items := produceMonza(t, c)
+	d := newTestDS(t, c, dsOpts{})
+	first, last := items[0].Ts, items[len(items)-1].Ts
+
+	ridx, results := realdata.MustReadCSV(t, filepath.Join(realdata.Dir(t), "monza2024_race", "results.csv"))
+	want := make([]string, 20)
+	wantStatus := map[string]string{}
+	for _, r := range results {
+		p, _ := strconv.ParseFloat(r[ridx["Position"]], 64)
+		code := r[ridx["Abbreviation"]]
+		want[int(p)-1] = code
+		wantStatus[code] = map[string]string{"Finished": "FINISHED 0", "Lapped": "FINISHED 1", "Retired": "OUT 0"}[r[ridx["Status"]]]
+	}
+	var classTs, lastLapTs int64
+	for _, it := range items {
+		if it.Type == f1.RaceControlRecord && it.RC.Type == f1.EventClassification {
+			classTs = it.Ts
+		}
+		if it.Type == f1.PositionRecord && it.Pos.Lap > 0 && (classTs == 0 || it.Ts < classTs-1) {
+			lastLapTs = max(lastLapTs, it.Ts)
+		}
+	}
+	if classTs == 0 {
+		t.Fatal("no CLASSIFICATION in the replay")
+	}
+	for _, when := range []struct {
+		name string
+		to   int64
+	}{{"published classification", last + 1000}, {"laps and penalties alone", lastLapTs + 1}} {
+		board := leaderboardAt(t, d, first-1000, when.to)
+		var got []string
+		for i, r := range board {
+			got = append(got, r.driver)
+			if r.position != i+1 {
+				t.Errorf("%s: row %d has position %d", when.name, i, r.position)
+			}
+			if s := r.status + " " + strconv.Itoa(r.lapsDown); s != wantStatus[r.driver] {
+				t.Errorf("%s: %s is %s, results.csv says %s", when.name, r.driver, s, wantStatus[r.driver])
+			}
+		}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%s: board %v\nresults.csv %v", when.name, got, want)
+		}
+		if tsu := board[19]; tsu.driver != "TSU" || tsu.retiredLap != 7 {
+			t.Errorf("%s: last row %+v, want TSU out on lap 7", when.name, tsu)
+		}
+	}
+
+	// Lap by lap: the board at each lap end.
+	start := time.Now()
+	checked, matched := 0, 0
+	penalised := map[string]int{"ALB 53": 9, "COL 53": 12}
+	for _, it := range items {
+		if it.Type != f1.PositionRecord || it.Pos.Lap == 0 || it.Ts >= classTs-1 {
+			continue
+		}
+		p := it.Pos
+		checked++
+		for _, r := range leaderboardAt(t, d, first-1000, p.Ts) {
+			if r.driver != p.Driver {
+				continue
+			}
+			key := p.Driver + " " + strconv.Itoa(p.Lap)
+			switch {
+			case r.position == p.Position && r.lap == p.Lap:
+				matched++
+			case penalised[key] == r.position:
+				delete(penalised, key)
+			default:
+				t.Errorf("%s lap %d: board P%d (lap %d), laps.csv P%d", p.Driver, p.Lap, r.position, r.lap, p.Position)
+			}
+		}
+	}
+	t.Logf("lap ends: %d checked, %d at laps.csv's Position, %d queries in %s", checked, matched, checked, time.Since(start).Round(time.Millisecond))
+	if checked != 1008 || matched != 1006 || len(penalised) != 0 {
+		t.Errorf("lap ends %d checked, %d matched (want 1008, 1006); penalty reorderings not seen: %v", checked, matched, penalised)
+	}
+
+	// The track map: 10 s of f1-locations in the middle of the race.
+	mid := first + (last-first)/2
+	resp := runQuery(t, d, map[string]any{"queryType": "raw", "topic": f1.TopicLocations, "timeField": "ts",
+		"fields": []string{"driver", "x", "y"}}, mid, mid+10_000, 2000, nil)
+	if resp.Error != nil {
+		t.Fatal(resp.Error)
+	}
+	monza, _ := f1.CircuitByName("monza")
+	minX, maxX, minY, maxY := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+	for _, p := range monza.Outline {
+		minX, maxX, minY, maxY = math.Min(minX, p.X), math.Max(maxX, p.X), math.Min(minY, p.Y), math.Max(maxY, p.Y)
+	}
+	mx, my := (maxX-minX)*0.05, (maxY-minY)*0.05
+	drivers := map[string]int{}
+	rows := 0
+	for _, f := range resp.Frames {
+		drv, xi := f.FieldByName("driver")
+		xf, _ := f.FieldByName("x")
+		yf, yi := f.FieldByName("y")
+		if xi < 0 || yi < 0 || drv == nil {
+			continue
+		}
+		for i := 0; i < f.Rows(); i++ {
+			code, _ := drv.ConcreteAt(i)
+			x, _ := xf.ConcreteAt(i)
+			y, _ := yf.ConcreteAt(i)
+			xv, yv := x.(float64), y.(float64)
+			if xv < minX-mx || xv > maxX+mx || yv < minY-my || yv > maxY+my {
+				t.Errorf("%v at (%.0f, %.0f): outside Monza (x %.0f..%.0f, y %.0f..%.0f)", code, xv, yv, minX, maxX, minY, maxY)
+			}
+			drivers[code.(string)]++
+			rows++
+		}
+	}
+	t.Logf("track map: %d rows, %d drivers", rows, len(drivers))
+	if len(drivers) != 20 || rows < 20*4 {
+		t.Errorf("track map: %d drivers in %d rows, want the 20 cars every 2 s", len(drivers), rows)
+	}
+}
