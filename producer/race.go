@@ -300,6 +300,12 @@ func sendEvent(snk *sink, truth *truthWriter, pred *predictions, ev sim.Event, m
 	case sim.AlertEvent:
 		ev.Alert.Ts = mapTs(ev.Alert.Ts)
 		return snk.alert(ev.Alert)
+	case sim.LocationEvent:
+		ev.Location.Ts = mapTs(ev.Location.Ts)
+		return snk.location(ev.Location)
+	case sim.WeatherEvent:
+		ev.Weather.Ts = mapTs(ev.Weather.Ts)
+		return snk.weather(ev.Weather)
 	case sim.TruthEvent:
 		ev.Truth.StartTs, ev.Truth.EndTs = mapTs(ev.Truth.StartTs), mapTs(ev.Truth.EndTs)
 		if err := truth.write(ev.Truth); err != nil {

@@ -26,6 +26,7 @@ func (s *Sim) start() {
 	}
 	s.emitRC(ts, f1.EventLightsOut, "", 1, fmt.Sprintf("Lights out at %s: %d cars, %d laps (%s)",
 		s.circ.Name, len(s.cars), s.laps, s.circ.GrandPrix))
+	s.weatherAt(ts)
 	for _, c := range s.cars {
 		s.startLap(c, ts)
 	}
@@ -37,6 +38,7 @@ func (s *Sim) step() {
 	s.tick++
 	n := s.tick
 	s.updateIncidents(s.tickTs(n))
+	s.weatherAt(s.tickTs(n))
 
 	dt := s.tickMs / 1000
 	for _, c := range s.order {

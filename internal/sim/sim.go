@@ -50,6 +50,8 @@ const (
 	RaceControlEvent
 	AlertEvent
 	TruthEvent
+	LocationEvent // a car's x/y for f1-locations, once a second (feeds.go)
+	WeatherEvent  // the simulated weather, at lights out and every minute
 )
 
 func (k EventType) String() string {
@@ -64,6 +66,10 @@ func (k EventType) String() string {
 		return "alert"
 	case TruthEvent:
 		return "truth"
+	case LocationEvent:
+		return "location"
+	case WeatherEvent:
+		return "weather"
 	}
 	return fmt.Sprintf("kind(%d)", uint8(k))
 }
@@ -81,6 +87,8 @@ type Event struct {
 	RaceControl *f1.RaceControl
 	Alert       *f1.Alert
 	Truth       *Truth
+	Location    *f1.Location
+	Weather     *f1.Weather
 }
 
 // Truth is an injected condition, or one of the simulator's pit stops,
@@ -152,6 +160,9 @@ type Sim struct {
 	rc    []f1.RaceControl
 	alert []f1.Alert
 	truth []Truth
+	loc   []f1.Location
+	wx    []f1.Weather
+	feeds feeds
 }
 
 // New builds a race. It fails for a bad config: no circuit, too few laps, a
@@ -262,6 +273,10 @@ func (s *Sim) Next() (Event, bool) {
 		ev.Alert = &s.alert[it.idx]
 	case TruthEvent:
 		ev.Truth = &s.truth[it.idx]
+	case LocationEvent:
+		ev.Location = &s.loc[it.idx]
+	case WeatherEvent:
+		ev.Weather = &s.wx[it.idx]
 	}
 	return ev, true
 }
@@ -279,11 +294,13 @@ func (s *Sim) Aborted(ts int64, reason string) f1.RaceControl {
 func (s *Sim) resetQueue() {
 	s.q, s.qpos = s.q[:0], 0
 	s.tel, s.pos, s.rc, s.alert, s.truth = s.tel[:0], s.pos[:0], s.rc[:0], s.alert[:0], s.truth[:0]
+	s.loc, s.wx = s.loc[:0], s.wx[:0]
 }
 
 func (s *Sim) emitTel(t f1.Telemetry) {
 	s.tel = append(s.tel, t)
 	s.q = append(s.q, qitem{TelemetryEvent, t.Ts, int32(len(s.tel) - 1)}) // #nosec G115 -- events of one race, far below 2^31
+	s.locationOf(&t)
 }
 
 func (s *Sim) emitPos(p f1.Position) {

@@ -90,6 +90,12 @@ func fillRace(t *testing.T, c *kfake.Cluster, reg *srfake.Registry) (from, to ti
 		case sim.AlertEvent:
 			r.Topic, r.Key = f1.TopicAlerts, []byte(ev.Alert.Severity)
 			r.Value = f1wire.AlertAvro(nil, ids[r.Topic], ev.Alert)
+		case sim.LocationEvent:
+			r.Topic, r.Key = f1.TopicLocations, []byte(ev.Location.Driver)
+			r.Value = f1wire.LocationAvro(nil, ids[r.Topic], ev.Location)
+		case sim.WeatherEvent:
+			r.Topic, r.Key = f1.TopicWeather, []byte(ev.Weather.RaceID)
+			r.Value = f1wire.WeatherAvro(nil, ids[r.Topic], ev.Weather)
 		default:
 			continue
 		}
