@@ -154,6 +154,10 @@ func TestRaceRoundTrip(t *testing.T) {
 			if rc[len(rc)-1].Type != f1.EventFinish && !containsType(rc, f1.EventFinish) {
 				t.Error("no FINISH published")
 			}
+			// The simulator's weather: at lights out, then every minute.
+			if w := decodeTopic(t, d, addr, f1.TopicWeather, func(x *f1.Weather) int64 { return x.Ts }, func(x *f1.Weather) string { return x.RaceID }); len(w) == 0 || w[0].AirTempC != 25 {
+				t.Errorf("weather %+v", w)
+			}
 			// The track map's feed: each car's telemetry x/y once a second of race time.
 			locs := decodeTopic(t, d, addr, f1.TopicLocations, func(x *f1.Location) int64 { return x.Ts }, func(x *f1.Location) string { return x.Driver })
 			perCar := map[string]int{}
@@ -206,10 +210,10 @@ func TestRaceRoundTrip(t *testing.T) {
 				}
 			}
 			if format != "json" {
-				if len(d.ids) != 5 {
-					t.Errorf("records used schema ids %v, want 5 distinct", d.ids)
+				if len(d.ids) != 7 {
+					t.Errorf("records used schema ids %v, want 7 distinct (telemetry, positions, race control, alerts, predictions, locations, weather)", d.ids)
 				}
-				for _, topic := range []string{f1.TopicTelemetry, f1.TopicPositions, f1.TopicRaceControl, f1.TopicAlerts, f1.TopicRaceCommands, f1.TopicPredictions} {
+				for _, topic := range []string{f1.TopicTelemetry, f1.TopicPositions, f1.TopicRaceControl, f1.TopicAlerts, f1.TopicRaceCommands, f1.TopicPredictions, f1.TopicWeather, f1.TopicLocations} {
 					ss, err := d.reg.SchemaByVersion(context.Background(), codec.Subject(topic), -1)
 					if err != nil {
 						t.Errorf("subject %s: %v", codec.Subject(topic), err)

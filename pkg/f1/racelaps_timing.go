@@ -21,8 +21,10 @@ type TimingOptions struct {
 //     0) and, with LightsOut, LIGHTS_OUT;
 //   - at each lap end a Position: the lap's position (else the order at the
 //     line), gap and interval at the line, last and best lap (deleted laps
-//     do not count for the best), its sectors, pit stops so far, tyre and age, status
-//     PIT on an in lap and FINISHED from the chequered flag on;
+//     do not count for the best), its sectors, pit stops so far (counted
+//     from the out lap: a car that stops in the pit lane for good made no
+//     stop), tyre and age, status PIT on an in lap and FINISHED from the
+//     chequered flag on;
 //   - a LAP event each time the leader starts a lap, a PIT event at each
 //     pit exit, and with Finish the chequered flag;
 //   - with Results, the official classification one second after the last
@@ -89,8 +91,10 @@ func (r *RaceLaps) Timing(opt TimingOptions) (pos []Position, events []RaceContr
 		}
 		p.BestLapS = best[d.Driver]
 		if l.PitIn {
-			pits[d.Driver]++
 			p.Status = StatusPit
+		}
+		if l.PitOut && l.Number > 1 {
+			pits[d.Driver]++ // a stop counts once the car is out again (FastF1's Stint − 1)
 		}
 		p.PitStops = pits[d.Driver]
 		if finishMs > 0 {
