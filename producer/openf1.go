@@ -99,10 +99,7 @@ func runOpenF1(ctx context.Context, args, env []string, stdout, stderr io.Writer
 	if ro.raceID == "" {
 		ro.raceID = fmt.Sprintf("openf1-%d", sess.SessionKey)
 	}
-	set, err := replay.OpenF1Race(&replay.OpenF1Session{SessionKey: sess.SessionKey, Drivers: data.Drivers, Laps: data.Laps,
-		Stints: data.Stints, Pit: data.Pit, Position: data.Position, Intervals: data.Intervals, RaceControl: data.RaceControl,
-		Weather: data.Weather, Results: data.Results, CarData: data.CarData, Location: data.Location},
-		ro.raceID, replay.AssembleOptions{FromStart: *from == "start"})
+	set, err := replay.OpenF1Race(data, ro.raceID, replay.AssembleOptions{FromStart: *from == "start"})
 	if err != nil {
 		return err
 	}

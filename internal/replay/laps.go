@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -95,7 +96,7 @@ func timingItems(r *f1.RaceLaps, opt f1.TimingOptions) []Item {
 	for i := range pos {
 		items = append(items, Item{Type: f1.PositionRecord, Ts: pos[i].Ts, Pos: pos[i]})
 	}
-	slices.SortStableFunc(items, func(a, b Item) int { return cmp64(a.Ts, b.Ts) })
+	slices.SortStableFunc(items, func(a, b Item) int { return cmp.Compare(a.Ts, b.Ts) })
 	return items
 }
 

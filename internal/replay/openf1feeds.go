@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -111,7 +112,7 @@ func (sr *sessionRace) leaderLapTimes() func(ms int64) float64 {
 			ends = append(ends, lt{ms, float64(ms-prev) / 1000})
 		}
 	}
-	slices.SortFunc(ends, func(a, b lt) int { return cmp64(a.ms, b.ms) })
+	slices.SortFunc(ends, func(a, b lt) int { return cmp.Compare(a.ms, b.ms) })
 	return func(ms int64) float64 {
 		i := sort.Search(len(ends), func(i int) bool { return ends[i].ms > ms })
 		switch {
@@ -225,7 +226,7 @@ func (sr *sessionRace) readLocations(per map[int][]byte) error {
 			}
 			out = append(out, s)
 		}
-		slices.SortStableFunc(out, func(a, b locSample) int { return cmp64(a.Ms, b.Ms) })
+		slices.SortStableFunc(out, func(a, b locSample) int { return cmp.Compare(a.Ms, b.Ms) })
 		sr.locs[code] = out
 	}
 	return nil

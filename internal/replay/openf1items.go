@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/pitwall-f1/pitwall/internal/openf1"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
 )
 
@@ -12,7 +13,7 @@ import (
 // official classification when /session_result has it), timing updates
 // from /intervals between lap ends, race control, weather, every car's
 // locations, and car data with each sample's lap and x/y.
-func OpenF1Race(s *OpenF1Session, raceID string, ao AssembleOptions) (*Assembled, error) {
+func OpenF1Race(s *openf1.SessionData, raceID string, ao AssembleOptions) (*Assembled, error) {
 	sr, err := readOpenF1Session(s, raceID)
 	if err != nil {
 		return nil, err
@@ -48,7 +49,7 @@ func OpenF1Race(s *OpenF1Session, raceID string, ao AssembleOptions) (*Assembled
 	}
 	a.Items = items
 	a.Notes = append(a.Notes, fmt.Sprintf("OpenF1 session %d: %d drivers, %d laps, lights out %s UTC (race control's SESSION STARTED); %d timing updates from /intervals, %d locations, %d car samples, %d weather samples",
-		s.SessionKey, len(race.Drivers), race.TotalLaps, clock(race.StartMs), len(sr.intervals), nLoc, len(sr.tel), len(sr.weather)))
+		s.Session.SessionKey, len(race.Drivers), race.TotalLaps, clock(race.StartMs), len(sr.intervals), nLoc, len(sr.tel), len(sr.weather)))
 	if len(race.Results) > 0 {
 		a.Notes = append(a.Notes, "the official classification (/session_result) is published 1 s after the last lap")
 	}

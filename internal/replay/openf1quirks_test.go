@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pitwall-f1/pitwall/internal/openf1"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
 )
 
@@ -41,7 +42,7 @@ func TestOpenF1Quirks(t *testing.T) {
 		t.Fatalf("numbers from /drivers: %v %+v", err, f.Items[0].Tel)
 	}
 
-	s := &OpenF1Session{SessionKey: 1,
+	s := &openf1.SessionData{Session: openf1.Session{SessionKey: 1},
 		Drivers: []byte(`[{"driver_number":1,"name_acronym":"VER","team_name":"Red Bull Racing","team_colour":"3671C6"},
 			{"driver_number":2,"name_acronym":"SAR","team_name":"Williams","team_colour":"64C4FF"}]`),
 		RaceControl: []byte(`[{"date":"2023-01-01T12:00:00+00:00","category":"SessionStatus","flag":null,"message":"SESSION STARTED",

@@ -1,31 +1,16 @@
 package replay
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
 	"sort"
 	"strings"
 
+	"github.com/pitwall-f1/pitwall/internal/openf1"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
 )
-
-// OpenF1Session is a session's answers as OpenF1 gave them: one JSON array
-// per endpoint, car data and locations per driver number.
-type OpenF1Session struct {
-	SessionKey  int
-	Drivers     []byte
-	Laps        []byte
-	Stints      []byte
-	Pit         []byte
-	Position    []byte
-	Intervals   []byte
-	RaceControl []byte
-	Weather     []byte
-	Results     []byte
-	CarData     map[int][]byte
-	Location    map[int][]byte
-}
 
 // sessionRace is an OpenF1 session read into Pitwall's terms.
 type sessionRace struct {
@@ -66,7 +51,7 @@ type locSample struct {
 // STARTED (else the first lap 2 start less the median lap); a lap ends
 // where the driver's next one starts (else at its start plus its
 // duration); lap 1, which OpenF1 does not time, runs from lights out.
-func readOpenF1Session(s *OpenF1Session, raceID string) (*sessionRace, error) {
+func readOpenF1Session(s *openf1.SessionData, raceID string) (*sessionRace, error) {
 	sr := &sessionRace{codes: map[int]string{}, locs: map[string][]locSample{}}
 	race := &f1.RaceLaps{RaceID: raceID}
 	sr.race = race
@@ -123,7 +108,7 @@ func readOpenF1Session(s *OpenF1Session, raceID string) (*sessionRace, error) {
 		return nil, err
 	}
 	if err := race.Check(); err != nil {
-		return nil, fmt.Errorf("OpenF1 session %d: %w", s.SessionKey, err)
+		return nil, fmt.Errorf("OpenF1 session %d: %w", s.Session.SessionKey, err)
 	}
 	return sr, nil
 }
@@ -317,7 +302,7 @@ func (sr *sessionRace) readPositions(b []byte, driver func(int, string) (*f1.Dri
 		sr.pos[d.Driver] = append(sr.pos[d.Driver], posChange{ms, r.Position})
 	}
 	for code, cs := range sr.pos {
-		slices.SortStableFunc(cs, func(a, b posChange) int { return cmp64(a.ms, b.ms) })
+		slices.SortStableFunc(cs, func(a, b posChange) int { return cmp.Compare(a.ms, b.ms) })
 		d := sr.race.Driver(code)
 		if sr.race.StartMs > 0 {
 			d.Grid = sr.positionAt(code, sr.race.StartMs)
@@ -329,14 +314,4 @@ func (sr *sessionRace) readPositions(b []byte, driver func(int, string) (*f1.Dri
 		}
 	}
 	return nil
-}
-
-func cmp64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

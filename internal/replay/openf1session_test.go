@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pitwall-f1/pitwall/internal/openf1"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
 )
 
@@ -15,7 +16,7 @@ import (
 // cars; see its README).
 var of1Fixture = filepath.Join("..", "openf1", "testdata", "session9590")
 
-func readFixtureSession(t *testing.T) *OpenF1Session {
+func readFixtureSession(t *testing.T) *openf1.SessionData {
 	t.Helper()
 	read := func(name string) []byte {
 		b, err := os.ReadFile(filepath.Join(of1Fixture, name+".json"))
@@ -24,7 +25,7 @@ func readFixtureSession(t *testing.T) *OpenF1Session {
 		}
 		return b
 	}
-	s := &OpenF1Session{SessionKey: 9590, Drivers: read("drivers"), Laps: read("laps"), Stints: read("stints"), Pit: read("pit"),
+	s := &openf1.SessionData{Session: openf1.Session{SessionKey: 9590}, Drivers: read("drivers"), Laps: read("laps"), Stints: read("stints"), Pit: read("pit"),
 		Position: read("position"), Intervals: read("intervals"), RaceControl: read("race_control"), Weather: read("weather"),
 		Results: read("session_result"), CarData: map[int][]byte{}, Location: map[int][]byte{}}
 	s.CarData[1] = read("car_data")

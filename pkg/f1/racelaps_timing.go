@@ -1,6 +1,7 @@
 package f1
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -44,7 +45,7 @@ func (r *RaceLaps) Timing(opt TimingOptions) (pos []Position, events []RaceContr
 			}
 		}
 	}
-	slices.SortStableFunc(ends, func(a, b end) int { return cmpInt64(a.l.EndMs, b.l.EndMs) })
+	slices.SortStableFunc(ends, func(a, b end) int { return cmp.Compare(a.l.EndMs, b.l.EndMs) })
 	total := r.TotalLaps
 	if opt.LightsOut && r.StartMs > 0 {
 		events = append(events, RaceControl{Ts: r.StartMs, RaceID: r.RaceID, Type: EventLightsOut, Lap: 1, TotalLaps: total,
@@ -116,8 +117,8 @@ func (r *RaceLaps) Timing(opt TimingOptions) (pos []Position, events []RaceContr
 		p, e := r.classification(lastMs+1000, best, pits)
 		pos, events = append(pos, p...), append(events, e)
 	}
-	slices.SortStableFunc(pos, func(a, b Position) int { return cmpInt64(a.Ts, b.Ts) })
-	slices.SortStableFunc(events, func(a, b RaceControl) int { return cmpInt64(a.Ts, b.Ts) })
+	slices.SortStableFunc(pos, func(a, b Position) int { return cmp.Compare(a.Ts, b.Ts) })
+	slices.SortStableFunc(events, func(a, b RaceControl) int { return cmp.Compare(a.Ts, b.Ts) })
 	return pos, events
 }
 
@@ -146,7 +147,7 @@ func (r *RaceLaps) grid() []Position {
 		if gb <= 0 {
 			gb = MaxLap
 		}
-		return cmpInt64(int64(ga), int64(gb))
+		return cmp.Compare(int64(ga), int64(gb))
 	})
 	var out []Position
 	for i, d := range ds {
@@ -207,14 +208,4 @@ func orUnknown(s string) string {
 		return "?"
 	}
 	return s
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
