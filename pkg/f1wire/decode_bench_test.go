@@ -105,7 +105,7 @@ func BenchmarkDecodeJSONRecords(b *testing.B) {
 		fields      int
 	}{
 		{"telemetry", f1.TopicTelemetry, encodeAll(r.tel, f1wire.TelemetryJSON), 16},
-		{"position", f1.TopicPositions, encodeAll(r.pos, f1wire.PositionJSON), 13},
+		{"position", f1.TopicPositions, encodeAll(r.pos, f1wire.PositionJSON), 16},
 		{"raceControl", f1.TopicRaceControl, encodeAll(r.rc, f1wire.RaceControlJSON), 0},
 		{"alert", f1.TopicAlerts, encodeAll(r.al, f1wire.AlertJSON), 7},
 	}
@@ -166,7 +166,7 @@ func BenchmarkDecodeAvroByID(b *testing.B) {
 		{"telemetry", f1.TopicTelemetry, codec.FormatAvro, tel, 16},
 		{"telemetry2ids", f1.TopicTelemetry, codec.FormatAvro, tel2, 16},
 		{"telemetryAuto", f1.TopicTelemetry, codec.FormatAuto, tel, 16},
-		{"position", f1.TopicPositions, codec.FormatAvro, encodeAll(r.pos, func(buf []byte, p *f1.Position) []byte { return f1wire.PositionAvro(buf, 2, p) }), 13},
+		{"position", f1.TopicPositions, codec.FormatAvro, encodeAll(r.pos, func(buf []byte, p *f1.Position) []byte { return f1wire.PositionAvro(buf, 2, p) }), 16},
 		{"raceControl", f1.TopicRaceControl, codec.FormatAvro, encodeAll(r.rc, func(buf []byte, e *f1.RaceControl) []byte { return f1wire.RaceControlAvro(buf, 3, e) }), 0},
 		{"alert", f1.TopicAlerts, codec.FormatAvro, encodeAll(r.al, func(buf []byte, a *f1.Alert) []byte { return f1wire.AlertAvro(buf, 4, a) }), 7},
 	}
