@@ -213,7 +213,24 @@ func (d *decoder) protobuf(v []byte, out any) {
 	case *f1.Prediction:
 		ok = d.rd.Prediction(&rec, d.pb.Names(), time.Time{}, o)
 	default:
-		d.t.Fatalf("no Protobuf reading of %T", out)
+		// Records the plugin reads only as raw columns (weather,
+		// locations): the decoded fields by name, into out's JSON tags.
+		obj := map[string]any{}
+		for _, f := range rec.Fields {
+			switch f.Kind {
+			case codec.KindNumber:
+				obj[d.pb.Names().Name(f.ID)] = f.Num
+			case codec.KindString:
+				obj[d.pb.Names().Name(f.ID)] = string(f.Bytes)
+			case codec.KindBool:
+				obj[d.pb.Names().Name(f.ID)] = f.Bool
+			}
+		}
+		b, err := json.Marshal(obj)
+		if err == nil {
+			err = json.Unmarshal(b, out)
+		}
+		ok = err == nil && len(obj) > 0
 	}
 	if !ok {
 		d.t.Fatalf("Protobuf record of schema %d did not read as %T", rec.SchemaID, out)
