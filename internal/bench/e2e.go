@@ -58,20 +58,27 @@ func (p PaceResult) Stream(name string) (StreamResult, bool) {
 }
 
 // Stream names of the live phase.
+// The default streams (no flushMs) flush adaptively; the fixed100 ones
+// keep the fixed 100 ms cadence every stream had before (flushMs 100), the
+// baseline measured in the same run.
 const (
-	StreamTelemetry   = "telemetry"         // default flush interval (100 ms)
-	StreamTelemetry20 = "telemetry flush20" // flushMs 20
-	StreamWheelSpin   = "wheelSpin"
+	StreamTelemetry         = "telemetry"          // default: adaptive flush
+	StreamTelemetryFixed100 = "telemetry fixed100" // flushMs 100: the old default
+	StreamTelemetry20       = "telemetry flush20"  // flushMs 20
+	StreamWheelSpin         = "wheelSpin"          // default: adaptive flush
+	StreamWheelSpinFixed100 = "wheelSpin fixed100" // flushMs 100
 )
 
 func liveStreams(wheelSpin bool) []liveStream {
 	base := fmt.Sprintf(`"topic":%q,"format":"json","offset":"latest","stream":true`, f1.TopicTelemetry)
 	out := []liveStream{
 		{StreamTelemetry, `{"queryType":"telemetry",` + base + `}`},
+		{StreamTelemetryFixed100, `{"queryType":"telemetry",` + base + `,"flushMs":100}`},
 		{StreamTelemetry20, `{"queryType":"telemetry",` + base + `,"flushMs":20}`},
 	}
 	if wheelSpin {
-		out = append(out, liveStream{StreamWheelSpin, `{"queryType":"wheelSpin",` + base + `}`})
+		out = append(out, liveStream{StreamWheelSpin, `{"queryType":"wheelSpin",` + base + `}`},
+			liveStream{StreamWheelSpinFixed100, `{"queryType":"wheelSpin",` + base + `,"flushMs":100}`})
 	}
 	return out
 }

@@ -79,12 +79,19 @@ func (r *Results) Summary() map[string]any {
 	for _, p := range r.Paces {
 		sfx := fmt.Sprintf("_%dx", p.Speed)
 		for _, s := range p.Streams {
-			name := map[string]string{StreamTelemetry: "e2e", StreamTelemetry20: "e2e_flush20", StreamWheelSpin: "e2e_wheelspin"}[s.Name]
+			name := map[string]string{StreamTelemetry: "e2e", StreamTelemetryFixed100: "e2e_fixed100", StreamTelemetry20: "e2e_flush20",
+				StreamWheelSpin: "e2e_wheelspin", StreamWheelSpinFixed100: "e2e_wheelspin_fixed100"}[s.Name]
 			l := s.Stats.Latency
 			out[name+"_p50_ms"+sfx], out[name+"_p99_ms"+sfx], out[name+"_max_ms"+sfx] = round(l.P50, 1), round(l.P99, 1), round(l.Max, 1)
-			if s.Name == StreamTelemetry {
+			switch s.Name {
+			case StreamTelemetry:
 				out["e2e_rps"+sfx], out["e2e_frames_ps"+sfx], out["e2e_bytes_ps"+sfx] = round(s.RowsPerSec, 0), round(s.FramesPS, 1), round(s.BytesPS, 0)
 				out["e2e_lost"+sfx] = p.Produced - int64(s.Stats.Rows)
+			case StreamTelemetryFixed100:
+				out["e2e_fixed100_frames_ps"+sfx] = round(s.FramesPS, 1)
+				out["e2e_fixed100_lost"+sfx] = p.Produced - int64(s.Stats.Rows)
+			case StreamWheelSpin, StreamWheelSpinFixed100:
+				out[name+"_frames_ps"+sfx] = round(s.FramesPS, 1)
 			}
 		}
 		out["e2e_load"+sfx] = p.Phase.LoadEnd

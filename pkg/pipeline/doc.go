@@ -12,9 +12,10 @@
 // query's isolation level.
 //
 // Rules: a bad record is counted and named in a notice, never fatal, and
-// never stops the records around it; a stream sends frames per flush
-// interval, never one per record, and its memory is bounded by
-// maxStreamRows rows plus one fetch per broker; a stream that fails saves
+// never stops the records around it; a stream batches records into frames,
+// never one per record — as they arrive but at most MaxFramesPerSecond
+// frames a second, or per flushMs (flush.go) — and its memory is bounded by
+// MaxStreamRows rows plus one fetch per broker; a stream that fails saves
 // where it stopped (Resumes) so that nothing is lost and nothing arrives
 // twice, and a stream that cannot (a plugin restart, records deleted by
 // retention) says so in a notice. A query holds no raw record: records are

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
-	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
@@ -75,9 +74,9 @@ type liveStream struct {
 	// sent is where the records whose frames were sent end: a stream that
 	// fails resumes there, so a frame that could not be sent is read again
 	// rather than lost.
-	sent  kafka.Offsets
-	out   *frameSender
-	flush time.Duration
+	sent   kafka.Offsets
+	out    *frameSender
+	policy flushPolicy
 	// multiTopic: the type reads several topics.
 	multiTopic bool
 	// notices are about the stream itself (a restart, lost records); they
@@ -121,7 +120,6 @@ func newStream(ctx context.Context, src *Source, q *query.Query, sender *backend
 		cons:       cons,
 		sent:       start.Clone(),
 		out:        newFrameSender(sender, q.QueryType),
-		flush:      q.StreamFlush(),
 		multiTopic: len(start) > 1,
 	}
 	s.notices.add(notices...)
@@ -129,20 +127,30 @@ func newStream(ctx context.Context, src *Source, q *query.Query, sender *backend
 }
 
 // run polls, batches and sends until ctx ends (nil) or Kafka fails (error,
-// after saving where to resume).
+// after saving where to resume). The flush policy says when to send.
 func (s *liveStream) run(ctx context.Context) error {
 	defer s.cons.Close()
-	nextFlush := time.Now().Add(s.flush)
-	lastCheck := time.Now()
+	now := time.Now()
+	s.policy = newFlushPolicy(s.q.StreamFlush(), now)
+	lastCheck := now
 	var failingSince time.Time
+	more := false // the last poll filled its batch: more records are waiting
 	for {
-		if s.pipe.Pending() >= MaxStreamRows {
-			if err := s.send(); err != nil {
+		now = time.Now()
+		due := s.due()
+		if s.pipe.Pending() >= MaxStreamRows || (!more && !due.IsZero() && !now.Before(due)) {
+			if err := s.send(now); err != nil {
 				return s.stop(err)
 			}
+			due = s.due()
 		}
-		pctx, cancel := context.WithDeadline(ctx, nextFlush)
-		recs, err := s.cons.Poll(pctx, MaxStreamRows-s.pipe.Pending())
+		deadline := earliest(due, lastCheck.Add(s.o.AliveEvery))
+		if more || !deadline.After(now) {
+			deadline = now.Add(time.Millisecond) // take what is buffered, then send
+		}
+		want := MaxStreamRows - s.pipe.Pending()
+		pctx, cancel := context.WithDeadline(ctx, deadline)
+		recs, err := s.cons.Poll(pctx, want)
 		cancel()
 		if ctx.Err() != nil {
 			s.metrics()
@@ -152,13 +160,8 @@ func (s *liveStream) run(ctx context.Context) error {
 			return s.stop(err)
 		}
 		s.handle(ctx, recs)
-		now := time.Now()
-		if !now.Before(nextFlush) {
-			if err := s.send(); err != nil {
-				return s.stop(err)
-			}
-			nextFlush = now.Add(s.flush)
-		}
+		more = len(recs) >= want
+		now = time.Now()
 		if len(recs) > 0 {
 			failingSince, lastCheck = time.Time{}, now
 			continue
@@ -187,6 +190,15 @@ func (s *liveStream) run(ctx context.Context) error {
 	}
 }
 
+// due is when the stream should next send (zero: nothing to send).
+func (s *liveStream) due() time.Time {
+	var held time.Time
+	if h, ok := s.pipe.(holder); ok {
+		held = h.Due()
+	}
+	return s.policy.due(s.pipe.Pending() > 0, held)
+}
+
 // handle decodes records into the pipeline. Records of several topics are
 // put in timestamp order first.
 func (s *liveStream) handle(ctx context.Context, recs []*kgo.Record) {
@@ -199,7 +211,7 @@ func (s *liveStream) handle(ctx context.Context, recs []*kgo.Record) {
 }
 
 // send flushes the pipeline's frames to Live.
-func (s *liveStream) send() error {
+func (s *liveStream) send(now time.Time) error {
 	frames := s.pipe.Frames(false)
 	if s.cons != nil {
 		s.notices.add(dataLossNotices(s.cons.TakeDataLoss())...)
@@ -212,6 +224,7 @@ func (s *liveStream) send() error {
 			return fmt.Errorf("sending to Grafana Live: %w", err)
 		}
 	}
+	s.policy.sent(now, len(frames) > 0)
 	if s.cons != nil { // benchmarks drive a stream with no consumer
 		s.sent = s.cons.Next()
 	}
@@ -233,35 +246,6 @@ func (s *liveStream) stop(err error) error {
 	s.metrics()
 	s.o.Log.Warn("stream stopped", "path", s.o.Path, "error", err)
 	return err
-}
-
-// frameSender sends frames to Live: the schema with the first frame and
-// whenever it changes, otherwise the data alone.
-type frameSender struct {
-	sender    *backend.StreamSender
-	queryType string
-	schemas   map[string]string // frame name -> schema JSON last sent
-}
-
-func newFrameSender(sender *backend.StreamSender, queryType string) *frameSender {
-	return &frameSender{sender: sender, queryType: queryType, schemas: map[string]string{}}
-}
-
-func (f *frameSender) send(fr *data.Frame) error {
-	schema, err := data.FrameToJSON(fr, data.IncludeSchemaOnly)
-	if err != nil {
-		return err
-	}
-	include := data.IncludeDataOnly
-	if f.schemas[fr.Name] != string(schema) {
-		include = data.IncludeAll
-		f.schemas[fr.Name] = string(schema)
-	}
-	if err := f.sender.SendFrame(fr, include); err != nil {
-		return err
-	}
-	MetricFramesSent.WithLabelValues(f.queryType).Inc()
-	return nil
 }
 
 // snapshotLookbackTime is how far back a leaderboard or latest-predictions

@@ -116,7 +116,7 @@ func BenchmarkStreamSendFrame(b *testing.B) {
 			}
 			ps := &discardSender{}
 			s := &liveStream{src: src, o: StreamOptions{Path: "1/bench", UID: "bench", Resume: NewResumes()}, q: q, pipe: pipe, faults: faults,
-				feeder: newFeeder(src, q, pipe, faults), out: newFrameSender(backend.NewStreamSender(ps), c.queryType), flush: query.DefaultFlush}
+				feeder: newFeeder(src, q, pipe, faults), out: newFrameSender(backend.NewStreamSender(ps), c.queryType)}
 			batch := make([]*kgo.Record, benchBatch)
 			for i := range batch {
 				batch[i] = &kgo.Record{Topic: c.topic, Key: []byte(f1.Grid()[i%20].Code)}
@@ -135,7 +135,7 @@ func BenchmarkStreamSendFrame(b *testing.B) {
 					r.Timestamp = base.Add(time.Duration(n+i) * time.Millisecond)
 				}
 				s.handle(ctx, batch[:k])
-				if err := s.send(); err != nil {
+				if err := s.send(time.Now()); err != nil {
 					b.Fatal(err)
 				}
 				n += k

@@ -76,7 +76,7 @@ func EncodeChannelPath(org int64, q *Query) (string, error) {
 	if q.TimeField != "" {
 		add("t", escape(q.TimeField))
 	}
-	if q.Flush != DefaultFlush && q.Flush != 0 {
+	if q.Flush != 0 {
 		add("i", strconv.FormatInt(q.Flush.Milliseconds(), 10))
 	}
 	if c, ok := keyCodes[q.KeyFormat]; ok {
@@ -250,10 +250,11 @@ func byCode[K comparable](m map[K]string, code string) (K, bool) {
 	return zero, false
 }
 
-// StreamFlush is the flush interval of q's stream.
+// StreamFlush is the fixed flush interval of q's stream (flushMs), or 0
+// when the stream flushes adaptively (no flushMs).
 func (q *Query) StreamFlush() time.Duration {
 	if q.Flush < MinFlush {
-		return DefaultFlush
+		return 0
 	}
 	return q.Flush
 }

@@ -103,7 +103,7 @@ func TestChannelPathInvalidIsRefused(t *testing.T) {
 		"", "1", "1/raw", "x/raw/t", "-1/raw/t", "01/raw/t", "1/zzz/t", "1/raw/t/q", "1/raw/t/=x",
 		"1/raw/t/f=q", "1/raw/t/p=abc", "1/raw/t/y=s=", "1/raw/t/y=q", "1/raw/t/x=c", "1/raw/t/r=n", "1/raw/t/k=hk", "1/raw/t/o=n", "1/raw/t/o=q", "1/raw/t/k=z", "1/raw/t/i=5", "1/raw/t/i=abc",
 		"1/raw/t/x=1",             // one-letter option that does not exist
-		"1/raw/t/i=100",           // default written out: not canonical
+		"1/raw/t/i=010",           // leading zero: not canonical
 		"1/raw/t/d=VER.VER",       // duplicate: not canonical
 		"1/raw/t/d=VER/f=j",       // wrong order: not canonical
 		"1/raw/t/s=a=2",           // truncated escape
@@ -145,4 +145,19 @@ func FuzzChannelPath(f *testing.F) {
 			t.Fatalf("accepted path %q breaks Grafana's rules", path)
 		}
 	})
+}
+
+// A query without flushMs streams adaptively (no i= in its path); flushMs,
+// even the old default 100, is a fixed cadence and stays in the path.
+func TestChannelAdaptiveFlushHasNoInterval(t *testing.T) {
+	p, _ := EncodeChannelPath(1, mustQuery(t, `{"queryType":"raw","topic":"t"}`))
+	_, q, err := DecodeChannelPath(p)
+	if err != nil || strings.Contains(p, "/i=") || q.Flush != 0 || q.StreamFlush() != 0 {
+		t.Fatalf("%s: %v %v", p, q, err)
+	}
+	p, _ = EncodeChannelPath(1, mustQuery(t, `{"queryType":"raw","topic":"t","flushMs":100}`))
+	_, q, err = DecodeChannelPath(p)
+	if err != nil || !strings.HasSuffix(p, "/i=100") || q.StreamFlush() != 100*time.Millisecond {
+		t.Fatalf("%s: %v %v", p, q, err)
+	}
 }

@@ -59,6 +59,9 @@ const MaxSeriesBy = 4
 
 // Limits of the query model.
 const (
+	// DefaultFlush is the batching interval a stream falls back to where it
+	// needs one (a query without flushMs streams adaptively, see
+	// pkg/pipeline's flush policy).
 	DefaultFlush   = 100 * time.Millisecond
 	MinFlush       = 10 * time.Millisecond
 	MaxFlush       = 10 * time.Second
@@ -84,6 +87,9 @@ type Query struct {
 	Drivers   []string // upper-case codes; empty: all
 	Fields    []string // empty: all
 	Stream    bool
+	// Flush is flushMs: a fixed cadence for the stream's frames. Zero (no
+	// flushMs) streams adaptively: a frame as soon as records arrive, at
+	// most pipeline.MaxFramesPerSecond a second.
 	Flush     time.Duration
 	Columns   []string
 	TimeField string
@@ -258,11 +264,11 @@ func Parse(raw []byte) (*Query, error) {
 	if err := parseRecordOptions(q, &j); err != nil {
 		return nil, err
 	}
-	ms, err := intIn(j.FlushMs, "flushMs", int(MinFlush/time.Millisecond), int(MaxFlush/time.Millisecond), int(DefaultFlush/time.Millisecond))
+	ms, err := intIn(j.FlushMs, "flushMs", int(MinFlush/time.Millisecond), int(MaxFlush/time.Millisecond), 0)
 	if err != nil {
 		return nil, err
 	}
-	q.Flush = time.Duration(ms) * time.Millisecond
+	q.Flush = time.Duration(ms) * time.Millisecond // 0: adaptive
 	if q.Limit, err = intIn(j.Limit, "limit", 1, MaxLimit, DefaultLimit); err != nil {
 		return nil, err
 	}

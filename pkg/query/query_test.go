@@ -13,7 +13,7 @@ import (
 func TestParseQueryDefaults(t *testing.T) {
 	q := mustQuery(t, `{"queryType":"telemetry"}`)
 	if q.Topic != f1.TopicTelemetry || q.Format != codec.FormatAuto || q.Partition != -1 || q.Offset != OffsetTimeRange ||
-		q.Flush != DefaultFlush || q.Limit != DefaultLimit || q.Stream {
+		q.Flush != 0 || q.StreamFlush() != 0 || q.Limit != DefaultLimit || q.Stream {
 		t.Fatalf("%+v", q)
 	}
 	q = mustQuery(t, `{"topic":"x"}`)
@@ -93,7 +93,7 @@ func FuzzParseQuery(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if q.Topic == "" || q.Partition < -1 || q.Flush < MinFlush || q.Limit < 1 || (q.Offset == OffsetLastN && q.LastN < 1) {
+		if q.Topic == "" || q.Partition < -1 || (q.Flush != 0 && q.Flush < MinFlush) || q.Limit < 1 || (q.Offset == OffsetLastN && q.LastN < 1) {
 			t.Fatalf("invalid query accepted: %+v", q)
 		}
 		if p, err := EncodeChannelPath(1, q); err == nil {

@@ -30,8 +30,8 @@ export const LABEL_WIDTH = 14;
 const NONE: string[] = [];
 const NO_COLUMNS: RawColumn[] = [];
 
-/** The default Live flush interval of the backend (pkg/plugin DefaultFlush). */
-export const DEFAULT_FLUSH_MS = 100;
+/** Without a flush interval the backend sends records as they arrive, at most 30 frames a second (pkg/pipeline's flush policy). */
+export const ADAPTIVE_FLUSH = 'as they arrive';
 
 interface Props {
   datasource: PitwallDataSource;
@@ -200,11 +200,14 @@ export function QueryOptions({ datasource, query: q, show, update }: Props) {
           />
         </InlineField>
         {q.stream && (
-          <InlineField label="Flush every" tooltip="How often new records are sent to the browser (10 to 10000 ms)">
+          <InlineField
+            label="Flush every"
+            tooltip="Empty: new records are sent to the browser as they arrive, at most 30 times a second. A number (10 to 10000 ms) sends them at that fixed cadence instead"
+          >
             <NumberInput
               id="pitwall-flush"
               value={q.flushMs}
-              placeholder={String(DEFAULT_FLUSH_MS)}
+              placeholder={ADAPTIVE_FLUSH}
               min={10}
               max={10000}
               suffix="ms"
