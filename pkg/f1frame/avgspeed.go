@@ -74,12 +74,14 @@ func (a *averageSpeed) flush() *data.Frame {
 		a.dirty = false
 		return a.latest(true)
 	}
-	pts := a.set.live.take(a.set, a.e.opts.LateAllowanceMs, 1, keepLast, a.e.stats)
+	pts := a.set.live.take(a.set, &a.e.opts, 1, keepLast, a.e.stats, a.e.now)
 	if len(pts) == 0 {
 		return nil
 	}
 	return a.set.liveFrame("avg_speed", "avg_speed_kph", &kphConfig, pts)
 }
+
+func (a *averageSpeed) due() time.Time { return a.set.live.due(a.e.hold()) }
 
 // latest is the avg_speed_latest table.
 func (a *averageSpeed) latest(snapshot bool) *data.Frame {

@@ -3,6 +3,7 @@ package f1frame
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
@@ -17,6 +18,7 @@ type Builder struct {
 	kind  QueryType
 	opts  Options
 	impl  impl
+	env   *env
 	uses  inputs
 	stats Stats
 }
@@ -60,6 +62,15 @@ type env struct {
 	rules  f1.Rules
 	filter driverFilter
 	stats  *Stats
+	now    time.Time // of the Flush in progress
+}
+
+// hold is Options.LiveHoldMs.
+func (e *env) hold() time.Duration { return time.Duration(e.opts.LiveHoldMs) * time.Millisecond }
+
+// holder is an impl that may hold Live points back at a flush.
+type holder interface {
+	due() time.Time
 }
 
 // New builds the Builder of a query type. It fails, saying what to fix, for an
@@ -87,7 +98,7 @@ func New(kind QueryType, opts Options) (*Builder, error) {
 	}
 	b := &Builder{kind: kind, opts: opts.withDefaults(), uses: spec.inputs}
 	e := &env{opts: b.opts, rules: rules, filter: newDriverFilter(opts.Drivers), stats: &b.stats}
-	b.impl = spec.build(e)
+	b.impl, b.env = spec.build(e), e
 	return b, nil
 }
 
@@ -197,13 +208,27 @@ func (b *Builder) Frames() data.Frames {
 // for a Live push, and false when there is nothing to send. Appending kinds
 // send new rows; snapshot kinds send the whole snapshot, only when it
 // changed (meta.custom.snapshot is true: the panel replaces).
-func (b *Builder) Flush() (*data.Frame, bool) {
+func (b *Builder) Flush() (*data.Frame, bool) { return b.FlushAt(time.Now()) }
+
+// FlushAt is Flush at time now (the clock of the hold, Options.LiveHoldMs).
+func (b *Builder) FlushAt(now time.Time) (*data.Frame, bool) {
+	b.env.now = now
 	f := b.impl.flush()
 	if f == nil {
 		return nil, false
 	}
 	f.RefID = b.opts.RefID
 	return f, true
+}
+
+// Due is when points the last Flush held back (to keep pushes in time
+// order, Options.LiveHoldMs) must be pushed by another Flush; zero when none
+// are held.
+func (b *Builder) Due() time.Time {
+	if h, ok := b.impl.(holder); ok {
+		return h.due()
+	}
+	return time.Time{}
 }
 
 // Stats counts what a Builder did with its records. The plugin can surface
@@ -213,9 +238,9 @@ type Stats struct {
 	Ignored  int64 // of a type this kind does not read
 	Filtered int64 // left out by the driver filter
 	Invalid  int64 // unusable: no driver, or a time of 0
-	// Late counts Live points not drawn because points of a later time had
-	// already been pushed (a partition lagging more than
-	// Options.LateAllowanceMs). Detection still ran on them.
+	// Late counts Live points not drawn because a later point of the same
+	// series had already been pushed (a series' samples out of time order).
+	// Detection still ran on them.
 	Late int64
 	// Decimated counts series points not drawn because of MaxDataPoints or
 	// MaxPointsPerFlush (the extremes of each bucket are kept).

@@ -193,9 +193,17 @@ type Options struct {
 	// MaxPointsPerFlush bounds the points of each series in one Flush;
 	// 0 means 16.
 	MaxPointsPerFlush int
-	// LateAllowanceMs is how long a Live series may lag the newest one
-	// before the others are pushed without waiting for it; 0 means 2,000.
+	// MaxPointsPerFlush is counted per 100 ms: a Flush sooner than that
+	// after the last gets its share (at least 2).
+	//
+	// LateAllowanceMs is how far (in data time) a Live series may lag the
+	// newest one and still be waited for; 0 means 2,000.
 	LateAllowanceMs int64
+	// LiveHoldMs bounds that wait in wall time: a Live point the other
+	// series have not caught up with this long after a Flush first saw it
+	// is pushed anyway (see liveBuf); 0 means 20 (about two producer
+	// lingers: what one partition delivers later than another).
+	LiveHoldMs int64
 	// View selects the frames; see View.
 	View View
 	// Live lays frames out for a Grafana Live stream: Frames is the first
@@ -256,6 +264,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.LateAllowanceMs <= 0 {
 		o.LateAllowanceMs = 2000
+	}
+	if o.LiveHoldMs <= 0 {
+		o.LiveHoldMs = 20
 	}
 	return o
 }

@@ -4,15 +4,18 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"time"
 
 	"github.com/pitwall-f1/pitwall/pkg/decimate"
 )
 
-// livePt is a point waiting for a Live push: its series id, ts and value.
+// livePt is a point waiting for a Live push: its series id, ts and value,
+// and when a Flush first saw it (unix ns; 0: not yet), for the hold.
 type livePt struct {
-	s  int32
-	ts int64
-	v  float64
+	s    int32
+	ts   int64
+	v    float64
+	seen int64
 }
 
 // reduceMode is how a series' points of one flush are thinned.
@@ -27,22 +30,42 @@ const (
 // timeline (a replay of an older race after a live one) instead of being late.
 const timelineResetMs = 60_000
 
-// liveBuf holds a series set's points until they can be pushed in time
-// order. Each driver's records arrive in time order, but drivers come from
-// different partitions that may lag one another. A flush pushes only points
-// up to the watermark — the oldest latest time among the series that are at
-// most LateAllowanceMs behind the newest — so every later point of any
-// series is newer than everything pushed, and Grafana's streaming frame
-// stays sorted by time. A series further behind (a car in the garage, a
-// stalled partition) does not hold the others; its points that arrive after
-// newer ones were pushed are counted as late and not drawn.
+// budgetPeriod is the span Options.MaxPointsPerFlush is counted over: a
+// stream that flushes more often than this gets a share of it per flush,
+// so flushing sooner draws no more points a second.
+const budgetPeriod = 100 * time.Millisecond
+
+// liveBuf holds a series set's points until they are pushed.
+//
+// What a panel needs: Grafana Live appends each push (same schema) to one
+// buffer per channel, and the labels layout splits it into one column per
+// series joined on time: each push's rows are put in time order, pushes
+// are appended. A series whose points were appended out of time order
+// draws a line back; rows of different series out of order across pushes
+// do not (each series' points are still in its own time order, and the
+// time series panel sorts the frame when it sees it is not).
+//
+// So each series' points are pushed in time order, always: a point older
+// than what its series already pushed is counted late and not drawn
+// (Stats.Late; one driver's records come from one partition in order, so
+// this takes a replay gone backwards or a producer that reorders). Across
+// series a flush pushes the points up to the watermark — the oldest latest
+// time among the series at most LateAllowanceMs behind the newest — so
+// that pushes stay in time order, but only for LiveHoldMs: a point the
+// others have not caught up with by then is pushed anyway, and a sample
+// of a slower driver that comes later goes in a later push, behind newer
+// points of others but in its own series' order. The hold thus bounds
+// the wait for the slowest driver's newest sample, which used to last
+// until that sample came (a sample period at 1x).
 type liveBuf struct {
-	pend    []livePt
-	ready   []livePt
-	pushed  int64 // the newest ts pushed
-	started bool
-	counts  []int32 // scratch of thin, per series
-	drop    []bool  // scratch of thin, per point
+	pend     []livePt
+	ready    []livePt
+	pushed   int64   // the newest ts pushed, of any series
+	pushedBy []int64 // per series id: the newest ts pushed
+	started  bool
+	lastTake time.Time
+	counts   []int32 // scratch of thin, per series
+	drop     []bool  // scratch of thin, per point
 }
 
 func (l *liveBuf) add(id int32, p decimate.Point) {
@@ -55,9 +78,54 @@ func (l *liveBuf) newTimeline(ts int64) bool {
 	return l.started && ts < l.pushed-timelineResetMs
 }
 
-// take returns the points to push now, thinned to perSeries points per series
-// and sorted by time, and forgets them. The slice is reused by the next call.
-func (l *liveBuf) take(set *seriesSet, allowanceMs int64, perSeries int, mode reduceMode, st *Stats) []livePt {
+// reset forgets what was pushed: a new timeline starts.
+func (l *liveBuf) reset() {
+	l.started, l.pend = false, l.pend[:0]
+	l.pushedBy = l.pushedBy[:0]
+}
+
+// pushedOf is the newest ts series id pushed (MinInt64: none).
+func (l *liveBuf) pushedOf(id int32) int64 {
+	if int(id) < len(l.pushedBy) {
+		return l.pushedBy[id]
+	}
+	return math.MinInt64
+}
+
+func (l *liveBuf) setPushed(id int32, ts int64) {
+	for int(id) >= len(l.pushedBy) {
+		l.pushedBy = append(l.pushedBy, math.MinInt64)
+	}
+	if ts > l.pushedBy[id] {
+		l.pushedBy[id] = ts
+	}
+	if !l.started || ts > l.pushed {
+		l.pushed = ts
+	}
+	l.started = true
+}
+
+// due is when the points held by the last take must go out (zero: none
+// held).
+func (l *liveBuf) due(hold time.Duration) time.Time {
+	var first int64
+	for _, p := range l.pend {
+		if p.seen != 0 && (first == 0 || p.seen < first) {
+			first = p.seen
+		}
+	}
+	if first == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, first).Add(hold)
+}
+
+// take returns the points to push at now, thinned per series (perFlush
+// points per budgetPeriod since the last take, at least 2) and sorted by
+// time, and forgets them. The slice is reused by the next call.
+func (l *liveBuf) take(set *seriesSet, o *Options, perFlush int, mode reduceMode, st *Stats, now time.Time) []livePt {
+	elapsed, first := now.Sub(l.lastTake), l.lastTake.IsZero()
+	l.lastTake = now
 	if len(l.pend) == 0 {
 		return nil
 	}
@@ -69,16 +137,20 @@ func (l *liveBuf) take(set *seriesSet, allowanceMs int64, perSeries int, mode re
 	}
 	wm := newest
 	for _, x := range set.list {
-		if x.hasPoint && x.lastTs >= newest-allowanceMs && x.lastTs < wm {
+		if x.hasPoint && x.lastTs >= newest-o.LateAllowanceMs && x.lastTs < wm {
 			wm = x.lastTs
 		}
 	}
+	nowNs, hold := now.UnixNano(), int64(time.Duration(o.LiveHoldMs)*time.Millisecond)
 	ready, keep := l.ready[:0], 0
 	for _, p := range l.pend {
+		if p.seen == 0 {
+			p.seen = nowNs
+		}
 		switch {
-		case l.started && p.ts < l.pushed:
+		case l.started && p.ts < l.pushedOf(p.s):
 			st.Late++
-		case p.ts <= wm:
+		case p.ts <= wm || nowNs-p.seen >= hold:
 			ready = append(ready, p)
 		default:
 			l.pend[keep] = p
@@ -90,6 +162,10 @@ func (l *liveBuf) take(set *seriesSet, allowanceMs int64, perSeries int, mode re
 		l.ready = ready
 		return nil
 	}
+	perSeries := perFlush
+	if perFlush > 2 && !first && elapsed < budgetPeriod {
+		perSeries = max(2, int(int64(perFlush)*int64(elapsed)/int64(budgetPeriod)))
+	}
 	n := len(ready)
 	ready = l.thin(ready, len(set.list), perSeries, mode)
 	st.Decimated += int64(n - len(ready))
@@ -98,10 +174,9 @@ func (l *liveBuf) take(set *seriesSet, allowanceMs int64, perSeries int, mode re
 	if !slices.IsSortedFunc(ready, byTs) {
 		slices.SortFunc(ready, byTsSeries)
 	}
-	if last := ready[len(ready)-1].ts; !l.started || last > l.pushed {
-		l.pushed = last
+	for _, p := range ready {
+		l.setPushed(p.s, p.ts)
 	}
-	l.started = true
 	l.ready = ready
 	return ready
 }

@@ -32,66 +32,140 @@ func liveTimes(t *testing.T, f *data.Frame) ([]string, []int64) {
 	return keys, ts
 }
 
-// A lagging partition: HAM's samples come in late. Pushes wait for HAM
-// while he is within the allowance, so every push is in time order and
-// nothing is lost; once he is further behind, the others go on without him
-// and his old samples are counted late.
-func TestLiveWatermarkKeepsPushesInTimeOrder(t *testing.T) {
-	b := mustNew(t, WheelSpin, Options{Live: true, LateAllowanceMs: 1000, MaxPointsPerFlush: 100})
+// A lagging partition: HAM's samples come in late. A push waits for HAM
+// while he is within the allowance, but only for LiveHoldMs of wall time;
+// then the others go out, and HAM's samples follow in later pushes, behind
+// newer points of VER but in HAM's own time order. Nothing is lost but a
+// sample older than what its own series already pushed.
+func TestLiveHoldBoundsTheWaitAndKeepsEachSeriesInOrder(t *testing.T) {
+	b := mustNew(t, WheelSpin, Options{Live: true, LateAllowanceMs: 1000, MaxPointsPerFlush: 100, LiveHoldMs: 40})
 	add := func(driver string, from, to int64) {
 		for ts := from; ts <= to; ts += 250 {
 			s := steady(driver, ts)
 			b.AddTelemetry(&s)
 		}
 	}
+	clock := time.Unix(1_000_000, 0)
+	lastBy := map[string]int64{}
 	var last int64
-	pushed := 0
-	push := func() int {
-		f, ok := b.Flush()
+	pushed, backwards := 0, 0
+	push := func(after time.Duration) int {
+		clock = clock.Add(after)
+		f, ok := b.FlushAt(clock)
 		if !ok {
 			return 0
 		}
-		_, ts := liveTimes(t, f)
-		for _, x := range ts {
-			if x < last {
-				t.Fatalf("push went back in time: %d after %d", x, last)
+		keys, ts := liveTimes(t, f)
+		for i, x := range ts {
+			if x < lastBy[keys[i]] {
+				t.Fatalf("%s went back in time: %d after %d", keys[i], x, lastBy[keys[i]])
 			}
-			last = x
+			if i > 0 && x < ts[i-1] {
+				t.Fatalf("a push is not in time order: %v", ts)
+			}
+			if x < last {
+				backwards++
+			}
+			lastBy[keys[i]], last = x, max(last, x)
 		}
 		pushed += len(ts)
 		return len(ts)
 	}
 	add("VER", 1000, 3000)
-	add("HAM", 1000, 2500) // 500 ms behind: waited for
-	push()
-	if last > 2500 {
-		t.Fatalf("pushed up to %d while HAM was at 2500", last)
+	add("HAM", 1000, 2500) // 500 ms behind: waited for, for 40 ms
+	push(100 * time.Millisecond)
+	if last != 2500 {
+		t.Fatalf("pushed up to %d while HAM was at 2500, want 2500", last)
 	}
-	add("HAM", 2750, 3000)
-	push()
-	if last != 3000 {
-		t.Fatalf("after HAM caught up, pushed up to %d, want 3000", last)
+	if due := b.Due(); !due.Equal(clock.Add(40 * time.Millisecond)) {
+		t.Fatalf("held points are due at %v, want %v", due, clock.Add(40*time.Millisecond))
+	}
+	if n := push(10 * time.Millisecond); n != 0 {
+		t.Fatalf("pushed %d points before the hold ended", n)
+	}
+	if n := push(30 * time.Millisecond); n != 2 || last != 3000 {
+		t.Fatalf("after the hold pushed %d points up to %d, want VER's 2750 and 3000", n, last)
+	}
+	if !b.Due().IsZero() {
+		t.Fatalf("points still held: due %v", b.Due())
+	}
+	add("HAM", 2750, 3000) // HAM's next samples: after VER's 3000 went out
+	if n := push(100 * time.Millisecond); n != 2 || backwards != 1 {
+		t.Fatalf("HAM's late samples: pushed %d, %d behind newer points; want 2 and 1 (2750)", n, backwards)
 	}
 	// HAM stalls; VER runs 5 s ahead: VER is pushed without waiting.
 	add("VER", 3250, 8000)
-	push()
+	push(100 * time.Millisecond)
 	if last != 8000 {
 		t.Fatalf("VER held back by a stalled HAM: pushed up to %d", last)
 	}
-	// HAM's stale samples now arrive: not drawn, counted late.
+	// HAM's samples of that time come now: drawn, in HAM's order.
 	add("HAM", 3250, 4000)
-	if n := push(); n != 0 {
-		t.Fatalf("pushed %d stale HAM samples", n)
+	if n := push(100 * time.Millisecond); n != 4 {
+		t.Fatalf("pushed %d of HAM's 4 late samples", n)
 	}
-	if st := b.Stats(); st.Late != 4 {
-		t.Errorf("late = %d, want 4 (HAM 3250–4000)", st.Late)
+	if st := b.Stats(); st.Late != 0 || st.Records != 9+7+2+20+4 {
+		t.Errorf("late = %d, records = %d", st.Late, st.Records)
 	}
-	// Detection still ran on every record.
-	if st := b.Stats(); st.Records != int64(9+7+2+20+4) {
-		t.Errorf("records = %d", st.Records)
+	// Every sample with a slip (all but each driver's first) was drawn.
+	if pushed != 9+7+2+20+4-2 {
+		t.Errorf("pushed %d points, want %d", pushed, 9+7+2+20+4-2)
 	}
-	if pushed == 0 {
-		t.Fatal("nothing pushed")
+}
+
+// A point older than what its own series already pushed would draw a line
+// back: it is not pushed, and counted late.
+func TestLiveOlderThanItsSeriesIsLate(t *testing.T) {
+	b := mustNew(t, AverageSpeed, Options{Live: true})
+	clock := time.Unix(1_000_000, 0)
+	for _, ts := range []int64{1000, 1250, 1500} {
+		s := steady("VER", ts)
+		b.AddTelemetry(&s)
+	}
+	if f, ok := b.FlushAt(clock); !ok || f.Rows() != 1 {
+		t.Fatalf("first push: %v", ok)
+	}
+	old := steady("VER", 1250)
+	b.AddTelemetry(&old)
+	if f, ok := b.FlushAt(clock.Add(time.Second)); ok {
+		t.Fatalf("pushed %d rows older than VER's last point", f.Rows())
+	}
+	if st := b.Stats(); st.Late != 1 {
+		t.Errorf("late = %d, want 1", st.Late)
+	}
+}
+
+// Flushing more often than every 100 ms draws no more points a second: each
+// Flush gets its share of MaxPointsPerFlush.
+func TestLivePointBudgetIsPerTime(t *testing.T) {
+	b := mustNew(t, WheelSpin, Options{Live: true, MaxPointsPerFlush: 16})
+	clock := time.Unix(1_000_000, 0)
+	ts := int64(1000)
+	rows := func(after time.Duration) int {
+		for i := 0; i < 100; i++ {
+			s := steady("VER", ts)
+			s.SpeedKph *= 1 - float64(i%7)/100 // slip varies: extremes to keep
+			b.AddTelemetry(&s)
+			ts += 10
+		}
+		clock = clock.Add(after)
+		f, ok := b.FlushAt(clock)
+		if !ok {
+			return 0
+		}
+		return f.Rows()
+	}
+	if n := rows(0); n != 16 {
+		t.Fatalf("first flush: %d rows, want 16", n)
+	}
+	if n := rows(100 * time.Millisecond); n != 16 {
+		t.Fatalf("flush after 100 ms: %d rows, want 16", n)
+	}
+	if n := rows(25 * time.Millisecond); n != 4 {
+		t.Fatalf("flush after 25 ms: %d rows, want 4", n)
+	}
+	if n := rows(5 * time.Millisecond); n != 2 {
+		t.Fatalf("flush after 5 ms: %d rows, want the floor of 2", n)
 	}
 }
 

@@ -157,12 +157,14 @@ func (pr *predictions) flush() *data.Frame {
 		pr.dirty = false
 		return pr.table(true)
 	}
-	pts := pr.set.live.take(pr.set, pr.e.opts.LateAllowanceMs, 1, keepLast, pr.e.stats)
+	pts := pr.set.live.take(pr.set, &pr.e.opts, 1, keepLast, pr.e.stats, pr.e.now)
 	if len(pts) == 0 {
 		return nil
 	}
 	return pr.set.liveFrame(pr.seriesName(), "probability", &probabilityConfig, pts)
 }
+
+func (pr *predictions) due() time.Time { return pr.set.live.due(pr.e.hold()) }
 
 // table is the predictions table: a driver's latest predictions per race,
 // by driver then race. Unknown values are null.

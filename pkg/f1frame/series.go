@@ -82,7 +82,7 @@ func (s *seriesSet) add(x *series, p decimate.Point, live bool) {
 		for _, y := range s.list {
 			y.hasPoint = false
 		}
-		s.live.started, s.live.pend = false, s.live.pend[:0]
+		s.live.reset()
 	}
 	if !x.hasPoint || p.Ts > x.lastTs {
 		x.lastTs, x.hasPoint = p.Ts, true
@@ -181,8 +181,8 @@ func (s *seriesSet) initialLive(st *Stats) []livePt {
 	}
 	slices.SortStableFunc(all, func(a, b livePt) int { return cmp.Compare(a.ts, b.ts) })
 	s.live.pend = s.live.pend[:0]
-	if n := len(all); n > 0 {
-		s.live.pushed, s.live.started = all[n-1].ts, true
+	for _, p := range all {
+		s.live.setPushed(p.s, p.ts)
 	}
 	return all
 }

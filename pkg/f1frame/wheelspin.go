@@ -131,12 +131,14 @@ func (w *wheelSpin) flush() *data.Frame {
 	if w.e.opts.View == ViewEvents {
 		return w.flushEvents(false)
 	}
-	pts := w.set.live.take(w.set, w.e.opts.LateAllowanceMs, w.e.opts.MaxPointsPerFlush, keepExtremes, w.e.stats)
+	pts := w.set.live.take(w.set, &w.e.opts, w.e.opts.MaxPointsPerFlush, keepExtremes, w.e.stats, w.e.now)
 	if len(pts) == 0 {
 		return nil
 	}
 	return w.set.liveFrame("wheel_spin", "slip_pct", w.cfg, pts)
 }
+
+func (w *wheelSpin) due() time.Time { return w.set.live.due(w.e.hold()) }
 
 // flushEvents sends the spins that ended since the last push (always a
 // frame when initial, for the stream's schema).

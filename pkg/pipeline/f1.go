@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
@@ -120,6 +121,15 @@ func (p *f1Pipeline) skip(r *Rec, why string) {
 
 func (p *f1Pipeline) Pending() int { return p.pending }
 
+// Due is when the points the last live Frames call held back are due (the
+// stream's holder).
+func (p *f1Pipeline) Due() time.Time {
+	if !p.stream {
+		return time.Time{}
+	}
+	return p.b.Due()
+}
+
 // Frames: over a time range (and for a stream's history) the Builder's
 // complete frames; live, each flush interval, what is new (nothing when
 // nothing changed).
@@ -159,7 +169,7 @@ func (p *f1Pipeline) notices() []data.Notice {
 	}
 	if st.Late > 0 {
 		out = append(out, data.Notice{Severity: data.NoticeSeverityInfo,
-			Text: fmt.Sprintf("%d point(s) arrived after newer ones were drawn and were not drawn (detection still ran on them)", st.Late)})
+			Text: fmt.Sprintf("%d point(s) arrived after newer ones of their series were drawn and were not drawn (detection still ran on them)", st.Late)})
 	}
 	return out
 }
