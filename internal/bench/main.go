@@ -22,7 +22,7 @@ func main() {
 func run() error {
 	quick := flag.Bool("quick", false, "smoke run: every phase for a few seconds (numbers not meaningful)")
 	producer := flag.String("producer", "", "producer binary to use (default: build it)")
-	phases := flag.String("phases", "", "comma-separated phases to run: live, capacity, query (default: all)")
+	phases := flag.String("phases", "", "comma-separated phases to run: live, streams, capacity, query (default: all)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	memProfile := flag.String("memprofile", "", "write an allocation profile of the run to this file")
 	kafka := flag.String("kafka", KafkaFake, "broker: fake (producer dev's kfake) or real (three Apache Kafka brokers; needs Java 17 and the classpath of go tool mage integration)")
@@ -41,10 +41,10 @@ func run() error {
 	for _, p := range strings.Split(*phases, ",") {
 		switch p = strings.TrimSpace(p); p {
 		case "":
-		case "live", "capacity", "query":
+		case "live", "streams", "capacity", "query":
 			cfg.Phases = append(cfg.Phases, p)
 		default:
-			return fmt.Errorf("unknown phase %q: want live, capacity or query", p)
+			return fmt.Errorf("unknown phase %q: want live, streams, capacity or query", p)
 		}
 	}
 	if *cpuProfile != "" {

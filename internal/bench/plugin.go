@@ -21,7 +21,8 @@ const benchOrg = 1
 // broker and registry of b.
 func newDatasource(b *devBroker) (*plugin.Datasource, error) {
 	js, _ := json.Marshal(map[string]any{"bootstrapServers": b.kafka, "schemaRegistryUrl": b.registry,
-		"clientId": "pitwall-bench", "timeoutSeconds": 10})
+		"clientId": "pitwall-bench", "timeoutSeconds": 10,
+		"maxStreams": 200}) // the streams phase runs 100 at once (the default bound is 64)
 	ctx := backend.WithPluginContext(context.Background(), backend.PluginContext{OrgID: benchOrg})
 	inst, err := plugin.NewDatasource(ctx, backend.DataSourceInstanceSettings{UID: "pitwall-bench", Name: "Pitwall bench", JSONData: js})
 	if err != nil {
@@ -49,7 +50,8 @@ func channelPath(queryJSON string) (string, error) {
 // stream is one RunStream call running in the background.
 type stream struct {
 	path     string
-	sender   *Sender
+	sender   *Sender // nil when the packets go elsewhere (runStreamTo)
+	closeFn  func()  // stops the packets' consumer after RunStream returned
 	cancel   context.CancelFunc
 	done     chan struct{}
 	err      error
@@ -60,12 +62,22 @@ type stream struct {
 // runStream calls RunStream on the channel of queryJSON, the way Grafana
 // does after a subscription: with the path alone.
 func runStream(d *plugin.Datasource, queryJSON string, s *Sender) (*stream, error) {
+	st, err := runStreamTo(d, queryJSON, s, s.Close)
+	if st != nil {
+		st.sender = s
+	}
+	return st, err
+}
+
+// runStreamTo is runStream with any packet sender; closeFn runs once
+// RunStream has returned.
+func runStreamTo(d *plugin.Datasource, queryJSON string, s backend.StreamPacketSender, closeFn func()) (*stream, error) {
 	path, err := channelPath(queryJSON)
 	if err != nil {
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	st := &stream{path: path, sender: s, cancel: cancel, done: make(chan struct{})}
+	st := &stream{path: path, closeFn: closeFn, cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(st.done)
 		st.err = d.RunStream(ctx, &backend.RunStreamRequest{PluginContext: backend.PluginContext{OrgID: benchOrg}, Path: path},
@@ -85,7 +97,9 @@ func (s *stream) stop() error {
 			s.stopErr = fmt.Errorf("RunStream %s did not return 30 s after its context ended", s.path)
 			return
 		}
-		s.sender.Close()
+		if s.closeFn != nil {
+			s.closeFn()
+		}
 		s.stopErr = s.err
 	})
 	return s.stopErr

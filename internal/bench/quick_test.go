@@ -32,7 +32,7 @@ func TestPitwallBenchQuick(t *testing.T) {
 		t.Fatalf("pitwall-bench -quick: %v\nstderr:\n%s\nstdout:\n%s", err, stderr.String(), stdout.String())
 	}
 	out := strings.TrimSpace(stdout.String())
-	for _, want := range []string{"Live:", "Pipeline capacity:", "Time-range query:", "peak RSS"} {
+	for _, want := range []string{"Live:", "Many streams:", "Pipeline capacity:", "Time-range query:", "peak RSS"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the table has no %q section:\n%s", want, out)
 		}
@@ -44,7 +44,10 @@ func TestPitwallBenchQuick(t *testing.T) {
 	}
 	positive := []string{"e2e_p99_ms_1x", "e2e_p99_ms_10x", "e2e_p99_ms_100x", "e2e_rps_100x", "e2e_frames_ps_100x",
 		"e2e_bytes_ps_100x", "pipeline_json_rps_per_core", "pipeline_avro_rps_per_core", "pipeline_protobuf_rps_per_core", "query_1h_full_grid_ms",
-		"query_1h_full_grid_records", "peak_rss_mb", "peak_heap_mb", "gomaxprocs"}
+		"query_1h_full_grid_records", "peak_rss_mb", "peak_heap_mb", "gomaxprocs",
+		"e2e_fixed100_p99_ms_100x", "e2e_fixed100_frames_ps_100x",
+		"streams1_cpu_us_per_record", "streams10_cpu_us_per_record", "streams10_cpu_ratio", "streams10_rss_mb", "streams10_p99_ms",
+		"streams10_unshared_cpu_us_per_record", "streams10_unshared_cpu_ratio"}
 	for _, k := range positive {
 		v, ok := sum[k].(float64)
 		if !ok || v <= 0 {

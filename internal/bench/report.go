@@ -35,6 +35,25 @@ func (r *Results) Print(w io.Writer) error {
 	}
 	tw.Flush()
 
+	if len(r.Streams) > 0 {
+		fmt.Fprintf(w, "\nMany streams: N live streams over f1-telemetry (f1-live panels, one driver each), race at %dx on %s;\nCPU = this process less the latency parser and the bench's idle floor (%.1f%% of a core)\n", streamsSpeed, broker, 100*r.StreamsFloor)
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "streams\tconsumers\tproduced\tCPU s\tCPU µs/record\tx one stream\tframes/s\tp50 ms\tp99 ms\tmax ms\tRSS MB start/peak\tload\t")
+		for _, s := range r.Streams {
+			cons := "own"
+			if s.Shared {
+				cons = fmt.Sprintf("shared (%d for %d)", s.Consumers, s.Members)
+			}
+			ratio := "-"
+			if v, ok := r.cpuRatio(s); ok {
+				ratio = fmt.Sprintf("%.2f", v)
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%d\t%.2f\t%.1f\t%s\t%.0f\t%.1f\t%.1f\t%.1f\t%s\t%.2f\t\n", s.Streams, cons, s.Produced, s.CPU.Seconds(),
+				s.CPUPerRecUs, ratio, float64(s.Packets)/s.Window.Seconds(), s.Latency.P50, s.Latency.P99, s.Latency.Max, s.Phase.rss(), s.Phase.LoadEnd)
+		}
+		tw.Flush()
+	}
+
 	fmt.Fprintln(w, "\nPipeline capacity: a pre-filled topic streamed from earliest (consume -> decode -> transform -> frames -> JSON), GOMAXPROCS=1")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "format\tquery type\trecords\tbest of\twall s\tCPU s\trecords/s/core\trecords/s wall\tframes\tMB sent\tRSS MB start/peak\tpeak heap MB\tload\t")
@@ -96,6 +115,21 @@ func (r *Results) Summary() map[string]any {
 		}
 		out["e2e_load"+sfx] = p.Phase.LoadEnd
 	}
+	if len(r.Streams) > 0 {
+		out["streams_floor_cores"] = round(r.StreamsFloor, 4)
+	}
+	for _, s := range r.Streams {
+		k := fmt.Sprintf("streams%d", s.Streams)
+		if !s.Shared {
+			k += "_unshared"
+		}
+		out[k+"_cpu_us_per_record"], out[k+"_rss_mb"] = round(s.CPUPerRecUs, 2), round(s.Phase.PeakRSSMB, 1)
+		out[k+"_p50_ms"], out[k+"_p99_ms"] = round(s.Latency.P50, 1), round(s.Latency.P99, 1)
+		out[k+"_frames_ps"], out[k+"_load"] = round(float64(s.Packets)/s.Window.Seconds(), 0), s.Phase.LoadEnd
+		if v, ok := r.cpuRatio(s); ok {
+			out[k+"_cpu_ratio"] = round(v, 2)
+		}
+	}
 	for _, c := range r.Capacity {
 		k := "pipeline_" + c.Format + "_" + strings.ToLower(c.Kind)
 		out[k+"_rps_per_core"], out[k+"_rps_wall"] = round(c.RPSPerCore, 0), round(c.RPSWall, 0)
@@ -128,4 +162,17 @@ func round(v float64, digits int) any {
 	}
 	p := math.Pow(10, float64(digits))
 	return math.Round(v*p) / p
+}
+
+// cpuRatio is s's CPU per record over that of one stream, sharing alike.
+func (r *Results) cpuRatio(s StreamsResult) (float64, bool) {
+	if s.Streams == 1 {
+		return 0, false
+	}
+	for _, one := range r.Streams {
+		if one.Streams == 1 && one.Shared == s.Shared && one.CPUPerRecUs > 0 {
+			return s.CPUPerRecUs / one.CPUPerRecUs, true
+		}
+	}
+	return 0, false
 }

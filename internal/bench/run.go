@@ -29,7 +29,11 @@ type Config struct {
 	QueryRuns      int
 	Laps           int           // race distance of the pre-filled races (0: the circuit's)
 	Hour           time.Duration // span of the time-range query
-	// Phases to run: "live", "capacity", "query" (empty: all).
+	// StreamCounts are the numbers of concurrent streams of the streams
+	// phase, each run for StreamsDuration.
+	StreamCounts    []int
+	StreamsDuration time.Duration
+	// Phases to run: "live", "streams", "capacity", "query" (empty: all).
 	Phases []string
 	// Kafka is the broker: KafkaFake (producer dev: kfake, in a child
 	// process) or KafkaReal (three Apache Kafka brokers, internal/testkafka).
@@ -42,6 +46,7 @@ func DefaultConfig() Config {
 	return Config{
 		Paces:          []Pace{{1, 25 * time.Second}, {10, 15 * time.Second}, {100, 15 * time.Second}},
 		CapacityRateHz: 10, CapacityRuns: 2, QueryRuns: 5, Hour: time.Hour, Log: os.Stderr,
+		StreamCounts: []int{1, 10, 50, 100}, StreamsDuration: 12 * time.Second,
 	}
 }
 
@@ -52,6 +57,7 @@ func QuickConfig() Config {
 		Quick:          true,
 		Paces:          []Pace{{1, 2 * time.Second}, {10, 2 * time.Second}, {100, 2 * time.Second}},
 		CapacityRateHz: 4, CapacityRuns: 1, QueryRuns: 1, Laps: 2, Hour: time.Hour, Log: os.Stderr,
+		StreamCounts: []int{1, 10}, StreamsDuration: 2 * time.Second,
 	}
 }
 
@@ -78,14 +84,18 @@ type Machine struct {
 
 // Results is everything one run measured.
 type Results struct {
-	Config     Config
-	Machine    Machine
-	WheelSpin  bool // the plugin has the wheelSpin query type
-	Paces      []PaceResult
-	Capacity   []CapacityResult
-	Queries    []QueryResult
-	PeakRSSMB  float64
-	PeakHeapMB float64
+	Config    Config
+	Machine   Machine
+	WheelSpin bool // the plugin has the wheelSpin query type
+	Paces     []PaceResult
+	Streams   []StreamsResult
+	// StreamsFloor is the bench's own CPU (cores) with no stream running,
+	// taken off the streams phase's CPU.
+	StreamsFloor float64
+	Capacity     []CapacityResult
+	Queries      []QueryResult
+	PeakRSSMB    float64
+	PeakHeapMB   float64
 	// PeakPerPhase: the RSS peaks are per phase (VmHWM was reset at each
 	// phase start); false means each is the peak since the process started.
 	PeakPerPhase bool
@@ -101,6 +111,7 @@ type runEnv struct {
 	heap      *heapSampler
 	wheelSpin bool
 	rssReset  bool
+	floor     float64 // see Results.StreamsFloor
 }
 
 func (e *runEnv) logf(format string, args ...any) {
@@ -154,6 +165,11 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 
 	if cfg.runs("live") {
 		if err := runLive(ctx, env, res); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.runs("streams") {
+		if err := runStreamsPhase(ctx, env, res); err != nil {
 			return nil, err
 		}
 	}
@@ -231,14 +247,8 @@ func runQueryPhase(ctx context.Context, env *runEnv, res *Results) error {
 	return nil
 }
 
-// kinds are the query types the capacity and query phases measure.
-func (e *runEnv) kinds() []string {
-	if e.wheelSpin {
-		return []string{"telemetry", "wheelSpin"}
-	}
-	return []string{"telemetry"}
-}
-
+// phases are the measurements whose peaks make the run's peak RSS and heap
+// (the streams phase reports its own: it runs a hundred streams, twice).
 func (r *Results) phases() []PhaseStats {
 	var out []PhaseStats
 	for _, p := range r.Paces {
@@ -251,4 +261,12 @@ func (r *Results) phases() []PhaseStats {
 		out = append(out, q.Phase)
 	}
 	return out
+}
+
+// kinds are the query types the capacity and query phases measure.
+func (e *runEnv) kinds() []string {
+	if e.wheelSpin {
+		return []string{"telemetry", "wheelSpin"}
+	}
+	return []string{"telemetry"}
 }

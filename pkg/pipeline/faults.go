@@ -21,6 +21,15 @@ type Faults struct {
 
 // Add records one bad record.
 func (f *Faults) Add(kind codec.ErrClass, where, msg string) {
+	f.add(kind, where, msg)
+	f.pending[kind]++
+}
+
+// note records a bad record for the notices only: a shared consumer
+// decoded it, and counts it in the metrics once for all its streams.
+func (f *Faults) note(kind codec.ErrClass, where, msg string) { f.add(kind, where, msg) }
+
+func (f *Faults) add(kind codec.ErrClass, where, msg string) {
 	if f.counts == nil {
 		f.counts, f.first, f.pending = map[codec.ErrClass]int{}, map[codec.ErrClass]string{}, map[codec.ErrClass]int{}
 	}
@@ -28,7 +37,6 @@ func (f *Faults) Add(kind codec.ErrClass, where, msg string) {
 		f.first[kind] = fmt.Sprintf("first at %s: %s", where, msg)
 	}
 	f.counts[kind]++
-	f.pending[kind]++
 }
 
 // AddErr records a decode error (a *codec.DecodeError, or any error).

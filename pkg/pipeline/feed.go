@@ -23,6 +23,12 @@ type recordFeeder struct {
 	key      codec.Record
 	cur      Rec // what Add gets; reused, as a Rec is only valid during Add
 	counts   readCounts
+	// notes, when set, also gets every fault of the record being decoded
+	// (a shared consumer tells its streams).
+	notes func(kind codec.ErrClass, where, msg string)
+	// replay: records decoded again (a shared consumer handing a joiner
+	// what it missed) are not counted again; notes still gets their faults.
+	replay bool
 }
 
 func newFeeder(src *Source, q *query.Query, pipe Pipeline, faults *Faults) *recordFeeder {
@@ -31,7 +37,27 @@ func newFeeder(src *Source, q *query.Query, pipe Pipeline, faults *Faults) *reco
 
 // feed decodes one record and adds it; a bad record is counted, not fatal.
 func (f *recordFeeder) feed(ctx context.Context, r *kgo.Record) {
-	f.counts.add(r.Topic, len(r.Value))
+	if f.decode(ctx, r) == nil {
+		f.pipe.Add(&f.cur)
+	}
+}
+
+// fault counts a bad record (and tells notes).
+func (f *recordFeeder) fault(kind codec.ErrClass, r *kgo.Record, msg string) {
+	if !f.replay {
+		f.faults.Add(kind, where(r), msg)
+	}
+	if f.notes != nil {
+		f.notes(kind, where(r), msg)
+	}
+}
+
+// decode decodes r into f.cur (valid until the next decode); a record that
+// does not decode is counted and its error returned.
+func (f *recordFeeder) decode(ctx context.Context, r *kgo.Record) error {
+	if !f.replay {
+		f.counts.add(r.Topic, len(r.Value))
+	}
 	dec := f.decoders[r.Topic]
 	if dec == nil {
 		dec = codec.NewDecoder(f.q.Format, r.Topic, f.src.Registry, f.src.Limits)
@@ -39,17 +65,25 @@ func (f *recordFeeder) feed(ctx context.Context, r *kgo.Record) {
 		f.decoders[r.Topic] = dec
 	}
 	if err := dec.Decode(ctx, r.Value, &f.rec); err != nil {
-		f.faults.AddErr(err, where(r))
-		return
+		f.fault(codec.ClassOf(err), r, err.Error())
+		return err
 	}
 	if f.rec.Warning != nil {
-		f.faults.Add(f.rec.Warning.Class, where(r), f.rec.Warning.Msg)
+		f.fault(f.rec.Warning.Class, r, f.rec.Warning.Msg)
 	}
 	f.cur = Rec{Record: &f.rec, Names: dec.Names(), Kafka: r}
-	if kf, ok := keyDecoded[f.q.KeyFormat]; ok && len(r.Key) > 0 && f.q.ShowsKey() {
+	if kf := keyFormatOf(f.q); kf != "" && len(r.Key) > 0 {
 		f.decodeKey(ctx, kf, r)
 	}
-	f.pipe.Add(&f.cur)
+	return nil
+}
+
+// keyFormatOf is the format q's keys are decoded with ("": not decoded).
+func keyFormatOf(q *query.Query) codec.Format {
+	if kf, ok := keyDecoded[q.KeyFormat]; ok && q.ShowsKey() {
+		return kf
+	}
+	return ""
 }
 
 // keyDecoded are the key formats decoded with a codec.Decoder.
@@ -65,7 +99,8 @@ func (f *recordFeeder) decodeKey(ctx context.Context, format codec.Format, r *kg
 		f.keyDecs[r.Topic] = dec
 	}
 	if err := dec.Decode(ctx, r.Key, &f.key); err != nil {
-		f.faults.AddErr(fmt.Errorf("key: %w", err), where(r))
+		err = fmt.Errorf("key: %w", err)
+		f.fault(codec.ClassOf(err), r, err.Error())
 		return
 	}
 	f.cur.Key, f.cur.KeyNames = &f.key, dec.Names()

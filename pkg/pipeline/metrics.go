@@ -44,6 +44,14 @@ var (
 		Namespace: "pitwall", Name: "reads_waiting",
 		Help: "Time-range reads waiting for one of the process-wide read slots.",
 	})
+	metricSharedConsumers = promauto.NewGauge(prometheus.GaugeOpts{
+		Namespace: "pitwall", Name: "shared_consumers",
+		Help: "Kafka consumers shared by live streams (one per datasource, topics, partition and format in use).",
+	})
+	metricStreamsDetached = promauto.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "pitwall", Name: "stream_detached_total",
+		Help: "Live streams that fell behind their shared consumer (a slow viewer) and went on reading Kafka on their own, by datasource uid.",
+	}, []string{"datasource"})
 	metricStreamLag = promauto.NewGaugeVec(prometheus.GaugeOpts{
 		Namespace: "pitwall", Name: "stream_lag_records",
 		Help: "Records a stream's partitions hold beyond what it has read, by datasource uid and channel path.",
@@ -85,4 +93,16 @@ func (c *readCounts) flush(reader string) {
 		delete(c.records, t)
 		delete(c.bytes, t)
 	}
+}
+
+// MetricRecordsRead is the records_total counter of a topic and reader
+// (query, stream).
+func MetricRecordsRead(topic, reader string) prometheus.Counter {
+	return metricRecords.WithLabelValues(topic, reader)
+}
+
+// MetricStreamsDetached is the stream_detached_total counter of a
+// datasource.
+func MetricStreamsDetached(uid string) prometheus.Counter {
+	return metricStreamsDetached.WithLabelValues(uid)
 }

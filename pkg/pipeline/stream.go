@@ -2,11 +2,13 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
@@ -41,6 +43,9 @@ type StreamOptions struct {
 	// datasource instance) restarted: without saved offsets the stream
 	// re-reads or skips records, and its first frames say so.
 	Fresh bool
+	// Hub shares consumers among the datasource's streams; nil: the stream
+	// reads on a consumer of its own.
+	Hub *Hub
 }
 
 // RunStream runs one channel's live query until ctx ends (the last
@@ -58,11 +63,11 @@ func RunStream(ctx context.Context, src *Source, q *query.Query, sender *backend
 	return s.run(ctx)
 }
 
-// liveStream is one running channel. One goroutine runs it: poll Kafka,
-// decode, add to the pipeline, and every flush interval send the frames.
-// While a send blocks nothing is polled, so franz-go stops fetching once its
-// one buffered fetch per broker is full: a slow sender bounds memory to
-// MaxStreamRows rows plus FetchMaxBytes per broker.
+// liveStream is one running channel. It reads Kafka on a consumer of its
+// own (private.go) until it has caught up with the end of its partitions,
+// then as a member of its datasource's shared consumer for the same topics
+// (shared.go, fanout.go), and on its own again if it falls behind that
+// consumer. Its pipeline, faults, flush policy and offsets go with it.
 type liveStream struct {
 	src    *Source
 	o      StreamOptions
@@ -70,18 +75,35 @@ type liveStream struct {
 	pipe   Pipeline
 	faults *Faults
 	feeder *recordFeeder
-	cons   *kafka.Consumer
+	cons   *kafka.Consumer // reading on its own; nil while a member
+	// next is where the stream stands while it has no consumer: its start,
+	// or where it left a shared consumer.
+	next kafka.Offsets
 	// sent is where the records whose frames were sent end: a stream that
 	// fails resumes there, so a frame that could not be sent is read again
-	// rather than lost.
-	sent   kafka.Offsets
-	out    *frameSender
-	policy flushPolicy
+	// rather than lost. While a member, sentIdx holds it by the feed's
+	// partition list.
+	sent     kafka.Offsets
+	sentIdx  []int64
+	sentList []topicPartition
+	// saved is the resume point the stream was started from (nil: none),
+	// saved again if it cannot even start reading, so that the next try
+	// reports any records lost meanwhile again.
+	saved   kafka.Offsets
+	started bool // it has read (on its own or as a member)
+	out     *frameSender
+	policy  flushPolicy
 	// multiTopic: the type reads several topics.
 	multiTopic bool
-	// notices are about the stream itself (a restart, lost records); they
-	// stay on every frame sent, so the panel keeps showing them.
-	notices streamNotices
+	// joinAt is when the stream may next ask to join a shared consumer
+	// (zero: never), joinWait the wait after it fell behind one.
+	joinAt   time.Time
+	joinWait time.Duration
+	// notices are about the stream itself (a restart, lost records, falling
+	// behind); they stay on every frame sent, so the panel keeps showing
+	// them. A shared consumer adds to them while the stream is its member.
+	notices    streamNotices
+	fellBehind bool // it said so in notices
 }
 
 func newStream(ctx context.Context, src *Source, q *query.Query, sender *backend.StreamSender, o StreamOptions) (*liveStream, error) {
@@ -102,101 +124,118 @@ func newStream(ctx context.Context, src *Source, q *query.Query, sender *backend
 			start[topic] = s
 		}
 	}
-	saved := start.Clone()
-	notices := startNotices(ctx, src, q, start, state, o.Fresh, o.Resume.ttl) // may move start up (retention)
-	cons, err := src.Kafka.Consume(start, isolation(q))
-	if err != nil {
-		if resumed {
-			o.Resume.Save(o.Path, saved) // the next try reports any loss again
-		}
-		return nil, err
+	var saved kafka.Offsets
+	if resumed {
+		saved = start.Clone()
 	}
+	notices := startNotices(ctx, src, q, start, state, o.Fresh, o.Resume.ttl) // may move start up (retention)
 	if resumed {
 		o.Log.Info("stream resumed", "path", o.Path, "offsets", fmt.Sprint(start))
 	}
 	s := &liveStream{
 		src: src, o: o, q: q, pipe: pipe, faults: faults,
 		feeder:     newFeeder(src, q, pipe, faults),
-		cons:       cons,
+		next:       start,
 		sent:       start.Clone(),
+		saved:      saved,
 		out:        newFrameSender(sender, q.QueryType),
+		policy:     newFlushPolicy(q.StreamFlush(), time.Now()),
 		multiTopic: len(start) > 1,
+		joinWait:   joinBackoff,
+	}
+	if o.Hub != nil {
+		s.joinAt = time.Now()
 	}
 	s.notices.add(notices...)
 	return s, nil
 }
 
-// run polls, batches and sends until ctx ends (nil) or Kafka fails (error,
-// after saving where to resume). The flush policy says when to send.
+// joinBackoff is how long a stream that fell behind its shared consumer
+// reads on its own before it asks to join again (doubling up to
+// joinBackoffMax while it keeps falling behind).
+const (
+	joinBackoff    = 5 * time.Second
+	joinBackoffMax = time.Minute
+)
+
+// run reads, batches and sends until ctx ends (nil) or Kafka fails (error,
+// after saving where to resume).
 func (s *liveStream) run(ctx context.Context) error {
-	defer s.cons.Close()
-	now := time.Now()
-	s.policy = newFlushPolicy(s.q.StreamFlush(), now)
-	lastCheck := now
-	var failingSince time.Time
-	more := false // the last poll filled its batch: more records are waiting
 	for {
-		now = time.Now()
-		due := s.due()
-		if s.pipe.Pending() >= MaxStreamRows || (!more && !due.IsZero() && !now.Before(due)) {
-			if err := s.send(now); err != nil {
+		var f *feed
+		var m *member
+		if !s.joinAt.IsZero() && !time.Now().Before(s.joinAt) {
+			// A stream that starts at the end of its partitions (latest,
+			// timeRange) joins at once, without a consumer of its own.
+			var err error
+			if f, m, err = s.tryJoin(ctx, s.next); ctx.Err() != nil {
+				return nil
+			} else if err != nil && !joinRefused(err) {
 				return s.stop(err)
 			}
-			due = s.due()
 		}
-		deadline := earliest(due, lastCheck.Add(s.o.AliveEvery))
-		if more || !deadline.After(now) {
-			deadline = now.Add(time.Millisecond) // take what is buffered, then send
+		if f == nil {
+			cons, err := s.src.Kafka.Consume(s.next, isolation(s.q))
+			if err != nil {
+				switch {
+				case s.started:
+					s.o.Resume.Save(s.o.Path, s.sentOffsets())
+				case s.saved != nil:
+					s.o.Resume.Save(s.o.Path, s.saved)
+				}
+				return err
+			}
+			s.cons, s.started = cons, true
+			if f, m, err = s.runPrivate(ctx); f == nil {
+				return err
+			}
 		}
-		want := MaxStreamRows - s.pipe.Pending()
-		pctx, cancel := context.WithDeadline(ctx, deadline)
-		recs, err := s.cons.Poll(pctx, want)
-		cancel()
-		if ctx.Err() != nil {
-			s.metrics()
-			return nil
-		}
-		if err != nil {
-			return s.stop(err)
-		}
-		s.handle(ctx, recs)
-		more = len(recs) >= want
-		now = time.Now()
-		if len(recs) > 0 {
-			failingSince, lastCheck = time.Time{}, now
-			continue
-		}
-		if now.Sub(lastCheck) < s.o.AliveEvery {
-			continue
-		}
-		// Idle: is the broker still there? franz-go retries forever on its
-		// own; a stream must fail so Grafana restarts it and the user sees
-		// why.
-		lastCheck = now
-		actx, cancel := context.WithTimeout(ctx, min(s.src.Timeout, 2*time.Second))
-		err = s.cons.Alive(actx)
-		cancel()
-		switch {
-		case ctx.Err() != nil:
-			s.metrics()
-			return nil
-		case err == nil:
-			failingSince = time.Time{}
-		case failingSince.IsZero():
-			failingSince = now
-		case now.Sub(failingSince) >= s.o.LossAfter:
-			return s.stop(fmt.Errorf("kafka lost for %s: %w", now.Sub(failingSince).Round(time.Second), err))
+		if err, again := s.runShared(ctx, f, m); !again {
+			return err
 		}
 	}
 }
 
-// due is when the stream should next send (zero: nothing to send).
-func (s *liveStream) due() time.Time {
-	var held time.Time
-	if h, ok := s.pipe.(holder); ok {
-		held = h.Due()
+// tryJoin asks the hub to take the stream at offsets at.
+func (s *liveStream) tryJoin(ctx context.Context, at kafka.Offsets) (*feed, *member, error) {
+	m := newMember(s.q, s.pipe, s.faults, &s.notices, s.policy, at)
+	f, err := s.o.Hub.join(ctx, s.src, feedOptions{UID: s.o.UID, AliveEvery: s.o.AliveEvery, LossAfter: s.o.LossAfter, Log: s.o.Log}, m)
+	switch {
+	case err == nil:
+		s.started = true
+		return f, m, nil
+	case errors.Is(err, errNoSharing), errors.Is(err, errPartitions):
+		s.joinAt = time.Time{}
+	case errors.Is(err, errFeedGone):
+		s.joinAt = time.Now()
+	default: // behind, or Kafka failed to start a feed: on its own for now
+		s.joinAt = time.Now().Add(250 * time.Millisecond)
 	}
-	return s.policy.due(s.pipe.Pending() > 0, held)
+	return nil, nil, err
+}
+
+// joinRefused: the stream reads on its own (it is not an error).
+func joinRefused(err error) bool {
+	return errors.Is(err, errNoSharing) || errors.Is(err, errPartitions) || errors.Is(err, errBehind) || errors.Is(err, errFeedGone)
+}
+
+// sentOffsets is where the stream's sent frames end.
+func (s *liveStream) sentOffsets() kafka.Offsets {
+	if s.sentIdx == nil {
+		return s.sent
+	}
+	return offsetsOf(s.sentList, s.sentIdx)
+}
+
+func offsetsOf(list []topicPartition, idx []int64) kafka.Offsets {
+	out := kafka.Offsets{}
+	for i, tp := range list {
+		if out[tp.topic] == nil {
+			out[tp.topic] = map[int32]int64{}
+		}
+		out[tp.topic][tp.part] = idx[i]
+	}
+	return out
 }
 
 // handle decodes records into the pipeline. Records of several topics are
@@ -210,19 +249,15 @@ func (s *liveStream) handle(ctx context.Context, recs []*kgo.Record) {
 	}
 }
 
-// send flushes the pipeline's frames to Live.
+// send flushes the pipeline's frames to Live (reading on its own).
 func (s *liveStream) send(now time.Time) error {
 	frames := s.pipe.Frames(false)
 	if s.cons != nil {
 		s.notices.add(dataLossNotices(s.cons.TakeDataLoss())...)
 	}
-	if len(frames) > 0 && (len(s.faults.counts) > 0 || len(s.notices.list) > 0) {
-		MetaOf(frames[0]).Notices = append(s.notices.all(), s.faults.StreamNotices()...)
-	}
-	for _, f := range frames {
-		if err := s.out.send(f); err != nil {
-			return fmt.Errorf("sending to Grafana Live: %w", err)
-		}
+	liveNotices(frames, s.faults, &s.notices)
+	if err := s.sendFrames(frames); err != nil {
+		return err
 	}
 	s.policy.sent(now, len(frames) > 0)
 	if s.cons != nil { // benchmarks drive a stream with no consumer
@@ -232,6 +267,24 @@ func (s *liveStream) send(now time.Time) error {
 	return nil
 }
 
+// liveNotices puts a stream's notices (about itself, then its bad
+// records) on the first of its frames.
+func liveNotices(frames []*data.Frame, faults *Faults, notices *streamNotices) {
+	if len(frames) > 0 && (len(faults.counts) > 0 || len(notices.list) > 0) {
+		MetaOf(frames[0]).Notices = append(notices.all(), faults.StreamNotices()...)
+	}
+}
+
+func (s *liveStream) sendFrames(frames []*data.Frame) error {
+	for _, f := range frames {
+		if err := s.out.send(f); err != nil {
+			return fmt.Errorf("sending to Grafana Live: %w", err)
+		}
+	}
+	return nil
+}
+
+// metrics adds what the stream counted (reading on its own).
 func (s *liveStream) metrics() {
 	s.feeder.counts.flush("stream")
 	s.faults.flushMetrics()
@@ -242,8 +295,7 @@ func (s *liveStream) metrics() {
 
 // stop saves where to resume (after what was sent) and returns err.
 func (s *liveStream) stop(err error) error {
-	s.o.Resume.Save(s.o.Path, s.sent)
-	s.metrics()
+	s.o.Resume.Save(s.o.Path, s.sentOffsets())
 	s.o.Log.Warn("stream stopped", "path", s.o.Path, "error", err)
 	return err
 }

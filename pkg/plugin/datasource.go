@@ -52,7 +52,8 @@ type Datasource struct {
 
 	resources backend.CallResourceHandler
 	resume    *pipeline.Resumes
-	writes    *writeGate // rate of race/start, race/stop (access.go)
+	writes    *writeGate    // rate of race/start, race/stop (access.go)
+	hub       *pipeline.Hub // the consumers the instance's streams share
 
 	// Tunables (tests shorten them).
 	aliveEvery time.Duration // ping an idle stream's broker this often
@@ -75,6 +76,7 @@ func NewDatasource(ctx context.Context, s backend.DataSourceInstanceSettings) (i
 		log:        log.DefaultLogger.With("datasource", s.UID),
 		resume:     pipeline.NewResumes(),
 		writes:     newWriteGate(writeEvery),
+		hub:        pipeline.NewHub(),
 		aliveEvery: time.Second,
 		slotRetry:  slotRetry,
 		streams:    map[string]*streamEntry{},
@@ -159,10 +161,17 @@ func (d *Datasource) Dispose() {
 	}
 	d.streams = nil // no new stream starts on a disposed instance
 	d.mu.Unlock()
+	d.hub.Close()
 	if d.kafka != nil {
 		d.kafka.Close()
 	}
 }
+
+// ShareConsumers turns the sharing of Kafka consumers among the instance's
+// live streams on (the default) or off, for streams that start afterwards.
+// Off, every stream reads on a consumer of its own: the bench measures
+// sharing against it.
+func (d *Datasource) ShareConsumers(on bool) { d.hub.SetSharing(on) }
 
 // CallResource serves the resources (resources.go).
 func (d *Datasource) CallResource(ctx context.Context, req *backend.CallResourceRequest, sender backend.CallResourceResponseSender) error {
@@ -194,3 +203,8 @@ func (k kafkaLogger) Log(level kgo.LogLevel, msg string, keyvals ...any) {
 		k.l.Warn("kafka: "+msg, keyvals...)
 	}
 }
+
+// SharedConsumers are how many Kafka consumers the instance's live streams
+// share, and how many streams read through them (the others read on their
+// own: catching up, or too slow for their shared consumer).
+func (d *Datasource) SharedConsumers() (consumers, streams int) { return d.hub.Stats() }

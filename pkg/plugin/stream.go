@@ -64,7 +64,7 @@ func (d *Datasource) RunStream(ctx context.Context, req *backend.RunStreamReques
 	defer d.untrack(req.Path, tok)
 	return pipeline.RunStream(ctx, d.source(), q, sender, pipeline.StreamOptions{
 		Path: req.Path, UID: d.uid, Resume: d.resume, AliveEvery: d.aliveEvery, LossAfter: d.lossAfter, Log: d.log,
-		Fresh: fresh})
+		Fresh: fresh, Hub: d.hub})
 }
 
 // The streams an instance runs at once are bounded by the maxStreams

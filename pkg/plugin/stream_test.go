@@ -334,7 +334,7 @@ func TestSubscribeChecksPathAndOrgAndPublishIsRefused(t *testing.T) {
 	if s := sub(2, good); s != backend.SubscribeStreamStatusPermissionDenied {
 		t.Errorf("other org: %v", s)
 	}
-	for _, p := range []string{"", "nonsense", "1/raw", "1/zz/s", "1/raw/s/i=100"} {
+	for _, p := range []string{"", "nonsense", "1/raw", "1/zz/s", "1/raw/s/i=0100"} {
 		if s := sub(testOrg, p); s != backend.SubscribeStreamStatusNotFound {
 			t.Errorf("path %q: %v", p, s)
 		}

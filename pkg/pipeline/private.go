@@ -1,0 +1,106 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// runPrivate reads on the stream's own consumer: poll, decode, add to the
+// pipeline, and send when the flush policy says so. While a send blocks
+// nothing is polled, so franz-go stops fetching once its one buffered fetch
+// per broker is full: a slow sender bounds memory to MaxStreamRows rows
+// plus one fetch per broker.
+//
+// It returns when ctx ends (nil), when Kafka fails (the error, after
+// saving where to resume), or when the stream has caught up with the end of
+// its partitions and joined a shared consumer (the feed and the member; the
+// stream's consumer is closed).
+func (s *liveStream) runPrivate(ctx context.Context) (*feed, *member, error) {
+	defer func() {
+		if s.cons != nil {
+			s.cons.Close()
+			s.cons = nil
+		}
+	}()
+	now := time.Now()
+	lastCheck := now
+	var failingSince time.Time
+	more := false // the last poll filled its batch: more records are waiting
+	for {
+		now = time.Now()
+		due := s.due()
+		if s.pipe.Pending() >= MaxStreamRows || (!more && !due.IsZero() && !now.Before(due)) {
+			if err := s.send(now); err != nil {
+				return nil, nil, s.stop(err)
+			}
+			due = s.due()
+		}
+		deadline := earliest(due, lastCheck.Add(s.o.AliveEvery))
+		if more || !deadline.After(now) {
+			deadline = now.Add(time.Millisecond) // take what is buffered, then send
+		}
+		want := MaxStreamRows - s.pipe.Pending()
+		pctx, cancel := context.WithDeadline(ctx, deadline)
+		recs, err := s.cons.Poll(pctx, want)
+		cancel()
+		if ctx.Err() != nil {
+			s.metrics()
+			return nil, nil, nil
+		}
+		if err != nil {
+			return nil, nil, s.stop(err)
+		}
+		s.handle(ctx, recs)
+		more = len(recs) >= want
+		now = time.Now()
+		if !more && !s.joinAt.IsZero() && !now.Before(s.joinAt) && s.cons.Lag() == 0 {
+			// Caught up: share the consumer of the streams on these
+			// partitions from where this one stands.
+			next := s.cons.Next()
+			f, m, err := s.tryJoin(ctx, next)
+			if err == nil {
+				s.metrics()
+				return f, m, nil
+			}
+			if ctx.Err() != nil {
+				s.metrics()
+				return nil, nil, nil
+			}
+		}
+		if len(recs) > 0 {
+			failingSince, lastCheck = time.Time{}, now
+			continue
+		}
+		if now.Sub(lastCheck) < s.o.AliveEvery {
+			continue
+		}
+		// Idle: is the broker still there? franz-go retries forever on its
+		// own; a stream must fail so Grafana restarts it and the user sees
+		// why.
+		lastCheck = now
+		actx, cancel := context.WithTimeout(ctx, min(s.src.Timeout, 2*time.Second))
+		err = s.cons.Alive(actx)
+		cancel()
+		switch {
+		case ctx.Err() != nil:
+			s.metrics()
+			return nil, nil, nil
+		case err == nil:
+			failingSince = time.Time{}
+		case failingSince.IsZero():
+			failingSince = now
+		case now.Sub(failingSince) >= s.o.LossAfter:
+			return nil, nil, s.stop(fmt.Errorf("kafka lost for %s: %w", now.Sub(failingSince).Round(time.Second), err))
+		}
+	}
+}
+
+// due is when the stream should next send (zero: nothing to send).
+func (s *liveStream) due() time.Time {
+	var held time.Time
+	if h, ok := s.pipe.(holder); ok {
+		held = h.Due()
+	}
+	return s.policy.due(s.pipe.Pending() > 0, held)
+}
