@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"syscall"
 )
@@ -26,6 +27,7 @@ func run() error {
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	memProfile := flag.String("memprofile", "", "write an allocation profile of the run to this file")
 	kafka := flag.String("kafka", KafkaFake, "broker: fake (producer dev's kfake) or real (three Apache Kafka brokers; needs Java 17 and the classpath of go tool mage integration)")
+	streams := flag.String("streams", "", "comma-separated stream counts of the streams phase (default 1,10,50,100; quick 1,10)")
 	flag.Parse()
 	cfg := DefaultConfig()
 	if *quick {
@@ -37,6 +39,16 @@ func run() error {
 		cfg.Kafka = *kafka
 	default:
 		return fmt.Errorf("unknown -kafka %q: want fake or real", *kafka)
+	}
+	if *streams != "" {
+		cfg.StreamCounts = nil
+		for _, s := range strings.Split(*streams, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(s))
+			if err != nil || n < 1 || n > 200 {
+				return fmt.Errorf("-streams: %q is not a count from 1 to 200", s)
+			}
+			cfg.StreamCounts = append(cfg.StreamCounts, n)
+		}
 	}
 	for _, p := range strings.Split(*phases, ",") {
 		switch p = strings.TrimSpace(p); p {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"runtime/pprof"
 	"time"
 
 	"github.com/pitwall-f1/pitwall/pkg/f1"
@@ -73,7 +74,13 @@ func runStreamsPhase(ctx context.Context, env *runEnv, res *Results) error {
 	for _, n := range env.cfg.StreamCounts {
 		for _, shared := range []bool{false, true} {
 			env.logf("streams: %d at %dx, shared consumers %v, for %s", n, streamsSpeed, shared, env.cfg.StreamsDuration)
-			sr, err := runStreams(ctx, env, n, shared, env.cfg.StreamsDuration)
+			var sr StreamsResult
+			var err error
+			// Labelled, so a -cpuprofile can be cut per run
+			// (pprof -tagfocus shared=true,streams=100).
+			pprof.Do(ctx, pprof.Labels("phase", "streams", "streams", fmt.Sprint(n), "shared", fmt.Sprint(shared)), func(ctx context.Context) {
+				sr, err = runStreams(ctx, env, n, shared, env.cfg.StreamsDuration)
+			})
 			if err != nil {
 				return fmt.Errorf("%d streams (shared %v): %w", n, shared, err)
 			}

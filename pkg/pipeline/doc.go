@@ -11,11 +11,19 @@
 // stream that lost it re-read, skipped or lost. Reads and streams use the
 // query's isolation level.
 //
+// Live streams (stream.go) read on a consumer of their own (private.go)
+// until they have caught up, then share one consumer and one decode per
+// datasource, topics, partition and format (hub.go; a feed, fanout.go),
+// which hands each its records and its frames to send (member.go,
+// shared.go); flush.go says when a stream sends, sender.go what.
+//
 // Rules: a bad record is counted and named in a notice, never fatal, and
 // never stops the records around it; a stream batches records into frames,
 // never one per record — as they arrive but at most MaxFramesPerSecond
 // frames a second, or per flushMs (flush.go) — and its memory is bounded by
-// MaxStreamRows rows plus one fetch per broker; a stream that fails saves
+// MaxStreamRows rows plus one fetch per broker (a member of a shared
+// consumer: MaxStreamRows rows and one batch in hand; past that it leaves,
+// and no other stream waits for it); a stream that fails saves
 // where it stopped (Resumes) so that nothing is lost and nothing arrives
 // twice, and a stream that cannot (a plugin restart, records deleted by
 // retention) says so in a notice. A query holds no raw record: records are

@@ -1,35 +1,75 @@
 package pipeline
 
 import (
+	"maps"
+	"reflect"
+
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // frameSender sends frames to Live: the schema with the first frame and
 // whenever it changes, otherwise the data alone.
+//
+// Whether the schema changed is first asked of the frame sent before under
+// the same name (names, types, labels, field configs, meta and refId
+// compared by value): the same means the same schema JSON, without encoding
+// it. Only when they differ is the schema encoded and compared (a new
+// config object can still say the same). Pipelines build new frames for
+// every flush and never change one they handed over.
 type frameSender struct {
-	sender    *backend.StreamSender
-	queryType string
-	schemas   map[string]string // frame name -> schema JSON last sent
+	sender  *backend.StreamSender
+	sent    prometheus.Counter
+	schemas map[string]sentSchema // frame name -> what was last sent
+}
+
+type sentSchema struct {
+	frame *data.Frame // the last frame sent under the name
+	json  string      // its schema's JSON
 }
 
 func newFrameSender(sender *backend.StreamSender, queryType string) *frameSender {
-	return &frameSender{sender: sender, queryType: queryType, schemas: map[string]string{}}
+	return &frameSender{sender: sender, sent: MetricFramesSent.WithLabelValues(queryType), schemas: map[string]sentSchema{}}
 }
 
 func (f *frameSender) send(fr *data.Frame) error {
-	schema, err := data.FrameToJSON(fr, data.IncludeSchemaOnly)
-	if err != nil {
-		return err
-	}
+	last, seen := f.schemas[fr.Name]
 	include := data.IncludeDataOnly
-	if f.schemas[fr.Name] != string(schema) {
-		include = data.IncludeAll
-		f.schemas[fr.Name] = string(schema)
+	if !seen || !sameSchema(last.frame, fr) {
+		schema, err := data.FrameToJSON(fr, data.IncludeSchemaOnly)
+		if err != nil {
+			return err
+		}
+		if !seen || last.json != string(schema) {
+			include = data.IncludeAll
+		}
+		last.json = string(schema)
 	}
+	last.frame = fr
+	f.schemas[fr.Name] = last
 	if err := f.sender.SendFrame(fr, include); err != nil {
 		return err
 	}
-	MetricFramesSent.WithLabelValues(f.queryType).Inc()
+	f.sent.Inc()
 	return nil
+}
+
+// sameSchema reports whether b's schema is a's (a true answer means their
+// schema JSON is the same; false may be wrong, and is checked on the JSON).
+func sameSchema(a, b *data.Frame) bool {
+	if a.Name != b.Name || a.RefID != b.RefID || len(a.Fields) != len(b.Fields) || !sameValue(a.Meta, b.Meta) {
+		return false
+	}
+	for i, x := range a.Fields {
+		y := b.Fields[i]
+		if x.Name != y.Name || x.Type() != y.Type() || !maps.Equal(x.Labels, y.Labels) || !sameValue(x.Config, y.Config) {
+			return false
+		}
+	}
+	return true
+}
+
+func sameValue[T any](a, b *T) bool {
+	return a == b || (a != nil && b != nil && reflect.DeepEqual(*a, *b))
 }

@@ -81,7 +81,7 @@ func (s *liveStream) sendBatch(f *feed, m *member, b batch) error {
 		return err
 	}
 	copy(s.sentIdx, b.next)
-	metricStreamLag.WithLabelValues(s.o.UID, s.o.Path).Set(float64(b.lag))
+	s.lagGauge().Set(float64(b.lag))
 	if m.blocked.Swap(false) {
 		f.wake() // it held rows back for this send
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
@@ -104,6 +105,7 @@ type liveStream struct {
 	// them. A shared consumer adds to them while the stream is its member.
 	notices    streamNotices
 	fellBehind bool // it said so in notices
+	lag        prometheus.Gauge
 }
 
 func newStream(ctx context.Context, src *Source, q *query.Query, sender *backend.StreamSender, o StreamOptions) (*liveStream, error) {
@@ -289,8 +291,16 @@ func (s *liveStream) metrics() {
 	s.feeder.counts.flush("stream")
 	s.faults.flushMetrics()
 	if s.cons != nil {
-		metricStreamLag.WithLabelValues(s.o.UID, s.o.Path).Set(float64(s.cons.Lag()))
+		s.lagGauge().Set(float64(s.cons.Lag()))
 	}
+}
+
+// lagGauge is the stream's pitwall_stream_lag_records.
+func (s *liveStream) lagGauge() prometheus.Gauge {
+	if s.lag == nil {
+		s.lag = metricStreamLag.WithLabelValues(s.o.UID, s.o.Path)
+	}
+	return s.lag
 }
 
 // stop saves where to resume (after what was sent) and returns err.
