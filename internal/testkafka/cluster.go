@@ -156,6 +156,10 @@ func (c *Cluster) formatArgs(n *node) []string {
 func (c *Cluster) jvmArgs(heap string) []string {
 	args := []string{"-Xmx" + heap, "-Xss512k", "-XX:MaxDirectMemorySize=128m", "-Djava.awt.headless=true",
 		"-Dlog4j2.configurationFile=" + filepath.Join(c.dir, "log4j2.properties")}
+	if c.opts.OAuth != nil {
+		// Kafka reads no OAuth URL that this property does not allow.
+		args = append(args, "-Dorg.apache.kafka.sasl.oauthbearer.allowed.urls="+c.opts.OAuth.JWKSURL)
+	}
 	if c.opts.JVMOpts != nil {
 		args = append(args, c.opts.JVMOpts...)
 	} else {

@@ -21,7 +21,20 @@ const (
 	MechPlain       = "PLAIN"
 	MechScramSHA256 = "SCRAM-SHA-256"
 	MechScramSHA512 = "SCRAM-SHA-512"
+	// MechOAuthBearer validates JWTs with Kafka's production validator
+	// (OAuthBearerValidatorCallbackHandler) against Options.OAuth's JWKS.
+	MechOAuthBearer = "OAUTHBEARER"
 )
+
+// OAuth is how brokers validate OAUTHBEARER tokens: signed JWTs whose keys
+// are served at JWKSURL (allowed to the JVM with
+// org.apache.kafka.sasl.oauthbearer.allowed.urls), with the expected
+// audience and issuer when set.
+type OAuth struct {
+	JWKSURL  string
+	Audience string
+	Issuer   string
+}
 
 // Listener is a client listener under test, besides the plaintext INTERNAL
 // one that every broker has.
@@ -34,7 +47,7 @@ type Listener struct {
 	// (mutual TLS) on an SSL or SASL_SSL listener.
 	ClientAuth bool
 	// Mechanisms enabled on a SASL listener; empty means PLAIN,
-	// SCRAM-SHA-256 and SCRAM-SHA-512.
+	// SCRAM-SHA-256 and SCRAM-SHA-512. OAUTHBEARER needs Options.OAuth.
 	Mechanisms []string
 }
 
@@ -67,6 +80,8 @@ type Options struct {
 	// principal (User:ANONYMOUS, the harness) and SuperUsers are super users.
 	ACLs       bool
 	SuperUsers []string
+	// OAuth configures OAUTHBEARER, on the listeners that enable it.
+	OAuth *OAuth
 	// Props are extra broker properties; they override the defaults
 	// (for example log.segment.bytes, log.retention.check.interval.ms).
 	Props map[string]string
@@ -103,6 +118,9 @@ func (o Options) normalized() (Options, error) {
 		}
 		if l.ClientAuth && !l.tls() {
 			return o, fmt.Errorf("testkafka: listener %s: ClientAuth needs SSL or SASL_SSL", l.Name)
+		}
+		if contains(l.Mechanisms, MechOAuthBearer) && (o.OAuth == nil || o.OAuth.JWKSURL == "") {
+			return o, fmt.Errorf("testkafka: listener %s: OAUTHBEARER needs Options.OAuth with a JWKS URL", l.Name)
 		}
 	}
 	for _, u := range o.Users {

@@ -94,6 +94,25 @@ func (c *Cluster) properties(n *node) string {
 					p[prefix+"plain.sasl.jaas.config"] = jaas + ";"
 				case MechScramSHA256, MechScramSHA512:
 					p[prefix+strings.ToLower(m)+".sasl.jaas.config"] = "org.apache.kafka.common.security.scram.ScramLoginModule required;"
+				case MechOAuthBearer:
+					ob := prefix + "oauthbearer."
+					p[ob+"sasl.jaas.config"] = "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;"
+					p[ob+"sasl.server.callback.handler.class"] = "org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler"
+					// The validator that checks signatures (by the JWKS), expiry,
+					// audience and issuer, named broker-wide as well as for the
+					// listener: Kafka 4.1.0's callback handler makes its
+					// default validator (DefaultJwtValidator) without a key
+					// resolver, which then falls back to ClientJwtValidator and
+					// checks no signature, whatever the JWKS URL (seen in the
+					// broker's debug log; the listener-prefixed validator class
+					// alone was not read).
+					for k, v := range map[string]string{"jwt.validator.class": "org.apache.kafka.common.security.oauthbearer.BrokerJwtValidator",
+						"jwks.endpoint.url": o.OAuth.JWKSURL, "expected.audience": o.OAuth.Audience, "expected.issuer": o.OAuth.Issuer} {
+						if v != "" {
+							p[ob+"sasl.oauthbearer."+k] = v
+							p["sasl.oauthbearer."+k] = v
+						}
+					}
 				}
 			}
 		}

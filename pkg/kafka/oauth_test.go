@@ -160,6 +160,42 @@ func TestTokenRefreshedAtFourFifthsOfItsLife(t *testing.T) {
 	}
 }
 
+// A token about to expire is not handed to a new session while the fresh
+// one is fetched: the session would end at once, and Kafka lets a
+// connection re-authenticate once a second at most.
+func TestTokenNearExpiryWaitsForTheFreshOne(t *testing.T) {
+	p := newIDP(t)
+	p.expiresIn = 6
+	s := source(t, p)
+	var mu sync.Mutex
+	now := time.Now()
+	s.now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	if tok, _ := s.Token(context.Background()); tok != "token-1" {
+		t.Fatal(tok)
+	}
+	mu.Lock()
+	now = now.Add(5 * time.Second) // 1 s left: less than minSession
+	mu.Unlock()
+	if tok, err := s.Token(context.Background()); tok != "token-2" || err != nil {
+		t.Fatalf("%q %v", tok, err)
+	}
+	// The endpoint down now: the old token is still handed out while it
+	// lasts, then the failure.
+	p.srv.Close()
+	mu.Lock()
+	now = now.Add(5 * time.Second) // token-2: 1 s left
+	mu.Unlock()
+	if tok, err := s.Token(context.Background()); tok != "token-2" || err != nil {
+		t.Fatalf("while the old token lasts: %q %v", tok, err)
+	}
+	mu.Lock()
+	now = now.Add(5 * time.Second)
+	mu.Unlock()
+	if _, err := s.Token(context.Background()); !errors.Is(err, ErrToken) || !strings.Contains(err.Error(), "cannot reach") {
+		t.Fatalf("after it: %v", err)
+	}
+}
+
 // Many connections asking at once make one request (single flight).
 func TestTokenSingleFlight(t *testing.T) {
 	p := newIDP(t)
@@ -205,11 +241,14 @@ func TestTokenFallsBackToCredentialsInTheBody(t *testing.T) {
 	}
 }
 
-func TestTokenLifetimeFromTheJWTWhenNoExpiresIn(t *testing.T) {
+func TestTokenLifetimeFromExpiresInAndTheJWT(t *testing.T) {
 	exp := time.Now().Add(40 * time.Minute).Unix()
 	claims := base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprintf(`{"sub":"x","exp":%d}`, exp)))
 	if d := lifetime(nil, "e30."+claims+".sig"); d < 39*time.Minute || d > 41*time.Minute {
 		t.Errorf("JWT exp: %v", d)
+	}
+	if d := lifetime(json.RawMessage(`3600`), "e30."+claims+".sig"); d < 39*time.Minute || d > 41*time.Minute {
+		t.Errorf("an exp sooner than expires_in: %v", d)
 	}
 	if d := lifetime(json.RawMessage(`"3600"`), "opaque"); d != time.Hour {
 		t.Errorf("expires_in as a string: %v", d)

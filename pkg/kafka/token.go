@@ -28,7 +28,15 @@ import (
 // is refreshed after unknownLifetime. A failed fetch is not retried for
 // retryAfter: the error is returned at once meanwhile, so that a bad secret
 // does not turn every broker connection into a request to the endpoint.
+//
+// A session a broker opens with a token ends when the token expires, and
+// the client must then re-authenticate (KIP-368), which Kafka allows once a
+// second at most and franz-go does a second before the end: a token with
+// less than minSession (or half its life, for short-lived tokens) left is
+// not handed out; the caller waits for the fresh one, unless the endpoint
+// fails, when the old one serves while it is valid.
 const (
+	minSession      = 5 * time.Second
 	refreshShare    = 0.8
 	unknownLifetime = 5 * time.Minute
 	retryAfter      = 2 * time.Second
@@ -48,6 +56,7 @@ type tokenSource struct {
 	token     string
 	refreshAt time.Time
 	expiresAt time.Time
+	minLeft   time.Duration // the least life left a token is handed out with
 	inflight  chan struct{} // closed when the running fetch ends
 	lastErr   error
 	errUntil  time.Time
@@ -79,25 +88,29 @@ func (s *tokenSource) Token(ctx context.Context) (string, error) {
 	for {
 		s.mu.Lock()
 		now := s.now()
-		if s.token != "" && now.Before(s.refreshAt) {
+		valid := s.token != "" && now.Before(s.expiresAt)
+		lasting := valid && s.expiresAt.Sub(now) >= s.minLeft
+		if lasting && now.Before(s.refreshAt) {
 			tok := s.token
 			s.mu.Unlock()
 			return tok, nil
 		}
-		valid := s.token != "" && now.Before(s.expiresAt)
 		if s.inflight == nil {
-			if s.lastErr != nil && now.Before(s.errUntil) && !valid {
-				err := s.lastErr
+			if s.lastErr != nil && now.Before(s.errUntil) {
+				// The last fetch failed a moment ago: the old token while
+				// it lasts, else that failure.
+				tok, err := s.token, s.lastErr
 				s.mu.Unlock()
+				if valid {
+					return tok, nil
+				}
 				return "", err
 			}
-			if s.lastErr == nil || !now.Before(s.errUntil) {
-				s.inflight = make(chan struct{})
-				go s.fetch(s.inflight)
-			}
+			s.inflight = make(chan struct{})
+			go s.fetch(s.inflight)
 		}
-		if valid {
-			// Still valid: use it while the refresh runs.
+		if lasting {
+			// Valid for a while yet: use it while the refresh runs.
 			tok := s.token
 			s.mu.Unlock()
 			return tok, nil
@@ -110,17 +123,18 @@ func (s *tokenSource) Token(ctx context.Context) (string, error) {
 			return "", fmt.Errorf("%w: waiting for a token from %s: %w", ErrToken, redactURL(s.cfg.TokenURL), ctx.Err())
 		}
 		s.mu.Lock()
-		if s.token == "" || !s.now().Before(s.expiresAt) {
-			err := s.lastErr
+		if s.token != "" && s.now().Before(s.expiresAt) {
+			// The fresh token, or, when the fetch failed, the old one
+			// while it lasts.
+			tok := s.token
 			s.mu.Unlock()
-			if err != nil {
-				return "", err
-			}
-			continue
+			return tok, nil
 		}
-		tok := s.token
+		err := s.lastErr
 		s.mu.Unlock()
-		return tok, nil
+		if err != nil {
+			return "", err
+		}
 	}
 }
 
@@ -144,6 +158,7 @@ func (s *tokenSource) fetch(done chan struct{}) {
 	s.token = tok
 	s.expiresAt = start.Add(life)
 	s.refreshAt = start.Add(time.Duration(float64(life) * refreshShare))
+	s.minLeft = min(minSession, life/2)
 }
 
 // tokenResponse is RFC 6749 §5.1 and §5.2. expires_in comes as a number or,
@@ -291,12 +306,14 @@ type tokenError struct{ msg string }
 func (e *tokenError) Error() string { return e.msg }
 func (e *tokenError) Unwrap() error { return ErrToken }
 
-// lifetime is expires_in, else the exp of a JWT token (read, not
-// verified: only to know when to refresh), else unknownLifetime.
+// lifetime is the shorter of expires_in and the time to a JWT token's exp
+// (read, not verified: brokers judge a session by exp, which is whole
+// seconds and the identity provider's clock), else unknownLifetime.
 func lifetime(expiresIn json.RawMessage, token string) time.Duration {
+	life := time.Duration(0)
 	raw := strings.Trim(string(expiresIn), `"`)
 	if n, err := strconv.ParseFloat(raw, 64); err == nil && n > 0 && n < 1e9 {
-		return time.Duration(n * float64(time.Second))
+		life = time.Duration(n * float64(time.Second))
 	}
 	if parts := strings.Split(token, "."); len(parts) == 3 {
 		if b, err := base64.RawURLEncoding.DecodeString(parts[1]); err == nil {
@@ -304,13 +321,16 @@ func lifetime(expiresIn json.RawMessage, token string) time.Duration {
 				Exp float64 `json:"exp"`
 			}
 			if json.Unmarshal(b, &claims) == nil && claims.Exp > 0 {
-				if d := time.Until(time.Unix(int64(claims.Exp), 0)); d > 0 {
-					return d
+				if d := time.Until(time.Unix(int64(claims.Exp), 0)); d > 0 && (life == 0 || d < life) {
+					life = d
 				}
 			}
 		}
 	}
-	return unknownLifetime
+	if life == 0 {
+		return unknownLifetime
+	}
+	return life
 }
 
 func unwrapURLError(err error) string {
