@@ -109,13 +109,27 @@ export interface QueryTypeEditorFields {
 }
 
 /** Datasource settings, names exactly as DESIGN.md. */
-export type SaslMechanism = '' | 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+export type SaslMechanism = '' | 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512' | 'OAUTHBEARER' | 'AWS_MSK_IAM';
+
+/** Where AWS_MSK_IAM takes its credentials: the keys, or Grafana's own AWS identity. */
+export type AwsAuthType = 'keys' | 'default';
 
 export interface PitwallOptions extends DataSourceJsonData {
   bootstrapServers?: string;
   clientId?: string;
   saslMechanism?: SaslMechanism;
   saslUsername?: string;
+  /** OAUTHBEARER (client credentials): the token endpoint, client id, scopes, audience, SASL extensions (k=v,k=v). */
+  oauthTokenUrl?: string;
+  oauthClientId?: string;
+  oauthScopes?: string;
+  oauthAudience?: string;
+  oauthExtensions?: string;
+  /** AWS_MSK_IAM: keys (default) or the AWS SDK's default chain, where Grafana allows it. */
+  awsAuthType?: AwsAuthType;
+  awsRegion?: string;
+  /** Every connection through Grafana's secure SOCKS proxy (Private Data source Connect); Grafana's own key. */
+  enableSecureSocksProxy?: boolean;
   tlsEnabled?: boolean;
   tlsSkipVerify?: boolean;
   tlsServerName?: string;
@@ -136,6 +150,10 @@ export interface PitwallSecureOptions {
   tlsClientCert?: string;
   tlsClientKey?: string;
   schemaRegistryPassword?: string;
+  oauthClientSecret?: string;
+  awsAccessKeyId?: string;
+  awsSecretAccessKey?: string;
+  awsSessionToken?: string;
 }
 
 export type SecureKey = keyof PitwallSecureOptions;

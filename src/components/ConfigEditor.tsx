@@ -1,38 +1,38 @@
-import { DataSourcePluginOptionsEditorProps, SelectableValue } from '@grafana/data';
-import { Field, FieldSet, Input, RadioButtonGroup, SecretInput, SecretTextArea, Switch } from '@grafana/ui';
+import { DataSourcePluginOptionsEditorProps } from '@grafana/data';
+import { config } from '@grafana/runtime';
+import {
+  Alert,
+  Field,
+  FieldSet,
+  Input,
+  SecretInput,
+  SecretTextArea,
+  SecureSocksProxySettings,
+  Switch,
+} from '@grafana/ui';
 import React from 'react';
 
-import { PitwallOptions, PitwallSecureOptions, SaslMechanism, SecureKey } from '../types';
+import { PitwallOptions, PitwallSecureOptions, SecureKey } from '../types';
+import { SaslSettings } from './ConfigEditorSasl';
 import { NumberInput } from './NumberInput';
-import { isConfigured, Settings, validate, withJson, withSecret, withSecretReset } from './configUpdates';
+import { FIELD_WIDTH as WIDTH, secretProps, Settings, validate, withJson } from './configUpdates';
 
 export type Props = DataSourcePluginOptionsEditorProps<PitwallOptions, PitwallSecureOptions>;
 
-const WIDTH = 60;
 export const DEFAULT_TIMEOUT_SECONDS = 10;
 /** The backend's default maxStreams (pkg/plugin/stream.go DefaultMaxStreams). */
 export const DEFAULT_MAX_STREAMS = 64;
 
-const SASL_OPTIONS: Array<SelectableValue<SaslMechanism>> = [
-  { value: '', label: 'None', description: 'No SASL authentication' },
-  { value: 'PLAIN', label: 'PLAIN', description: 'Username and password in clear (use with TLS)' },
-  { value: 'SCRAM-SHA-256', label: 'SCRAM-SHA-256', description: 'Salted challenge-response, SHA-256' },
-  { value: 'SCRAM-SHA-512', label: 'SCRAM-SHA-512', description: 'Salted challenge-response, SHA-512' },
-];
-
-/** The datasource settings page: Kafka connection, SASL, TLS and Schema Registry. */
+/**
+ * The datasource settings page: Kafka connection, SASL (ConfigEditorSasl.tsx), TLS, Schema Registry,
+ * Grafana's secure SOCKS proxy (Private Data source Connect, when Grafana offers it), access and limits.
+ */
 export function ConfigEditor({ options, onOptionsChange }: Props) {
   const jsonData = options.jsonData ?? {};
   const problems = validate(options as Settings);
   const set = (patch: Partial<PitwallOptions>) => onOptionsChange(withJson(options as Settings, patch));
 
-  const secret = (key: SecureKey) => ({
-    isConfigured: isConfigured(options as Settings, key),
-    value: options.secureJsonData?.[key] ?? '',
-    onReset: () => onOptionsChange(withSecretReset(options as Settings, key)),
-    onChange: (e: React.FormEvent<HTMLInputElement | HTMLTextAreaElement>) =>
-      onOptionsChange(withSecret(options as Settings, key, e.currentTarget.value)),
-  });
+  const secret = (key: SecureKey) => secretProps(options as Settings, onOptionsChange, key);
 
   return (
     <div data-testid="pitwall-config-editor">
@@ -77,41 +77,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
         </Field>
       </FieldSet>
 
-      <FieldSet label="Authentication (SASL)">
-        <Field label="Mechanism" description="The SASL mechanism your brokers expect; None for no authentication">
-          <RadioButtonGroup<SaslMechanism>
-            id="pitwall-sasl-mechanism"
-            options={SASL_OPTIONS}
-            value={jsonData.saslMechanism ?? ''}
-            onChange={(saslMechanism) => set({ saslMechanism })}
-          />
-        </Field>
-        {Boolean(jsonData.saslMechanism) && (
-          <>
-            <Field
-              label="Username"
-              description="The SASL user"
-              invalid={Boolean(problems.saslUsername)}
-              error={problems.saslUsername}
-            >
-              <Input
-                id="pitwall-sasl-username"
-                width={WIDTH}
-                value={jsonData.saslUsername ?? ''}
-                onChange={(e) => set({ saslUsername: e.currentTarget.value })}
-              />
-            </Field>
-            <Field
-              label="Password"
-              description="The SASL password; stored encrypted and never sent back to the browser"
-              invalid={Boolean(problems.saslPassword)}
-              error={problems.saslPassword}
-            >
-              <SecretInput id="pitwall-sasl-password" width={WIDTH} {...secret('saslPassword')} />
-            </Field>
-          </>
-        )}
-      </FieldSet>
+      <SaslSettings options={options as Settings} onOptionsChange={onOptionsChange} problems={problems} set={set} />
 
       <FieldSet label="TLS">
         <Field label="Use TLS" description="Encrypt the connection to the brokers">
@@ -227,6 +193,18 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           </Field>
         )}
       </FieldSet>
+
+      {(config.secureSocksDSProxyEnabled || jsonData.enableSecureSocksProxy) && (
+        <>
+          {!config.secureSocksDSProxyEnabled && (
+            <Alert severity="warning" title="This Grafana has no secure SOCKS proxy">
+              The datasource asks for Private Data source Connect, which this Grafana does not offer: turn it off, or
+              have an administrator enable [secure_socks_datasource_proxy]. Until then the health check refuses it.
+            </Alert>
+          )}
+          <SecureSocksProxySettings options={options} onOptionsChange={onOptionsChange} />
+        </>
+      )}
 
       <FieldSet label="Access and limits">
         <Field

@@ -4,6 +4,20 @@ import { PitwallOptions, PitwallSecureOptions, SecureKey } from '../types';
 
 export type Settings = DataSourceSettings<PitwallOptions, PitwallSecureOptions>;
 
+/** The width of the settings' inputs. */
+export const FIELD_WIDTH = 60;
+
+/** The props of a secret field (SecretInput, SecretTextArea): configured or not, reset, change. */
+export function secretProps(options: Settings, onOptionsChange: (o: Settings) => void, key: SecureKey) {
+  return {
+    isConfigured: isConfigured(options, key),
+    value: options.secureJsonData?.[key] ?? '',
+    onReset: () => onOptionsChange(withSecretReset(options, key)),
+    onChange: (e: { currentTarget: { value: string } }) =>
+      onOptionsChange(withSecret(options, key, e.currentTarget.value)),
+  };
+}
+
 /** Returns settings with some jsonData keys changed. */
 export function withJson(options: Settings, patch: Partial<PitwallOptions>): Settings {
   return { ...options, jsonData: { ...options.jsonData, ...patch } };
@@ -57,14 +71,7 @@ export function validate(options: Settings): Problems {
       problems.bootstrapServers = `Not host:port: ${bad.join(', ')}`;
     }
   }
-  if (jsonData.saslMechanism) {
-    if (!jsonData.saslUsername) {
-      problems.saslUsername = `${jsonData.saslMechanism} needs a username`;
-    }
-    if (!hasSecret(options, 'saslPassword')) {
-      problems.saslPassword = `${jsonData.saslMechanism} needs a password`;
-    }
-  }
+  Object.assign(problems, saslProblems(options));
   if (jsonData.tlsEnabled && hasSecret(options, 'tlsClientCert') !== hasSecret(options, 'tlsClientKey')) {
     problems.tlsClientKey = 'Mutual TLS needs both the client certificate and its key';
   }
@@ -82,6 +89,55 @@ export function validate(options: Settings): Problems {
   const m = jsonData.maxStreams;
   if (m !== undefined && (!Number.isInteger(m) || m < 1 || m > 1000)) {
     problems.maxStreams = 'Live streams is a whole number from 1 to 1000';
+  }
+  return problems;
+}
+
+const MECHANISMS_WITH_PASSWORD = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'];
+
+/** What the chosen SASL mechanism still needs (pkg/kafka's SASL builder checks the same). */
+function saslProblems(options: Settings): Problems {
+  const jsonData = options.jsonData ?? {};
+  const mech = jsonData.saslMechanism;
+  const problems: Problems = {};
+  if (mech && MECHANISMS_WITH_PASSWORD.includes(mech)) {
+    if (!jsonData.saslUsername) {
+      problems.saslUsername = `${mech} needs a username`;
+    }
+    if (!hasSecret(options, 'saslPassword')) {
+      problems.saslPassword = `${mech} needs a password`;
+    }
+  }
+  if (mech === 'OAUTHBEARER') {
+    if (!/^https?:\/\/[^\s/@]+/.test(jsonData.oauthTokenUrl?.trim() ?? '')) {
+      problems.oauthTokenUrl = 'OAUTHBEARER needs the token endpoint, an http(s) URL';
+    }
+    if (!jsonData.oauthClientId?.trim()) {
+      problems.oauthClientId = 'OAUTHBEARER needs a client ID';
+    }
+    if (!hasSecret(options, 'oauthClientSecret')) {
+      problems.oauthClientSecret = 'OAUTHBEARER needs a client secret';
+    }
+    const bad = (jsonData.oauthExtensions ?? '')
+      .split(',')
+      .map((kv) => kv.trim())
+      .filter((kv) => kv && !/^[A-Za-z]+=[\x21-\x7E ]+$/.test(kv));
+    if (bad.length) {
+      problems.oauthExtensions = `Not key=value (key: letters only): ${bad.join(', ')}`;
+    }
+  }
+  if (mech === 'AWS_MSK_IAM') {
+    if (!jsonData.tlsEnabled) {
+      problems.awsAuthType = 'Amazon MSK takes IAM authentication on its TLS listener only: turn TLS on';
+    }
+    if ((jsonData.awsAuthType ?? 'keys') === 'keys') {
+      if (!hasSecret(options, 'awsAccessKeyId')) {
+        problems.awsAccessKeyId = 'AWS keys need the access key ID';
+      }
+      if (!hasSecret(options, 'awsSecretAccessKey')) {
+        problems.awsSecretAccessKey = 'AWS keys need the secret access key';
+      }
+    }
   }
   return problems;
 }
