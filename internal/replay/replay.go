@@ -171,6 +171,24 @@ func Merge(files []*File) ([]Item, error) {
 	return out, nil
 }
 
+// Record is a pointer to the item's record (*f1.Telemetry, *f1.Position,
+// *f1.RaceControl, *f1.Weather or *f1.Location).
+func (it *Item) Record() any {
+	switch it.Type {
+	case f1.TelemetryRecord:
+		return &it.Tel
+	case f1.PositionRecord:
+		return &it.Pos
+	case f1.RaceControlRecord:
+		return &it.RC
+	case f1.WeatherRecord:
+		return &it.Weather
+	case f1.LocationRecord:
+		return &it.Loc
+	}
+	return nil
+}
+
 // SetTs sets the time of an item and of its record.
 func (it *Item) SetTs(ts int64) {
 	it.Ts = ts

@@ -109,53 +109,9 @@ func BenchmarkAnalyzerObserve(b *testing.B) {
 	})
 }
 
-// BenchmarkLeaderboardApplyPosition: the real Monza timing (1008 records,
-// 20 drivers) repeated with increasing timestamps.
-func BenchmarkLeaderboardApplyPosition(b *testing.B) {
-	var base []Position
-	for _, r := range monzaRecords(b) {
-		if p, ok := r.(*Position); ok {
-			base = append(base, *p)
-		}
-	}
-	span := base[len(base)-1].Ts - base[0].Ts + 1000
-	var stream []Position
-	for rep := int64(0); rep < 20; rep++ {
-		for _, p := range base {
-			p.Ts += rep * span
-			stream = append(stream, p)
-		}
-	}
-	lb := NewLeaderboard()
-	for i := range stream {
-		lb.ApplyPosition(&stream[i])
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		p := &stream[i%len(stream)]
-		p.Ts += span * 20 // keep time moving forward across wraps
-		lb.ApplyPosition(p)
-	}
-}
-
 // BenchmarkLeaderboardApplyTelemetry: the average-speed feed of the board.
 func BenchmarkLeaderboardApplyTelemetry(b *testing.B) {
 	stream := gridStream(b)
 	lb := NewLeaderboard()
 	benchRecords(b, stream, func(t *Telemetry) { lb.ApplyTelemetry(t) })
-}
-
-// BenchmarkLeaderboardSnapshot: building the 20-row snapshot sent on change.
-func BenchmarkLeaderboardSnapshot(b *testing.B) {
-	lb := NewLeaderboard()
-	for _, r := range monzaRecords(b) {
-		lb.Apply(r)
-	}
-	rows := make([]LeaderboardRow, 0, 24)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		rows = lb.Snapshot(rows[:0])
-	}
 }

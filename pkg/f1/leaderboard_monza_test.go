@@ -1,4 +1,4 @@
-package f1
+package f1_test
 
 import (
 	"fmt"
@@ -7,164 +7,24 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/pitwall-f1/pitwall/internal/realdata"
+	"github.com/pitwall-f1/pitwall/internal/realdata/realrace"
+	"github.com/pitwall-f1/pitwall/pkg/f1"
 )
 
-// parseTimedelta reads a pandas timedelta string ("0 days 01:55:58.853000").
-func parseTimedelta(t testing.TB, s string) time.Duration {
-	t.Helper()
-	days, rest, ok := strings.Cut(s, " days ")
-	if !ok {
-		t.Fatalf("bad timedelta %q", s)
-	}
-	d, err := strconv.Atoi(days)
-	if err != nil {
-		t.Fatalf("bad timedelta %q: %v", s, err)
-	}
-	parts := strings.Split(rest, ":")
-	if len(parts) != 3 {
-		t.Fatalf("bad timedelta %q", s)
-	}
-	h, err1 := strconv.Atoi(parts[0])
-	m, err2 := strconv.Atoi(parts[1])
-	sec, err3 := strconv.ParseFloat(parts[2], 64)
-	if err1 != nil || err2 != nil || err3 != nil {
-		t.Fatalf("bad timedelta %q", s)
-	}
-	return time.Duration(d)*24*time.Hour + time.Duration(h)*time.Hour + time.Duration(m)*time.Minute +
-		time.Duration(sec*1e6)*time.Microsecond
-}
+// The real-data tests of the leaderboard live in package f1_test: they read
+// the race through internal/replay (the one FastF1 laps parser), which
+// imports pkg/f1; pkg/f1 itself imports nothing of it.
 
-// monzaRecords turns the real Monza laps.csv into f1.Position records (one
-// per driver per lap, at the lap's end) and race_control.csv into
-// RaceControl records, merged in time order. Gap and interval come from the
-// lap-end session times of the same lap number; best lap skips deleted
-// laps; pit stops count PitInTime; a lap ending after the chequered flag
-// is FINISHED.
+// monzaRecords is the real 2024 Italian GP's laps.csv and race_control.csv
+// as `producer replay` publishes them, in time order: the grid, a timing
+// record per car per lap end (gap and interval at the line, best lap
+// without deleted laps, pit stops, PIT on an in lap, FINISHED from the
+// flag), lights out, LAP, PIT and race control's messages (the stewards'
+// penalties among them).
 func monzaRecords(t testing.TB) []any {
-	dir := filepath.Join(realdata.Dir(t), "monza2024_race")
-	idx, rows := realdata.MustReadCSV(t, filepath.Join(dir, "laps.csv"))
-	col := func(r []string, c string) string { return r[idx[c]] }
-
-	var sessionStart time.Time
-	for _, r := range rows {
-		if col(r, "LapStartDate") != "" && col(r, "LapStartTime") != "" {
-			d, err := time.Parse("2006-01-02 15:04:05.999999999", col(r, "LapStartDate"))
-			if err != nil {
-				t.Fatalf("LapStartDate: %v", err)
-			}
-			sessionStart = d.Add(-parseTimedelta(t, col(r, "LapStartTime")))
-			break
-		}
-	}
-	type lapEnd struct {
-		row  []string
-		end  time.Duration
-		lap  int
-		code string
-	}
-	var laps []lapEnd
-	byLap := map[int][]time.Duration{}
-	for _, r := range rows {
-		lap, err := strconv.ParseFloat(col(r, "LapNumber"), 64)
-		if err != nil {
-			t.Fatalf("LapNumber %q: %v", col(r, "LapNumber"), err)
-		}
-		e := lapEnd{row: r, end: parseTimedelta(t, col(r, "Time")), lap: int(lap), code: col(r, "Driver")}
-		laps = append(laps, e)
-		byLap[e.lap] = append(byLap[e.lap], e.end)
-	}
-	for _, ends := range byLap {
-		slices.Sort(ends)
-	}
-
-	var out []struct {
-		ts  int64
-		rec any
-	}
-	chequered := int64(0)
-	rcIdx, rcRows := realdata.MustReadCSV(t, filepath.Join(dir, "race_control.csv"))
-	for _, r := range rcRows {
-		ts, err := time.Parse(time.RFC3339Nano, r[rcIdx["date"]])
-		if err != nil {
-			t.Fatalf("race_control date: %v", err)
-		}
-		lap, _ := strconv.Atoi(r[rcIdx["lap_number"]])
-		rc := &RaceControl{Ts: ts.UnixMilli(), RaceID: "monza2024", Lap: lap, Message: r[rcIdx["message"]]}
-		switch cat := r[rcIdx["category"]]; {
-		case cat == "SessionStatus" && rc.Message == "SESSION STARTED":
-			rc.Type, rc.TotalLaps = EventLightsOut, 53
-		case cat == "SessionStatus":
-			continue
-		case cat == "Flag":
-			rc.Type = EventFlag
-		default:
-			// Stewards' notes (penalties, deleted laps): no DESIGN type of
-			// their own; the board reads penalties from any message.
-			rc.Type = "MESSAGE"
-		}
-		if strings.Contains(rc.Message, "CHEQUERED") {
-			chequered = rc.Ts
-		}
-		out = append(out, struct {
-			ts  int64
-			rec any
-		}{rc.Ts, rc})
-	}
-
-	best := map[string]float64{}
-	pits := map[string]int{}
-	for _, e := range laps {
-		r := e.row
-		p := &Position{RaceID: "monza2024", Driver: e.code, Lap: e.lap, Tyre: col(r, "Compound"), Status: StatusRunning}
-		p.Ts = sessionStart.Add(e.end).UnixMilli()
-		pos, err := strconv.ParseFloat(col(r, "Position"), 64)
-		if err != nil {
-			t.Fatalf("Position %q: %v", col(r, "Position"), err)
-		}
-		p.Position = int(pos)
-		ends := byLap[e.lap]
-		p.GapToLeaderS = (e.end - ends[0]).Seconds()
-		if i := slices.Index(ends, e.end); i > 0 {
-			p.IntervalS = (e.end - ends[i-1]).Seconds()
-		}
-		if lt := col(r, "LapTime"); lt != "" {
-			p.LastLapS = parseTimedelta(t, lt).Seconds()
-			if col(r, "Deleted") != "True" && (best[e.code] == 0 || p.LastLapS < best[e.code]) {
-				best[e.code] = p.LastLapS
-			}
-		}
-		p.BestLapS = best[e.code]
-		if tl, err := strconv.ParseFloat(col(r, "TyreLife"), 64); err == nil {
-			p.TyreAgeLaps = int(tl)
-		}
-		if col(r, "PitInTime") != "" {
-			pits[e.code]++
-			p.Status = StatusPit
-		}
-		// An out lap (PitOutTime) is RUNNING: OUT means retired.
-		if chequered > 0 && p.Ts >= chequered {
-			p.Status = StatusFinished
-		}
-		p.PitStops = pits[e.code]
-		out = append(out, struct {
-			ts  int64
-			rec any
-		}{p.Ts, p})
-	}
-	slices.SortStableFunc(out, func(a, b struct {
-		ts  int64
-		rec any
-	}) int {
-		return int(a.ts - b.ts)
-	})
-	recs := make([]any, len(out))
-	for i := range out {
-		recs[i] = out[i].rec
-	}
-	return recs
+	return realrace.Records(t, "monza2024_race", "monza2024", "laps.csv", "race_control.csv")
 }
 
 // TestLeaderboardMonzaReplay replays the real 2024 Italian GP laps and race
@@ -187,18 +47,18 @@ func TestLeaderboardMonzaReplay(t *testing.T) {
 	}
 	slices.SortFunc(want, func(a, b res) int { return a.pos - b.pos })
 
-	lb := NewLeaderboard()
+	lb := f1.NewLeaderboard()
 	for _, w := range want {
 		lb.SetStartPosition(w.code, w.grid)
 	}
 	recs := monzaRecords(t)
 	changes := 0
-	var lastMAG *Position
+	var lastMAG *f1.Position
 	for _, r := range recs {
 		if lb.Apply(r) {
 			changes++
 		}
-		if p, ok := r.(*Position); ok && p.Driver == "MAG" {
+		if p, ok := r.(*f1.Position); ok && p.Driver == "MAG" {
 			lastMAG = p
 		}
 	}
@@ -234,7 +94,7 @@ func TestLeaderboardMonzaReplay(t *testing.T) {
 			t.Errorf("%s gained %d from P%d, want %d", row.Driver, row.PositionsGained, row.StartPosition, w.grid-w.pos)
 		}
 	}
-	byCode := map[string]LeaderboardRow{}
+	byCode := map[string]f1.LeaderboardRow{}
 	for _, r := range snap {
 		byCode[r.Driver] = r
 	}
@@ -243,7 +103,7 @@ func TestLeaderboardMonzaReplay(t *testing.T) {
 			byCode["RIC"].PenaltyS, byCode["MAG"].PenaltyS, byCode["HUL"].PenaltyS)
 	}
 	lec := byCode["LEC"]
-	if lec.Lap != 53 || lec.PitStops != 1 || lec.Tyre != TyreHard || lec.Status != StatusFinished ||
+	if lec.Lap != 53 || lec.PitStops != 1 || lec.Tyre != f1.TyreHard || lec.Status != f1.StatusFinished ||
 		lec.GapToLeaderS != 0 || lec.LastLapS != 83.268 {
 		t.Errorf("LEC row = %+v", lec)
 	}
@@ -267,10 +127,11 @@ func TestLeaderboardMonzaReplay(t *testing.T) {
 		t.Errorf("%d rows flagged fastest, want 1", fastest)
 	}
 	race := lb.Race()
-	// Session started 13:03:34.412 UTC, chequered flag 14:18:15 UTC.
-	if race.RaceID != "monza2024" || race.Lap != 53 || race.TotalLaps != 53 || race.Flag != FlagChequered ||
-		!race.Finished || race.FastestDriver != "NOR" || race.ElapsedS() != 4480.588 {
-		t.Errorf("race = %+v elapsed %.3f, want lap 53/53 CHEQUERED, 4480.588 s", race, race.ElapsedS())
+	// Lights out is lap 1's start in laps.csv, 13:03:34.413 UTC (race
+	// control's SESSION STARTED says .412), chequered flag 14:18:15 UTC.
+	if race.RaceID != "monza2024" || race.Lap != 53 || race.TotalLaps != 53 || race.Flag != f1.FlagChequered ||
+		!race.Finished || race.FastestDriver != "NOR" || race.ElapsedS() != 4480.587 {
+		t.Errorf("race = %+v elapsed %.3f, want lap 53/53 CHEQUERED, 4480.587 s", race, race.ElapsedS())
 	}
 }
 
@@ -283,20 +144,20 @@ func TestLeaderboardMonzaReplay(t *testing.T) {
 // ALB crosses 10th behind MAG (+10 s) and is classified 9th; COL crosses
 // 13th behind RIC (+10 s) and is classified 12th.
 func TestStandingsMonzaLapByLap(t *testing.T) {
-	lb := NewLeaderboard()
-	var rows []LeaderboardRow
+	lb := f1.NewLeaderboard()
+	var rows []f1.LeaderboardRow
 	checked, matched := 0, 0
 	penalised := map[string]int{"ALB 53": 9, "COL 53": 12}
 	for _, rec := range monzaRecords(t) {
 		lb.Apply(rec)
 		rows = lb.Snapshot(rows[:0])
-		checkPositions(t, "Monza", rows)
+		f1.CheckPositions(t, "Monza", rows)
 		for _, r := range rows {
-			if r.Status == StatusOut && (r.Driver != "TSU" || r.RetiredLap != 7) {
-				t.Fatalf("%s OUT on lap %d: %s", r.Driver, r.RetiredLap, order(rows))
+			if r.Status == f1.StatusOut && (r.Driver != "TSU" || r.RetiredLap != 7) {
+				t.Fatalf("%s OUT on lap %d: %s", r.Driver, r.RetiredLap, f1.Order(rows))
 			}
 		}
-		p, ok := rec.(*Position)
+		p, ok := rec.(*f1.Position)
 		if !ok {
 			continue
 		}
@@ -322,7 +183,51 @@ func TestStandingsMonzaLapByLap(t *testing.T) {
 	if checked != 1008 {
 		t.Errorf("checked %d lap ends, want laps.csv's 1008", checked)
 	}
-	if got := order(rows); !strings.HasSuffix(got, "13.RIC 14.OCO(+1) 15.GAS(+1) 16.BOT(+1) 17.HUL(+1) 18.ZHO(+1) 19.STR(+1) 20.TSU(OUT L7)") {
+	if got := f1.Order(rows); !strings.HasSuffix(got, "13.RIC 14.OCO(+1) 15.GAS(+1) 16.BOT(+1) 17.HUL(+1) 18.ZHO(+1) 19.STR(+1) 20.TSU(OUT L7)") {
 		t.Errorf("final board %s", got)
+	}
+}
+
+// BenchmarkLeaderboardApplyPosition: the real Monza timing (1008 records,
+// 20 drivers) repeated with increasing timestamps.
+func BenchmarkLeaderboardApplyPosition(b *testing.B) {
+	var base []f1.Position
+	for _, r := range monzaRecords(b) {
+		if p, ok := r.(*f1.Position); ok {
+			base = append(base, *p)
+		}
+	}
+	span := base[len(base)-1].Ts - base[0].Ts + 1000
+	var stream []f1.Position
+	for rep := int64(0); rep < 20; rep++ {
+		for _, p := range base {
+			p.Ts += rep * span
+			stream = append(stream, p)
+		}
+	}
+	lb := f1.NewLeaderboard()
+	for i := range stream {
+		lb.ApplyPosition(&stream[i])
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p := &stream[i%len(stream)]
+		p.Ts += span * 20 // keep time moving forward across wraps
+		lb.ApplyPosition(p)
+	}
+}
+
+// BenchmarkLeaderboardSnapshot: building the 20-row snapshot sent on change.
+func BenchmarkLeaderboardSnapshot(b *testing.B) {
+	lb := f1.NewLeaderboard()
+	for _, r := range monzaRecords(b) {
+		lb.Apply(r)
+	}
+	rows := make([]f1.LeaderboardRow, 0, 24)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		rows = lb.Snapshot(rows[:0])
 	}
 }

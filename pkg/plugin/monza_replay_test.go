@@ -11,6 +11,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/pitwall-f1/pitwall/internal/realdata"
+	"github.com/pitwall-f1/pitwall/internal/realdata/realrace"
 	"github.com/pitwall-f1/pitwall/internal/replay"
 	"github.com/pitwall-f1/pitwall/pkg/f1"
 	"github.com/pitwall-f1/pitwall/pkg/f1wire"
@@ -25,32 +26,20 @@ var monzaFiles = []string{"laps.csv", "locations.csv", "race_control.csv", "resu
 // the items.
 func produceMonza(t *testing.T, c broker) []replay.Item {
 	t.Helper()
-	dir := filepath.Join(realdata.Dir(t), "monza2024_race")
-	var files []*replay.File
-	for _, name := range monzaFiles {
-		f, err := replay.ParseFile(filepath.Join(dir, name), replay.Options{RaceID: "monza2024"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, f)
-	}
-	set, err := replay.Assemble(files, replay.Options{RaceID: "monza2024"}, replay.AssembleOptions{FromStart: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	items := realrace.Items(t, "monza2024_race", "monza2024", monzaFiles...)
 	// Moved to end a minute ago, as `producer replay` moves it to now: a
 	// real broker's retention would drop records dated 2024.
-	shift := time.Now().Add(-time.Minute).UnixMilli() - set.Items[len(set.Items)-1].Ts
-	for i := range set.Items {
-		set.Items[i].SetTs(set.Items[i].Ts + shift)
+	shift := time.Now().Add(-time.Minute).UnixMilli() - items[len(items)-1].Ts
+	for i := range items {
+		items[i].SetTs(items[i].Ts + shift)
 	}
 	parts := f1TopicSpecs()
 	byTopic := map[string][]rec{}
 	add := func(topic, key string, ts int64, v []byte) {
 		byTopic[topic] = append(byTopic[topic], rec{partition: partitionOf(key, parts[topic]), key: key, ts: ts, value: v})
 	}
-	for i := range set.Items {
-		it := &set.Items[i]
+	for i := range items {
+		it := &items[i]
 		switch it.Type {
 		case f1.TelemetryRecord:
 			add(f1.TopicTelemetry, it.Tel.Driver, it.Ts, f1wire.TelemetryJSON(nil, &it.Tel))
@@ -67,7 +56,7 @@ func produceMonza(t *testing.T, c broker) []replay.Item {
 	for topic, recs := range byTopic {
 		produce(t, c, topic, recs...)
 	}
-	return set.Items
+	return items
 }
 
 // boardRow is one row of a leaderboard frame.
