@@ -288,3 +288,21 @@ func TestRaceResourcesWhenKafkaIsDown(t *testing.T) {
 		t.Fatalf("unconfigured: %d %v", status, body)
 	}
 }
+
+// TestRaceStatusOfARaceIDRunAgain: `producer serve --demo` names its race
+// after the circuit and seed, so a restart runs demo-monza-1 again; its
+// status is the new run's (running), not the stopped run's ABORTED.
+func TestRaceStatusOfARaceIDRunAgain(t *testing.T) {
+	c := testCluster(t, map[string]int32{f1.TopicRaceControl: 1})
+	d := newTestDS(t, c, dsOpts{})
+	now := time.Now().UnixMilli()
+	produce(t, c, f1.TopicRaceControl,
+		raceEvent("demo-monza-1", f1.EventLightsOut, now-60_000, 1, 8, "Lights out"),
+		raceEvent("demo-monza-1", f1.EventLap, now-50_000, 2, 8, "Lap 2/8"),
+		raceEvent("demo-monza-1", f1.EventAborted, now-40_000, 2, 8, "stopped"),
+		raceEvent("demo-monza-1", f1.EventLightsOut, now-20_000, 1, 8, "Lights out"),
+		raceEvent("demo-monza-1", f1.EventLap, now-10_000, 2, 8, "Lap 2/8"))
+	if st := raceStatusOf(t, d); st["state"] != raceRunning || st["running"] != true || st["lap"] != 2.0 || st["flag"] == f1.FlagRed {
+		t.Fatalf("a race id run again after a stop: %v", st)
+	}
+}

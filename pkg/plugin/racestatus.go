@@ -172,6 +172,7 @@ func (d *Datasource) raceStatus(ctx context.Context) (raceStatusJSON, error) {
 		}
 		return st, nil
 	}
+	events = lastRun(events)
 	lb := f1.NewLeaderboard()
 	for i := range events {
 		lb.ApplyRaceControl(&events[i])
@@ -201,6 +202,18 @@ func (d *Datasource) raceStatus(ctx context.Context) (raceStatusJSON, error) {
 		}
 	}
 	return st, nil
+}
+
+// lastRun is the events from the race's last lights out on: a race id run
+// again (`producer serve --demo` restarted names its race after the circuit
+// and seed) must not carry the earlier run's ABORTED or chequered flag.
+func lastRun(events []f1.RaceControl) []f1.RaceControl {
+	for i := len(events) - 1; i > 0; i-- {
+		if events[i].Type == f1.EventLightsOut {
+			return events[i:]
+		}
+	}
+	return events
 }
 
 // circuitOfRace is the circuit key a race id starts with ("monza-42").
