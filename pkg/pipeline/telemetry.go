@@ -110,7 +110,7 @@ func (p *telemetryPipeline) Frames(final bool) []*data.Frame {
 		if p.live.Rows() == 0 && !final {
 			return nil
 		}
-		return []*data.Frame{p.live.Take("telemetry", nil, final, p.env.MaxDataPoints, p.from, p.to)}
+		return []*data.Frame{p.markGaps(p.live.Take("telemetry", nil, final, p.env.MaxDataPoints, p.from, p.to))}
 	}
 	drivers := make([]string, 0, len(p.tables))
 	for d := range p.tables {
@@ -121,7 +121,35 @@ func (p *telemetryPipeline) Frames(final bool) []*data.Frame {
 	for _, d := range drivers {
 		f := p.tables[d].Take(d, data.Labels{"driver": d}, final, p.env.MaxDataPoints, p.from, p.to)
 		f.Meta = &data.FrameMeta{Type: data.FrameTypeTimeSeriesMulti, TypeVersion: data.FrameTypeVersion{0, 1}}
-		frames = append(frames, f)
+		frames = append(frames, p.markGaps(f))
 	}
 	return frames
+}
+
+// minGap is the shortest gap in a driver's samples that breaks its line:
+// a car sends several samples a second, so a longer silence is a break
+// (between two races, a producer stopped, a car out), not data to join.
+const minGap = 10 * time.Second
+
+// markGaps sets the time field's config.interval to the gap that breaks a
+// line: Grafana's time series insert a null where two points are further
+// apart (applyNullInsertThreshold), so a series does not draw a straight
+// line across the gap between two races. It is the larger of minGap and
+// three of Decimate's buckets (maxPoints/2 over [from, to]), so decimated
+// points of a running race stay joined.
+func (p *telemetryPipeline) markGaps(f *data.Frame) *data.Frame {
+	gap := float64(minGap.Milliseconds())
+	if p.to > p.from && p.env.MaxDataPoints > 0 {
+		bucketMs := 2 * float64(p.to-p.from) / float64(p.env.MaxDataPoints) / float64(time.Millisecond)
+		gap = max(gap, 3*bucketMs)
+	}
+	for _, fld := range f.Fields {
+		if fld.Type().Time() {
+			if fld.Config == nil {
+				fld.Config = &data.FieldConfig{}
+			}
+			fld.Config.Interval = gap
+		}
+	}
+	return f
 }
