@@ -14,8 +14,6 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 
-	"github.com/pitwall-f1/pitwall/pkg/f1"
-	"github.com/pitwall-f1/pitwall/pkg/f1frame"
 	"github.com/pitwall-f1/pitwall/pkg/kafka"
 	"github.com/pitwall-f1/pitwall/pkg/query"
 )
@@ -100,6 +98,12 @@ type liveStream struct {
 	// (zero: never), joinWait the wait after it fell behind one.
 	joinAt   time.Time
 	joinWait time.Duration
+	// atEnd: the stream starts at the end of its partitions (latest or
+	// timeRange, not resumed, no snapshot lookback), so it may join, or
+	// start, a shared consumer before reading. One that starts behind reads
+	// on its own until it has caught up: a feed started at its start would
+	// hold every later stream that joins it until that backlog is read.
+	atEnd bool
 	// notices are about the stream itself (a restart, lost records, falling
 	// behind); they stay on every frame sent, so the panel keeps showing
 	// them. A shared consumer adds to them while the stream is its member.
@@ -147,6 +151,7 @@ func newStream(ctx context.Context, src *Source, q *query.Query, sender *backend
 	}
 	if o.Hub != nil {
 		s.joinAt = time.Now()
+		s.atEnd = !resumed && startsAtEnd(q)
 	}
 	s.notices.add(notices...)
 	return s, nil
@@ -166,9 +171,10 @@ func (s *liveStream) run(ctx context.Context) error {
 	for {
 		var f *feed
 		var m *member
-		if !s.joinAt.IsZero() && !time.Now().Before(s.joinAt) {
+		if s.atEnd && !s.joinAt.IsZero() && !time.Now().Before(s.joinAt) {
 			// A stream that starts at the end of its partitions (latest,
 			// timeRange) joins at once, without a consumer of its own.
+			s.atEnd = false
 			var err error
 			if f, m, err = s.tryJoin(ctx, s.next); ctx.Err() != nil {
 				return nil
@@ -308,76 +314,4 @@ func (s *liveStream) stop(err error) error {
 	s.o.Resume.Save(s.o.Path, s.sentOffsets())
 	s.o.Log.Warn("stream stopped", "path", s.o.Path, "error", err)
 	return err
-}
-
-// snapshotLookbackTime is how far back a leaderboard or latest-predictions
-// stream starts reading its timing, race-control and prediction topics (a few
-// records per car per lap: cheap).
-const snapshotLookbackTime = 15 * time.Minute
-
-// snapshotLookback: a leaderboard or latest-predictions stream sends whole tables,
-// each replacing the panel's, so one folded from nothing would replace the
-// full table of QueryData with an empty one, then with the cars seen so far
-// (a lap, at 1x a minute and a half). It starts with the recent timing, race
-// and prediction records instead (a few per car per lap); telemetry (average
-// speed, DRS) goes on from now.
-func snapshotLookback(q *query.Query, topic string) time.Duration {
-	switch {
-	case topic == f1.TopicTelemetry:
-		return 0
-	case q.QueryType == string(f1frame.Leaderboard),
-		q.QueryType == string(f1frame.Predictions) && q.Params[query.ParamView] == string(f1frame.ViewLatest):
-		// Snapshots only: a stream that appends (predictions' series) would
-		// send the looked-back records again on top of QueryData's history.
-		return snapshotLookbackTime
-	}
-	return 0
-}
-
-// streamStarts returns where a stream for q starts reading each partition
-// of topic: the end (latest, timeRange; for snapshot streams, see
-// snapshotLookback, snapshotLookbackTime before it), the start (earliest), or N before
-// the end (lastN).
-func streamStarts(ctx context.Context, src *Source, q *query.Query, topic string) (map[int32]int64, error) {
-	mctx, cancel := context.WithTimeout(ctx, src.Timeout)
-	defer cancel()
-	ends, err := src.Kafka.EndOffsetsFor(mctx, topic, isolation(q))
-	if err != nil {
-		return nil, err
-	}
-	starts := ends
-	if q.Offset == query.OffsetEarliest || q.Offset == query.OffsetLastN {
-		if starts, err = src.Kafka.StartOffsets(mctx, topic); err != nil {
-			return nil, err
-		}
-	}
-	if lookback := snapshotLookback(q, topic); lookback > 0 && (q.Offset == query.OffsetLatest || q.Offset == query.OffsetTimeRange) {
-		recent, err := src.Kafka.OffsetsAfter(mctx, topic, time.Now().Add(-lookback).UnixMilli())
-		if err != nil {
-			return nil, err
-		}
-		for p, end := range ends {
-			if o, ok := recent[p]; ok && o >= 0 && o < end {
-				ends[p] = o
-			}
-		}
-	}
-	out := map[int32]int64{}
-	for p, end := range ends {
-		if q.Partition >= 0 && p != q.Partition {
-			continue
-		}
-		switch q.Offset {
-		case query.OffsetEarliest:
-			out[p] = starts[p]
-		case query.OffsetLastN:
-			out[p] = max(starts[p], end-q.LastN)
-		default:
-			out[p] = end
-		}
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("partition %d does not exist in topic %s", q.Partition, topic)
-	}
-	return out, nil
 }

@@ -278,3 +278,39 @@ func TestSharedConsumersCanBeTurnedOff(t *testing.T) {
 		t.Errorf("sharing off, yet %d shared consumers feed %d streams", f, m)
 	}
 }
+
+// A stream that starts behind the end (earliest) reads its backlog on its
+// own: it neither starts a shared consumer at its start, which would hold
+// every stream that joins later until the backlog is read, nor joins one
+// before it has caught up; so a slow reader of history is never detached,
+// and a live stream started meanwhile gets its records at once.
+func TestSharedConsumerBacklogIsReadOnItsOwn(t *testing.T) {
+	c := testCluster(t, map[string]int32{"hist": 1})
+	d := newTestDS(t, c, dsOpts{})
+	const backlog = 30000
+	produce(t, c, "hist", seqRecords(1, 0, backlog)...)
+	cols := `"columns":["partition","offset"]`
+	detached0 := testutil.ToFloat64(pipeline.MetricStreamsDetached(d.uid))
+	history := newSeqChecker(pipeline.ColPartition, pipeline.ColOffset, true)
+	history.delay = 300 * time.Millisecond // 5,000 rows a frame: over 2 s for the backlog
+	startStreamWith(t, d, pathFor(t, `{"topic":"hist","offset":"earliest",`+cols+`}`), history)
+	waitFor(t, "the history stream's first rows", func() bool { return history.total() > 0 })
+	if f, m := d.SharedConsumers(); f != 0 || m != 0 {
+		t.Fatalf("a stream behind the end is on a shared consumer (%d feeding %d)", f, m)
+	}
+	live := newSeqChecker(pipeline.ColPartition, pipeline.ColOffset, true)
+	startStreamWith(t, d, pathFor(t, `{"topic":"hist",`+cols+`}`), live)
+	waitFor(t, "the live stream on a shared consumer", func() bool { f, m := d.SharedConsumers(); return f == 1 && m == 1 })
+	produce(t, c, "hist", seqRecords(1, backlog, 10)...)
+	waitFor(t, "the live stream's records", func() bool { return live.total() == 10 })
+	if history.total() == backlog+10 {
+		t.Fatal("the backlog was read before the live stream got its records: the test shows nothing")
+	}
+	waitFor(t, "the backlog", func() bool { return history.total() == backlog+10 })
+	waitFor(t, "both streams on the shared consumer", func() bool { f, m := d.SharedConsumers(); return f == 1 && m == 2 })
+	history.verify(t, map[int64]int64{0: backlog + 10}, map[int64]int64{0: 0})
+	live.verify(t, map[int64]int64{0: 10}, map[int64]int64{0: backlog})
+	if n := testutil.ToFloat64(pipeline.MetricStreamsDetached(d.uid)) - detached0; n != 0 {
+		t.Errorf("%v streams left the shared consumer: the backlog went through it", n)
+	}
+}
