@@ -1,13 +1,17 @@
 package plugin
 
 import (
+	"encoding/json"
+	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/pitwall-f1/pitwall/internal/realdata"
@@ -109,8 +113,9 @@ func leaderboardAt(t *testing.T, d *Datasource, from, to int64) []boardRow {
 //     that lap (1006 of 1008; the two others are ALB and COL on lap 53,
 //     classified ahead of MAG and RIC, whose unserved 10-s penalties apply
 //     at the flag);
-//   - the track map's query (raw, f1-locations) gives the 20 cars, with
-//     every x/y inside Monza's outline (its bounding box plus 5 %).
+//   - the F1 dashboard's Track map query (raw, f1-locations, its window
+//     and point budget) gives the 20 cars, every x/y inside Monza's outline
+//     (its bounding box plus 5 %) and a real sample of that car.
 func TestMonzaReplayThroughThePlugin(t *testing.T) {
 	c := testCluster(t, f1TopicSpecs())
 	items := produceMonza(t, c)
@@ -191,10 +196,76 @@ func TestMonzaReplayThroughThePlugin(t *testing.T) {
 		t.Errorf("lap ends %d checked, %d matched (want 1008, 1006); penalty reorderings not seen: %v", checked, matched, penalised)
 	}
 
-	// The track map: 10 s of f1-locations in the middle of the race.
-	mid := first + (last-first)/2
-	resp := runQuery(t, d, map[string]any{"queryType": "raw", "topic": f1.TopicLocations, "timeField": "ts",
-		"fields": []string{"driver", "x", "y"}}, mid, mid+10_000, 2000, nil)
+	// The track map, as the F1 dashboard queries it (its panel's query,
+	// relative time and point budget), at the middle of the race and at the
+	// end: the 20 cars, every point inside Monza's outline and a real
+	// sample of that car (a point budget must never pair one sample's x
+	// with another's y).
+	real := map[string]bool{}
+	for _, it := range items {
+		if it.Type == f1.LocationRecord {
+			real[sample(it.Loc.Driver, it.Ts, it.Loc.X, it.Loc.Y)] = true
+		}
+	}
+	q, window, budget := trackMapQuery(t)
+	for _, end := range []int64{first + (last-first)/2, last} {
+		checkTrackMap(t, runQuery(t, d, q, end-window, end, budget, nil), real)
+	}
+}
+
+func sample(driver string, ts int64, x, y float64) string {
+	return fmt.Sprintf("%s %d %.1f %.1f", driver, ts, x, y)
+}
+
+// trackMapQuery is the Track map panel's query of dashboards/f1-live.json
+// (every driver, read once: no stream), the window it shows (its relative
+// time, else the dashboard's) and its point budget.
+func trackMapQuery(t *testing.T) (map[string]any, int64, int64) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "dashboards", "f1-live.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dash struct {
+		Time   struct{ From string }
+		Panels []struct {
+			Title         string
+			TimeFrom      string
+			MaxDataPoints int64
+			Targets       []map[string]any
+		}
+	}
+	if err := json.Unmarshal(b, &dash); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range dash.Panels {
+		if p.Title != "Track map" || len(p.Targets) != 1 {
+			continue
+		}
+		from := p.TimeFrom
+		if from == "" {
+			from = "5m" // the dashboard's now-5m
+			if dash.Time.From != "now-5m" {
+				t.Fatalf("dashboard time from %q: teach the test its window", dash.Time.From)
+			}
+		}
+		w, err := time.ParseDuration(from)
+		if err != nil {
+			t.Fatalf("Track map timeFrom %q: %v", from, err)
+		}
+		q := p.Targets[0]
+		delete(q, "drivers") // $driver: All
+		q["stream"] = false
+		return q, w.Milliseconds(), p.MaxDataPoints
+	}
+	t.Fatal("dashboards/f1-live.json has no Track map panel with one query")
+	return nil, 0, 0
+}
+
+// checkTrackMap: the answer holds the 20 cars, every point inside Monza's
+// outline (its bounding box plus 5 %) and one of real's samples.
+func checkTrackMap(t *testing.T, resp backend.DataResponse, real map[string]bool) {
+	t.Helper()
 	if resp.Error != nil {
 		t.Fatal(resp.Error)
 	}
@@ -205,28 +276,33 @@ func TestMonzaReplayThroughThePlugin(t *testing.T) {
 	}
 	mx, my := (maxX-minX)*0.05, (maxY-minY)*0.05
 	drivers := map[string]int{}
-	rows := 0
+	rows, phantoms := 0, 0
 	for _, f := range resp.Frames {
-		drv, xi := f.FieldByName("driver")
-		xf, _ := f.FieldByName("x")
+		drv, _ := f.FieldByName("driver")
+		ts, _ := f.FieldByName("time")
+		xf, xi := f.FieldByName("x")
 		yf, yi := f.FieldByName("y")
-		if xi < 0 || yi < 0 || drv == nil {
-			continue
+		if xi < 0 || yi < 0 || drv == nil || ts == nil {
+			t.Fatalf("track map frame %s lacks time, driver, x or y", f.Name)
 		}
 		for i := 0; i < f.Rows(); i++ {
 			code, _ := drv.ConcreteAt(i)
+			when, _ := ts.ConcreteAt(i)
 			x, _ := xf.ConcreteAt(i)
 			y, _ := yf.ConcreteAt(i)
 			xv, yv := x.(float64), y.(float64)
 			if xv < minX-mx || xv > maxX+mx || yv < minY-my || yv > maxY+my {
 				t.Errorf("%v at (%.0f, %.0f): outside Monza (x %.0f..%.0f, y %.0f..%.0f)", code, xv, yv, minX, maxX, minY, maxY)
 			}
+			if !real[sample(code.(string), when.(time.Time).UnixMilli(), xv, yv)] {
+				phantoms++
+			}
 			drivers[code.(string)]++
 			rows++
 		}
 	}
-	t.Logf("track map: %d rows, %d drivers", rows, len(drivers))
-	if len(drivers) != 20 || rows < 20*4 {
-		t.Errorf("track map: %d drivers in %d rows, want the 20 cars every 2 s", len(drivers), rows)
+	t.Logf("track map: %d rows, %d drivers, %d points that are no car's sample", rows, len(drivers), phantoms)
+	if len(drivers) != 20 || rows < 20*4 || phantoms > 0 {
+		t.Errorf("track map: %d drivers in %d rows, %d points no car was at; want the 20 cars every 2 s, each point a sample", len(drivers), rows, phantoms)
 	}
 }
