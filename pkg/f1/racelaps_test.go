@@ -86,6 +86,44 @@ func TestRaceLapsTiming(t *testing.T) {
 	if got := order(lb.Snapshot(nil)); got != "1.VER 2.HAM 3.LEC(OUT L2)" {
 		t.Errorf("board %s", got)
 	}
+	// The classification's intervals: the winner none, HAM its published
+	// gap to the car ahead, LEC (out) none.
+	for _, p := range pos[len(pos)-3:] {
+		if want := map[string]float64{"VER": 0, "HAM": 5, "LEC": 0}[p.Driver]; p.IntervalS != want {
+			t.Errorf("classified %s interval %v, want %v", p.Driver, p.IntervalS, want)
+		}
+	}
+}
+
+// The classification gives each timed car its interval to the timed car
+// ahead from the published gaps (to the ms), and a lapped car the interval
+// it had at its last line.
+func TestRaceLapsClassificationIntervals(t *testing.T) {
+	const s = int64(1_000_000)
+	lap := func(n int, end int64) Lap { return Lap{Number: n, EndMs: s + end, TimeS: 90} }
+	r := &RaceLaps{RaceID: "r", StartMs: s, TotalLaps: 2, Drivers: []DriverLaps{
+		{Driver: "LEC", Grid: 1, Laps: []Lap{lap(1, 90_000), lap(2, 180_000)}},
+		{Driver: "PIA", Grid: 2, Laps: []Lap{lap(1, 92_000), lap(2, 182_664)}},
+		{Driver: "NOR", Grid: 3, Laps: []Lap{lap(1, 93_000), lap(2, 186_153)}},
+		{Driver: "OCO", Grid: 4, Laps: []Lap{lap(1, 140_000)}},
+		{Driver: "STR", Grid: 5, Laps: []Lap{lap(1, 143_500)}},
+	}}
+	r.Results = []Result{{Driver: "LEC", Position: 1, Classified: "1", Laps: 2, TimeS: 180},
+		{Driver: "PIA", Position: 2, Classified: "2", Laps: 2, GapS: 2.664},
+		{Driver: "NOR", Position: 3, Classified: "3", Laps: 2, GapS: 6.153},
+		{Driver: "OCO", Position: 4, Classified: "4", Laps: 1, Status: "Lapped"},
+		{Driver: "STR", Position: 5, Classified: "5", Laps: 1, Status: "Lapped"}}
+	pos, _ := r.Timing(TimingOptions{})
+	got := map[string]float64{}
+	for _, p := range pos[len(pos)-5:] {
+		got[p.Driver] = p.IntervalS
+	}
+	want := map[string]float64{"LEC": 0, "PIA": 2.664, "NOR": 3.489, "OCO": 47, "STR": 3.5}
+	for d, w := range want {
+		if got[d] != w {
+			t.Errorf("%s interval %v, want %v (all: %v)", d, got[d], w, got)
+		}
+	}
 }
 
 func TestRaceLapsFillTyresAndCheck(t *testing.T) {

@@ -3,6 +3,7 @@ package f1
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 )
@@ -55,6 +56,7 @@ func (r *RaceLaps) Timing(opt TimingOptions) (pos []Position, events []RaceContr
 
 	first, prev, crossed := map[int]int64{}, map[int]int64{}, map[int]int{}
 	best, pits := map[string]float64{}, map[string]int{}
+	lastInt := map[string]float64{} // each car's interval at its last line
 	flagged := map[string]bool{}
 	var finishMs, lastMs int64
 	for _, e := range ends {
@@ -87,6 +89,7 @@ func (r *RaceLaps) Timing(opt TimingOptions) (pos []Position, events []RaceContr
 			p.IntervalS = float64(l.EndMs-t) / 1000
 		}
 		prev[l.Number] = l.EndMs
+		lastInt[d.Driver] = p.IntervalS
 		if b := best[d.Driver]; l.TimeS > 0 && !l.Deleted && (b == 0 || l.TimeS < b) {
 			best[d.Driver] = l.TimeS
 		}
@@ -114,7 +117,7 @@ func (r *RaceLaps) Timing(opt TimingOptions) (pos []Position, events []RaceContr
 		}
 	}
 	if len(r.Results) > 0 && lastMs > 0 {
-		p, e := r.classification(lastMs+1000, best, pits)
+		p, e := r.classification(lastMs+1000, best, pits, lastInt)
 		pos, events = append(pos, p...), append(events, e)
 	}
 	slices.SortStableFunc(pos, func(a, b Position) int { return cmp.Compare(a.Ts, b.Ts) })
@@ -161,19 +164,29 @@ func (r *RaceLaps) grid() []Position {
 }
 
 // classification is the official result at ts: a Position per result and
-// the CLASSIFICATION event.
-func (r *RaceLaps) classification(ts int64, best map[string]float64, pits map[string]int) ([]Position, RaceControl) {
+// the CLASSIFICATION event. A car classified with a time (the winner, and
+// those on its lap) has the interval to the timed car ahead, from the
+// published gaps; a lapped car keeps its interval at its last line
+// (lastInt); a retired car has none.
+func (r *RaceLaps) classification(ts int64, best map[string]float64, pits map[string]int, lastInt map[string]float64) ([]Position, RaceControl) {
 	var out []Position
 	var top []string
+	prevGap, timed := 0.0, false // the gap of the timed car ahead
 	for _, res := range r.Results {
 		p := Position{Ts: ts, RaceID: r.RaceID, Driver: res.Driver, Position: res.Position, Lap: res.Laps,
-			GapToLeaderS: res.GapS, BestLapS: best[res.Driver], PitStops: pits[res.Driver], Status: StatusFinished}
+			GapToLeaderS: res.GapS, BestLapS: best[res.Driver], PitStops: pits[res.Driver], Status: StatusFinished,
+			IntervalS: lastInt[res.Driver]}
 		if d := r.Driver(res.Driver); d != nil && len(d.Laps) > 0 {
 			l := d.Laps[len(d.Laps)-1]
 			p.LastLapS, p.Tyre, p.TyreAgeLaps = l.TimeS, l.Compound, l.TyreAge
 		}
-		if res.Retired() {
-			p.Status, p.GapToLeaderS = StatusOut, 0
+		switch {
+		case res.Retired():
+			p.Status, p.GapToLeaderS, p.IntervalS = StatusOut, 0, 0
+		case res.TimeS > 0 || (res.GapS == 0 && !timed): // the winner
+			p.IntervalS, prevGap, timed = 0, 0, true
+		case res.GapS > 0 && timed:
+			p.IntervalS, prevGap = math.Round((res.GapS-prevGap)*1000)/1000, res.GapS // to the ms, as published
 		}
 		out = append(out, p)
 		if len(top) < 3 {

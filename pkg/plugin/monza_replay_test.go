@@ -68,6 +68,7 @@ type boardRow struct {
 	driver, status     string
 	position, lapsDown int
 	retiredLap, lap    int
+	gap, interval      float64 // 0 when null
 }
 
 func readBoard(t *testing.T, f *data.Frame) []boardRow {
@@ -80,11 +81,18 @@ func readBoard(t *testing.T, f *data.Frame) []boardRow {
 		return fd
 	}
 	pos, drv, st, ld, ret, lap := col("position"), col("driver"), col("status"), col("laps_down"), col("retired_lap"), col("lap")
+	gap, itv := col("gap_to_leader_s"), col("interval_s")
 	var out []boardRow
 	for i := 0; i < f.Rows(); i++ {
 		r := boardRow{driver: drv.At(i).(string), status: st.At(i).(string), lapsDown: int(ld.At(i).(int64)), lap: int(lap.At(i).(int64))}
 		if p := pos.At(i).(*int64); p != nil {
 			r.position = int(*p)
+		}
+		if v, ok := gap.ConcreteAt(i); ok {
+			r.gap = v.(float64)
+		}
+		if v, ok := itv.ConcreteAt(i); ok {
+			r.interval = v.(float64)
 		}
 		if p := ret.At(i).(*int64); p != nil {
 			r.retiredLap = int(*p)
@@ -161,6 +169,9 @@ func TestMonzaReplayThroughThePlugin(t *testing.T) {
 		if strings.Join(got, " ") != strings.Join(want, " ") {
 			t.Errorf("%s: board %v\nresults.csv %v", when.name, got, want)
 		}
+		if when.name == "published classification" {
+			checkIntervals(t, board)
+		}
 		if tsu := board[19]; tsu.driver != "TSU" || tsu.retiredLap != 7 {
 			t.Errorf("%s: last row %+v, want TSU out on lap 7", when.name, tsu)
 		}
@@ -210,6 +221,28 @@ func TestMonzaReplayThroughThePlugin(t *testing.T) {
 	q, window, budget := trackMapQuery(t)
 	for _, end := range []int64{first + (last-first)/2, last} {
 		checkTrackMap(t, runQuery(t, d, q, end-window, end, budget, nil), real)
+	}
+}
+
+// checkIntervals: on the classified board, each car on the lead lap is
+// its published gap behind the car ahead (PIA 2.664 s behind LEC, NOR
+// 3.489 s behind PIA), and each lapped car has the interval it had at its
+// last line, never the 0 of a missing one.
+func checkIntervals(t *testing.T, board []boardRow) {
+	t.Helper()
+	for i, r := range board {
+		switch {
+		case i == 0 || r.status == f1.StatusOut:
+		case r.lapsDown == 0:
+			if want := math.Round((r.gap-board[i-1].gap)*1000) / 1000; math.Abs(r.interval-want) > 0.0005 {
+				t.Errorf("classified %s: interval %.3f, gap %.3f behind %s's %.3f", r.driver, r.interval, r.gap, board[i-1].driver, board[i-1].gap)
+			}
+		case r.interval <= 0:
+			t.Errorf("classified %s (+%d lap): interval %.3f", r.driver, r.lapsDown, r.interval)
+		}
+	}
+	if board[1].driver != "PIA" || board[1].interval != 2.664 || board[2].interval != 3.489 {
+		t.Errorf("PIA %.3f and NOR %.3f behind the car ahead, want 2.664 and 3.489", board[1].interval, board[2].interval)
 	}
 }
 
