@@ -77,6 +77,7 @@ func TestIntegrationPluginOnRealKafka(t *testing.T) {
 		{"KeysAndHeadersAreColumns", TestKeysAndHeadersAreColumns},
 		{"AbortedTransactionRecordsNeverShow", TestAbortedTransactionRecordsNeverShow},
 		{"LineProtocolAndTextTopics", TestLineProtocolAndTextTopics},
+		{"LiveStreamOfMixedKeyedTransactionalTopic", TestLiveStreamOfMixedKeyedTransactionalTopic},
 		{"GoldenTelemetry", TestGoldenTelemetry},
 		{"TimeRangeBoundsAreExact", TestTimeRangeBoundsAreExact},
 		{"OffsetModes", TestOffsetModes},
