@@ -66,6 +66,10 @@ type liveBuf struct {
 	lastTake time.Time
 	counts   []int32 // scratch of thin, per series
 	drop     []bool  // scratch of thin, per point
+	// credit is the share of the point budget (per series) earned since the
+	// last take and not yet used: a flush every 33 ms earns 5.3 points of
+	// 16, and the fractions add up rather than being lost to rounding.
+	credit float64
 }
 
 func (l *liveBuf) add(id int32, p decimate.Point) {
@@ -164,7 +168,15 @@ func (l *liveBuf) take(set *seriesSet, o *Options, perFlush int, mode reduceMode
 	}
 	perSeries := perFlush
 	if perFlush > 2 && !first && elapsed < budgetPeriod {
-		perSeries = max(2, int(int64(perFlush)*int64(elapsed)/int64(budgetPeriod)))
+		l.credit = min(float64(perFlush), l.credit+float64(perFlush)*float64(elapsed)/float64(budgetPeriod))
+		perSeries = int(l.credit)
+		if mode == keepExtremes {
+			perSeries &^= 1 // kept in pairs (lowest, highest): the odd one waits
+		}
+		perSeries = max(2, perSeries)
+		l.credit = max(0, l.credit-float64(perSeries))
+	} else {
+		l.credit = 0
 	}
 	n := len(ready)
 	ready = l.thin(ready, len(set.list), perSeries, mode)

@@ -167,6 +167,17 @@ func TestLivePointBudgetIsPerTime(t *testing.T) {
 	if n := rows(5 * time.Millisecond); n != 2 {
 		t.Fatalf("flush after 5 ms: %d rows, want the floor of 2", n)
 	}
+	// At 30 flushes a second (an adaptive stream under load) the shares add
+	// up to the budget: 16 points per 100 ms, not 4 per flush (12 per 100 ms,
+	// the fractions of 16 x 33/100 lost to rounding and to pairs).
+	rows(100 * time.Millisecond)
+	n := 0
+	for i := 0; i < 9; i++ {
+		n += rows(time.Second / 30)
+	}
+	if n < 44 || n > 48 {
+		t.Fatalf("9 flushes 33 ms apart: %d rows, want the budget of 300 ms, 48 (at least 44)", n)
+	}
 }
 
 func TestLiveFlushThinsAndKeepsPeaks(t *testing.T) {
