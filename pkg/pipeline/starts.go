@@ -10,23 +10,33 @@ import (
 	"github.com/pitwall-f1/pitwall/pkg/query"
 )
 
-// snapshotLookbackTime is how far back a leaderboard or latest-predictions
-// stream starts reading its timing, race-control and prediction topics (a few
-// records per car per lap: cheap).
+// snapshotLookbackTime is how far back a latest-predictions stream starts
+// reading its topics (a few records per car per lap: cheap).
 const snapshotLookbackTime = 15 * time.Minute
+
+// raceLookbackTime is how far back a leaderboard stream starts reading
+// timing and race control: a whole race, so that a board joined mid-race
+// has lights out (the race clock, the grid), the cars that retired long
+// ago (OUT, last) and the flags. An F1 race ends at most 3 hours after
+// lights out (2 h of racing, 3 h with suspensions); the formation lap comes
+// before. Timing is a record per car per lap (about 1,100 a race), race
+// control a few hundred: still cheap. A board of 15 minutes had 19 of the
+// 20 Monza cars on lap 30 and a clock of 829 s for a race 2,541 s old.
+const raceLookbackTime = 3*time.Hour + 15*time.Minute
 
 // snapshotLookback: a leaderboard or latest-predictions stream sends whole tables,
 // each replacing the panel's, so one folded from nothing would replace the
 // full table of QueryData with an empty one, then with the cars seen so far
-// (a lap, at 1x a minute and a half). It starts with the recent timing, race
-// and prediction records instead (a few per car per lap); telemetry (average
-// speed, DRS) goes on from now.
+// (a lap, at 1x a minute and a half). It starts with the race's timing and
+// race control (raceLookbackTime) or the recent predictions instead (a few
+// records per car per lap); telemetry (average speed, DRS) goes on from now.
 func snapshotLookback(q *query.Query, topic string) time.Duration {
 	switch {
 	case topic == f1.TopicTelemetry:
 		return 0
-	case q.QueryType == string(f1frame.Leaderboard),
-		q.QueryType == string(f1frame.Predictions) && q.Params[query.ParamView] == string(f1frame.ViewLatest):
+	case q.QueryType == string(f1frame.Leaderboard):
+		return raceLookbackTime
+	case q.QueryType == string(f1frame.Predictions) && q.Params[query.ParamView] == string(f1frame.ViewLatest):
 		// Snapshots only: a stream that appends (predictions' series) would
 		// send the looked-back records again on top of QueryData's history.
 		return snapshotLookbackTime

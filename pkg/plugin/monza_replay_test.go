@@ -30,7 +30,13 @@ var monzaFiles = []string{"laps.csv", "locations.csv", "race_control.csv", "resu
 // the items.
 func produceMonza(t *testing.T, c broker) []replay.Item {
 	t.Helper()
-	items := realrace.Items(t, "monza2024_race", "monza2024", monzaFiles...)
+	return produceMonzaItems(t, c, realrace.Items(t, "monza2024_race", "monza2024", monzaFiles...))
+}
+
+// produceMonzaItems produces items (a Monza replay, or its start) as
+// produceMonza does, ending a minute ago.
+func produceMonzaItems(t *testing.T, c broker, items []replay.Item) []replay.Item {
+	t.Helper()
 	// Moved to end a minute ago, as `producer replay` moves it to now: a
 	// real broker's retention would drop records dated 2024.
 	shift := time.Now().Add(-time.Minute).UnixMilli() - items[len(items)-1].Ts
@@ -338,4 +344,44 @@ func checkTrackMap(t *testing.T, resp backend.DataResponse, real map[string]bool
 	if len(drivers) != 20 || rows < 20*4 || phantoms > 0 {
 		t.Errorf("track map: %d drivers in %d rows, %d points no car was at; want the 20 cars every 2 s, each point a sample", len(drivers), rows, phantoms)
 	}
+}
+
+// TestMonzaLiveBoardJoinedMidRace: a leaderboard stream opened on lap 30 of
+// the Monza replay at its own pace (the race 42 minutes old, TSU out since
+// lap 7) starts with the whole field: 20 cars, TSU OUT on lap 7 in last
+// place, and the race's clock since lights out. With 15 minutes of lookback
+// it had 19 cars and a clock of 829 s.
+func TestMonzaLiveBoardJoinedMidRace(t *testing.T) {
+	c := testCluster(t, f1TopicSpecs())
+	all := realrace.Items(t, "monza2024_race", "monza2024", "laps.csv", "race_control.csv", "results.csv")
+	var items []replay.Item
+	var lightsOut int64
+	for _, it := range all {
+		if it.Type == f1.RaceControlRecord && it.RC.Type == f1.EventLightsOut && lightsOut == 0 {
+			lightsOut = it.Ts
+		}
+		if it.Type == f1.RaceControlRecord && it.RC.Type == f1.EventLap && it.RC.Lap == 31 {
+			break // the leader has finished lap 30
+		}
+		items = append(items, it)
+	}
+	age := float64(items[len(items)-1].Ts-lightsOut) / 1000 // the race so far
+	produceMonzaItems(t, c, items)
+	d := newTestDS(t, c, dsOpts{})
+	r := newRecorder()
+	startStream(t, d, pathFor(t, `{"queryType":"leaderboard","stream":true,"flushMs":20}`), r)
+	f1WaitPackets(t, r, "the first board", func(p []map[string]json.RawMessage) bool { return len(p) > 0 })
+	got, _ := lastSnapshot(t, r)
+	var order []string
+	for _, row := range got {
+		order = append(order, fmt.Sprint(row["driver"]))
+	}
+	if len(got) != 20 || order[19] != "TSU" || got[19]["status"] != f1.StatusOut || fmt.Sprint(got[19]["retired_lap"]) != "7" {
+		t.Errorf("the live board joined on lap 30: %d cars %v; want 20, TSU last and OUT on lap 7 (last row %v)", len(got), order, got[len(got)-1])
+	}
+	if e, ok := got[0]["elapsed_s"].(float64); !ok || math.Abs(e-age) > 1 {
+		t.Errorf("the live board's race clock: %v s; the race is %.3f s old", got[0]["elapsed_s"], age)
+	}
+	t.Logf("joined on lap 30: %d cars, last %s %v on lap %v, race clock %v s (%.3f s since lights out)",
+		len(got), order[len(order)-1], got[len(got)-1]["status"], got[len(got)-1]["retired_lap"], got[0]["elapsed_s"], age)
 }
