@@ -115,3 +115,42 @@ func TestParseFormatNamesEveryFormat(t *testing.T) {
 		t.Fatalf("xml: %v", err)
 	}
 }
+
+// Keys by the <topic>-key subject: a key decoder reads Avro (with the key
+// subject's latest schema), Protobuf and JSON Schema keys by the id in each,
+// and says what to set when the key's registered type is not the chosen one.
+func TestKeyDecoderReadsEveryRegisteredKeyType(t *testing.T) {
+	fake, reg := newSR(t)
+	avroKey := `{"type":"record","name":"K","fields":[{"name":"driver","type":"string"},{"name":"car","type":"int"}]}`
+	fake.SeedSchema("k-key", 1, 41, sr.Schema{Type: sr.TypeAvro, Schema: avroKey})
+	fake.SeedSchema("k-key", 2, 42, sr.Schema{Type: sr.TypeProtobuf, Schema: `syntax = "proto3"; message K { string driver = 1; int32 car = 2; }`})
+	fake.SeedSchema("k-key", 3, 43, sr.Schema{Type: sr.TypeJSON, Schema: `{"type":"object","properties":{"driver":{"type":"string"},"at":{"type":"string","format":"date-time"}}}`})
+	// The key subject's latest version, with a field the keys were written
+	// without: the reader schema of Avro keys. A value schema of the same
+	// topic is not.
+	fake.SeedSchema("k-key", 4, 45, sr.Schema{Type: sr.TypeAvro, Schema: `{"type":"record","name":"K","fields":[{"name":"driver","type":"string"},{"name":"car","type":"int"},{"name":"team","type":"string","default":"?"}]}`})
+	fake.SeedSchema("k-value", 1, 44, sr.Schema{Type: sr.TypeAvro, Schema: `{"type":"record","name":"V","fields":[{"name":"lap","type":"int"}]}`})
+
+	avroBody := []byte{0x06, 'V', 'E', 'R', 0x02} // "VER", 1 (zig-zag)
+	protoBody := []byte{0x0a, 0x03, 'L', 'E', 'C', 0x10, 0x10}
+	for _, tc := range []struct {
+		format Format
+		key    []byte
+		want   []string
+	}{
+		{FormatAvro, append(AppendWireHeader(nil, 41), avroBody...), []string{`driver="VER"`, "car=1", `team="?"`}},
+		{FormatAuto, append(AppendWireHeader(nil, 41), avroBody...), []string{`driver="VER"`, "car=1", `team="?"`}},
+		{FormatProtobuf, append(AppendIndexes(AppendWireHeader(nil, 42)), protoBody...), []string{`driver="LEC"`, "car=16"}},
+		{FormatJSONSchema, append(AppendWireHeader(nil, 43), `{"driver":"NOR","at":"2024-09-01T13:00:00Z"}`...),
+			[]string{`driver="NOR"`, "at=time(" + fmtNum(float64(time.Date(2024, 9, 1, 13, 0, 0, 0, time.UTC).UnixMilli())) + ")"}},
+	} {
+		d := NewKeyDecoder(tc.format, "k", reg, Limits{})
+		eq(t, decodeOK(t, d, tc.key), tc.want)
+	}
+	d := NewKeyDecoder(FormatProtobuf, "k", reg, Limits{})
+	var rec Record
+	err := d.Decode(context.Background(), append(AppendWireHeader(nil, 41), avroBody...), &rec)
+	if ClassOf(err) != ErrFormatMismatch || !contains(err.Error(), "AVRO") {
+		t.Fatalf("an Avro key read as Protobuf: %v", err)
+	}
+}
