@@ -95,6 +95,7 @@ func TestIntegrationPluginOnRealKafka(t *testing.T) {
 		{"SharedConsumerSlowStreamLeavesWithoutLoss", TestSharedConsumerSlowStreamLeavesWithoutLoss},
 		{"SharedConsumerStreamsEndIndependently", TestSharedConsumerStreamsEndIndependently},
 		{"SharedConsumersCanBeTurnedOff", TestSharedConsumersCanBeTurnedOff},
+		{"SharedConsumerBacklogIsReadOnItsOwn", TestSharedConsumerBacklogIsReadOnItsOwn},
 		{"TelemetryStreamUsesTheLabelsLayout", TestTelemetryStreamUsesTheLabelsLayout},
 		{"SlowSenderGetsBoundedFramesAndEverything", TestSlowSenderGetsBoundedFramesAndEverything},
 		{"SubscribeChecksPathAndOrgAndPublishIsRefused", TestSubscribeChecksPathAndOrgAndPublishIsRefused},
