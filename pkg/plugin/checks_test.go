@@ -8,11 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bufbuild/protocompile"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/sr"
 	"github.com/twmb/franz-go/pkg/sr/srfake"
-	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/dynamicpb"
 
@@ -33,26 +31,14 @@ const checksKeyProto = `syntax = "proto3";
 message CarKey { string driver = 1; int32 car = 2; }
 `
 
-// protoCarKey is a CarKey in the Confluent wire format (schema id, message
-// index [0]), encoded by the protobuf runtime.
+// protoCarKey is a CarKey in the wire format of schema id.
 func protoCarKey(t testing.TB, id int, driver string, car int32) []byte {
 	t.Helper()
-	c := protocompile.Compiler{Resolver: &protocompile.SourceResolver{
-		Accessor: protocompile.SourceAccessorFromMap(map[string]string{"key.proto": checksKeyProto}),
-	}}
-	files, err := c.Compile(context.Background(), "key.proto")
-	if err != nil {
-		t.Fatal(err)
-	}
-	md := files[0].Messages().Get(0)
+	md := protoMessage(t, "key.proto", checksKeyProto)
 	m := dynamicpb.NewMessage(md)
 	m.Set(md.Fields().ByName("driver"), protoreflect.ValueOfString(driver))
 	m.Set(md.Fields().ByName("car"), protoreflect.ValueOfInt32(car))
-	b, err := proto.Marshal(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return append(codec.AppendIndexes(codec.AppendWireHeader(nil, id)), b...)
+	return protoWire(t, id, m)
 }
 
 func TestLiveStreamOfMixedKeyedTransactionalTopic(t *testing.T) {

@@ -35,18 +35,35 @@ message Lap { int32 lap = 1; string driver = 2; string via = 3; google.protobuf.
 	mixedJSONSchema = `{"type":"object","properties":{"lap":{"type":"integer"},"driver":{"type":"string"},"via":{"type":"string"},"at":{"type":"string","format":"date-time"}}}`
 )
 
-// protoLap encodes a Lap with the protobuf runtime behind the Confluent
-// header of schema id and the message index [0].
-func protoLap(t testing.TB, id int, lap int32, driver string, at time.Time) []byte {
+// protoMessage compiles one .proto file (with the well-known types) and
+// returns its first message type.
+func protoMessage(t testing.TB, name, src string) protoreflect.MessageDescriptor {
 	t.Helper()
 	c := protocompile.Compiler{Resolver: protocompile.WithStandardImports(&protocompile.SourceResolver{
-		Accessor: protocompile.SourceAccessorFromMap(map[string]string{"lap.proto": mixedProto}),
+		Accessor: protocompile.SourceAccessorFromMap(map[string]string{name: src}),
 	})}
-	files, err := c.Compile(context.Background(), "lap.proto")
+	files, err := c.Compile(context.Background(), name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	md := files[0].Messages().Get(0)
+	return files[0].Messages().Get(0)
+}
+
+// protoWire marshals m with the protobuf runtime behind the Confluent
+// header of schema id and the message index [0].
+func protoWire(t testing.TB, id int, m proto.Message) []byte {
+	t.Helper()
+	b, err := proto.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(codec.AppendIndexes(codec.AppendWireHeader(nil, id)), b...)
+}
+
+// protoLap encodes a Lap in the wire format of schema id.
+func protoLap(t testing.TB, id int, lap int32, driver string, at time.Time) []byte {
+	t.Helper()
+	md := protoMessage(t, "lap.proto", mixedProto)
 	m := dynamicpb.NewMessage(md)
 	m.Set(md.Fields().ByName("lap"), protoreflect.ValueOfInt32(lap))
 	m.Set(md.Fields().ByName("driver"), protoreflect.ValueOfString(driver))
@@ -55,11 +72,7 @@ func protoLap(t testing.TB, id int, lap int32, driver string, at time.Time) []by
 	ts.Set(ts.Descriptor().Fields().ByName("seconds"), protoreflect.ValueOfInt64(at.Unix()))
 	ts.Set(ts.Descriptor().Fields().ByName("nanos"), protoreflect.ValueOfInt32(int32(at.Nanosecond())))
 	m.Set(md.Fields().ByName("at"), protoreflect.ValueOfMessage(ts))
-	b, err := proto.Marshal(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return append(codec.AppendIndexes(codec.AppendWireHeader(nil, id)), b...)
+	return protoWire(t, id, m)
 }
 
 // oneFrame is the one frame of a response without error.
