@@ -139,8 +139,7 @@ func (f *feed) wake() {
 func (f *feed) run() {
 	defer close(f.done)
 	defer metricSharedConsumers.Dec()
-	lastCheck := time.Now()
-	var failingSince time.Time
+	alive := newLiveness(f.o.AliveEvery, f.o.LossAfter, f.src.Timeout, time.Now())
 	for {
 		f.takeRequests()
 		if len(f.members) == 0 && f.idleExit() {
@@ -149,7 +148,7 @@ func (f *feed) run() {
 		}
 		now := time.Now()
 		f.flushMembers(now)
-		deadline := lastCheck.Add(f.o.AliveEvery)
+		deadline := alive.due()
 		for _, m := range f.members {
 			if !m.blocked.Load() {
 				deadline = earliest(deadline, m.due())
@@ -181,27 +180,17 @@ func (f *feed) run() {
 		f.dispatch(recs)
 		now = time.Now()
 		if len(recs) > 0 {
-			failingSince, lastCheck = time.Time{}, now
-			continue
-		}
-		if now.Sub(lastCheck) < f.o.AliveEvery {
+			alive.read(now)
 			continue
 		}
 		// Idle: is the broker still there? (as a stream on its own checks)
-		lastCheck = now
-		actx, cancel := context.WithTimeout(f.ctx, min(f.src.Timeout, 2*time.Second))
-		err = f.cons.Alive(actx)
-		cancel()
+		err = alive.check(f.ctx, f.cons, now)
 		switch {
 		case f.ctx.Err() != nil:
 			f.fail(fmt.Errorf("datasource closed"))
 			return
-		case err == nil:
-			failingSince = time.Time{}
-		case failingSince.IsZero():
-			failingSince = now
-		case now.Sub(failingSince) >= f.o.LossAfter:
-			f.fail(fmt.Errorf("kafka lost for %s: %w", now.Sub(failingSince).Round(time.Second), err))
+		case err != nil:
+			f.fail(err)
 			return
 		}
 	}

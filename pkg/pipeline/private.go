@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"fmt"
 	"time"
 )
 
@@ -23,12 +22,10 @@ func (s *liveStream) runPrivate(ctx context.Context) (*feed, *member, error) {
 			s.cons = nil
 		}
 	}()
-	now := time.Now()
-	lastCheck := now
-	var failingSince time.Time
+	alive := newLiveness(s.o.AliveEvery, s.o.LossAfter, s.src.Timeout, time.Now())
 	more := false // the last poll filled its batch: more records are waiting
 	for {
-		now = time.Now()
+		now := time.Now()
 		due := s.due()
 		if s.pipe.Pending() >= MaxStreamRows || (!more && !due.IsZero() && !now.Before(due)) {
 			if err := s.send(now); err != nil {
@@ -36,7 +33,7 @@ func (s *liveStream) runPrivate(ctx context.Context) (*feed, *member, error) {
 			}
 			due = s.due()
 		}
-		deadline := earliest(due, lastCheck.Add(s.o.AliveEvery))
+		deadline := earliest(due, alive.due())
 		if more || !deadline.After(now) {
 			deadline = now.Add(time.Millisecond) // take what is buffered, then send
 		}
@@ -69,29 +66,17 @@ func (s *liveStream) runPrivate(ctx context.Context) (*feed, *member, error) {
 			}
 		}
 		if len(recs) > 0 {
-			failingSince, lastCheck = time.Time{}, now
+			alive.read(now)
 			continue
 		}
-		if now.Sub(lastCheck) < s.o.AliveEvery {
-			continue
-		}
-		// Idle: is the broker still there? franz-go retries forever on its
-		// own; a stream must fail so Grafana restarts it and the user sees
-		// why.
-		lastCheck = now
-		actx, cancel := context.WithTimeout(ctx, min(s.src.Timeout, 2*time.Second))
-		err = s.cons.Alive(actx)
-		cancel()
+		// Idle: is the broker still there? (liveness.go)
+		err = alive.check(ctx, s.cons, now)
 		switch {
 		case ctx.Err() != nil:
 			s.metrics()
 			return nil, nil, nil
-		case err == nil:
-			failingSince = time.Time{}
-		case failingSince.IsZero():
-			failingSince = now
-		case now.Sub(failingSince) >= s.o.LossAfter:
-			return nil, nil, s.stop(fmt.Errorf("kafka lost for %s: %w", now.Sub(failingSince).Round(time.Second), err))
+		case err != nil:
+			return nil, nil, s.stop(err)
 		}
 	}
 }
