@@ -50,8 +50,8 @@ type idp struct {
 	srv      *httptest.Server
 	key      *rsa.PrivateKey
 	other    *rsa.PrivateKey // signs the forged tokens
-	ttl      atomic.Int64 // token lifetime, seconds
-	issued   atomic.Int64 // tokens handed out
+	ttl      atomic.Int64    // token lifetime, seconds
+	issued   atomic.Int64    // tokens handed out
 	mu       sync.Mutex
 	perScope map[string]int
 }
