@@ -11,11 +11,13 @@
 // stream that lost it re-read, skipped or lost. Reads and streams use the
 // query's isolation level.
 //
-// Live streams (stream.go) read on a consumer of their own (private.go)
-// until they have caught up, then share one consumer and one decode per
-// datasource, topics, partition and format (hub.go; a feed, fanout.go),
-// which hands each its records and its frames to send (member.go,
-// shared.go); flush.go says when a stream sends, sender.go what.
+// Live streams (stream.go; where they start: starts.go) read on a consumer
+// of their own (private.go) until they have caught up — one that starts at
+// the end joins at once — then share one consumer and one decode per
+// datasource, topics, partition, format, isolation, precision and key
+// format (hub.go; a feed, fanout.go), which hands each its records and its
+// frames to send (member.go, shared.go); flush.go says when a stream sends,
+// sender.go what, liveness.go when an idle reader gives its broker up.
 //
 // Rules: a bad record is counted and named in a notice, never fatal, and
 // never stops the records around it; a stream batches records into frames,
