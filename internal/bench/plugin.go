@@ -186,3 +186,31 @@ func pluginCounter(name string, want map[string]string) float64 {
 	}
 	return sum
 }
+
+// raceWithStreams lets race run for dur (or until it ends) while streams
+// read it, then stops it. It fails as soon as a stream does, stopping the
+// race.
+func raceWithStreams(ctx context.Context, race *child, streams []*stream, dur time.Duration) error {
+	timer := time.NewTimer(dur)
+	defer timer.Stop()
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			_ = race.stop()
+			return ctx.Err()
+		case <-timer.C:
+			return race.stop()
+		case <-race.done:
+			return race.stop()
+		case <-tick.C:
+			for _, s := range streams {
+				if err := s.failed(); err != nil {
+					_ = race.stop()
+					return err
+				}
+			}
+		}
+	}
+}

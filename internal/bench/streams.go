@@ -121,30 +121,7 @@ func runStreams(ctx context.Context, env *runEnv, n int, shared bool, dur time.D
 		return res, err
 	}
 	cpu0, pcpu0, start := cpuTime(), ms.parserCPU(), time.Now()
-	timer := time.NewTimer(dur)
-	defer timer.Stop()
-	tick := time.NewTicker(200 * time.Millisecond)
-	defer tick.Stop()
-wait:
-	for {
-		select {
-		case <-ctx.Done():
-			_ = race.stop()
-			return res, ctx.Err()
-		case <-timer.C:
-			break wait
-		case <-race.done:
-			break wait
-		case <-tick.C:
-			for _, s := range streams {
-				if err := s.failed(); err != nil {
-					_ = race.stop()
-					return res, err
-				}
-			}
-		}
-	}
-	if err := race.stop(); err != nil {
+	if err := raceWithStreams(ctx, race, streams, dur); err != nil {
 		return res, err
 	}
 	res.Consumers, res.Members = env.ds.SharedConsumers()

@@ -24,14 +24,15 @@ import (
 // (meta.custom.snapshot).
 type averageSpeed struct {
 	noInput
-	e     *env
-	agg   *f1.AvgSpeed
-	set   *seriesSet
-	dirty bool
+	seriesLatest
+	agg *f1.AvgSpeed
 }
 
 func newAverageSpeed(e *env) impl {
-	return &averageSpeed{e: e, agg: f1.NewAvgSpeed(), set: newSeriesSet(e.opts.MaxDataPoints, true)}
+	a := &averageSpeed{agg: f1.NewAvgSpeed()}
+	a.seriesLatest = seriesLatest{e: e, set: newSeriesSet(e.opts.MaxDataPoints, true),
+		name: "avg_speed", field: "avg_speed_kph", config: &kphConfig, table: a.latest}
+	return a
 }
 
 func (a *averageSpeed) telemetry(t *f1.Telemetry) {
@@ -48,40 +49,6 @@ func (a *averageSpeed) telemetry(t *f1.Telemetry) {
 }
 
 var kphConfig = data.FieldConfig{Unit: "velocitykmh"}
-
-func (a *averageSpeed) frames() data.Frames {
-	if a.e.opts.Live {
-		if a.e.opts.View == ViewLatest {
-			a.dirty = false
-			return data.Frames{a.latest(true)}
-		}
-		return data.Frames{a.set.liveFrame("avg_speed", "avg_speed_kph", &kphConfig, a.set.initialLive(a.e.stats))}
-	}
-	switch a.e.opts.View {
-	case ViewSeries:
-		return a.set.rangeFrames("avg_speed", "avg_speed_kph", &kphConfig, a.e.stats)
-	case ViewLatest:
-		return data.Frames{a.latest(false)}
-	}
-	return append(a.set.rangeFrames("avg_speed", "avg_speed_kph", &kphConfig, a.e.stats), a.latest(false))
-}
-
-func (a *averageSpeed) flush() *data.Frame {
-	if a.e.opts.View == ViewLatest {
-		if !a.dirty {
-			return nil
-		}
-		a.dirty = false
-		return a.latest(true)
-	}
-	pts := a.set.live.take(a.set, &a.e.opts, 1, keepLast, a.e.stats, a.e.now)
-	if len(pts) == 0 {
-		return nil
-	}
-	return a.set.liveFrame("avg_speed", "avg_speed_kph", &kphConfig, pts)
-}
-
-func (a *averageSpeed) due() time.Time { return a.set.live.due(a.e.hold()) }
 
 // latest is the avg_speed_latest table.
 func (a *averageSpeed) latest(snapshot bool) *data.Frame {

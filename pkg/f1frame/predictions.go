@@ -28,12 +28,10 @@ import (
 // whenever a prediction came in (meta.custom.snapshot).
 type predictions struct {
 	noInput
-	e       *env
+	seriesLatest
 	model   string
 	horizon int
-	set     *seriesSet
 	latest  map[[2]string]*predictionRow
-	dirty   bool
 }
 
 // predictionRow is a driver's latest predictions in one race. A value of
@@ -54,8 +52,10 @@ type predictionRow struct {
 var pitHorizons = [3]int{1, 3, 5}
 
 func newPredictions(e *env) impl {
-	return &predictions{e: e, model: e.opts.Model, horizon: e.opts.HorizonLaps,
-		set: newSeriesSet(e.opts.MaxDataPoints, false), latest: map[[2]string]*predictionRow{}}
+	pr := &predictions{model: e.opts.Model, horizon: e.opts.HorizonLaps, latest: map[[2]string]*predictionRow{}}
+	pr.seriesLatest = seriesLatest{e: e, set: newSeriesSet(e.opts.MaxDataPoints, false),
+		name: pr.seriesName(), field: "probability", config: &probabilityConfig, table: pr.table}
+	return pr
 }
 
 // checkPredictionOptions fills in and checks the model and horizon.
@@ -130,41 +130,6 @@ func (pr *predictions) seriesName() string {
 	}
 	return fmt.Sprintf("%s_%d", pr.model, pr.horizon)
 }
-
-func (pr *predictions) frames() data.Frames {
-	name := pr.seriesName()
-	if pr.e.opts.Live {
-		if pr.e.opts.View == ViewLatest {
-			pr.dirty = false
-			return data.Frames{pr.table(true)}
-		}
-		return data.Frames{pr.set.liveFrame(name, "probability", &probabilityConfig, pr.set.initialLive(pr.e.stats))}
-	}
-	switch pr.e.opts.View {
-	case ViewSeries:
-		return pr.set.rangeFrames(name, "probability", &probabilityConfig, pr.e.stats)
-	case ViewLatest:
-		return data.Frames{pr.table(false)}
-	}
-	return append(pr.set.rangeFrames(name, "probability", &probabilityConfig, pr.e.stats), pr.table(false))
-}
-
-func (pr *predictions) flush() *data.Frame {
-	if pr.e.opts.View == ViewLatest {
-		if !pr.dirty {
-			return nil
-		}
-		pr.dirty = false
-		return pr.table(true)
-	}
-	pts := pr.set.live.take(pr.set, &pr.e.opts, 1, keepLast, pr.e.stats, pr.e.now)
-	if len(pts) == 0 {
-		return nil
-	}
-	return pr.set.liveFrame(pr.seriesName(), "probability", &probabilityConfig, pts)
-}
-
-func (pr *predictions) due() time.Time { return pr.set.live.due(pr.e.hold()) }
 
 // table is the predictions table: a driver's latest predictions per race,
 // by driver then race. Unknown values are null.
