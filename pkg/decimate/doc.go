@@ -9,6 +9,19 @@
 //     and telemetry), per series and time bucket, so that a long read can
 //     be decimated as it goes (Above).
 //
+// Why two bucketings of one rule (the lowest and highest of each bucket),
+// and not one: a Series does not know its time span in advance (a live
+// series, a range read whose samples arrive one by one), so it buckets by
+// count of consecutive samples and merges neighbours as it grows, in
+// O(budget) memory; time buckets would need the span first. A table's rows
+// hold many number columns and many series at once, its span is the read's
+// time range, and it is decimated again and again as a long read goes
+// (Above): fixed time buckets (Span) keep its series aligned in time with
+// each other and make a second decimation keep what the first kept, which
+// count buckets over a growing table would not. Both live here, written
+// once each; nothing else in the project thins points (pkg/f1frame's
+// decimator moved here; pkg/table decimates with Span and Extremes).
+//
 // Detection never sees decimated data: only what is drawn is thinned. The
 // package is pure Go and imports nothing of the project.
 package decimate
