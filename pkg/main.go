@@ -1,4 +1,3 @@
-// Command gpx_pitwall is Pitwall's Grafana backend datasource plugin.
 package main
 
 import (

@@ -1,7 +1,3 @@
-// Command producer feeds Pitwall's Kafka topics: it simulates races
-// (`race`), replays recorded FastF1/OpenF1 data (`replay`), runs races on
-// demand from Grafana (`serve`) and runs an in-process development broker
-// and schema registry (`dev`).
 package main
 
 import (

@@ -1,5 +1,3 @@
-// Package frametest is test support: it reads Grafana data frames as
-// strings, so that a test can say what a frame holds in one line.
 package frametest
 
 import (

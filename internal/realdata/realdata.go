@@ -1,6 +1,3 @@
-// Package realdata is test support: it finds the real F1 data that CI clones
-// beside the repository (../shared/data) and reads its CSV files. A missing
-// data set fails the test, so a real-data proof never silently skips.
 package realdata
 
 import (

@@ -1,7 +1,3 @@
-// Package stackcheck checks the files that make up the Docker stack and the
-// Grafana provisioning (docker-compose.yml, Dockerfile, provisioning/,
-// dashboards/) against each other and against docs/DESIGN.md, since no Docker
-// engine runs where the tests do. Each check returns every problem it finds.
 package stackcheck
 
 import (

@@ -1,6 +1,3 @@
-// Package openf1test serves recorded OpenF1 answers over HTTP for tests: a
-// directory of <endpoint>.json files (JSON arrays in OpenF1's shapes),
-// filtered by the query's key=value pairs as OpenF1 filters them.
 package openf1test
 
 import (
