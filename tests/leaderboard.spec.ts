@@ -15,7 +15,13 @@ test('the leaderboard starts a race, follows a driver on a row click, and stops 
   const board = dashboard.getPanelByTitle('Leaderboard').locator;
   const controls = board.getByTestId('race-controls');
 
-  // Start at 10×: the button says the speed it will use.
+  // Start at 10×: the button says the speed it will use. A narrow panel
+  // folds the race settings behind a button.
+  await expect(controls).toBeVisible();
+  const settings = controls.getByRole('button', { name: 'Race settings' });
+  if ((await settings.count()) > 0) {
+    await settings.click();
+  }
   await controls.getByLabel('Speed').click();
   await page.getByRole('option', { name: /^10×/ }).click();
   const start = controls.getByRole('button', { name: 'Start race at 10×' });

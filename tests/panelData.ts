@@ -19,65 +19,79 @@ export interface PanelDataSummary {
   errors: string[];
 }
 
-export async function panelData(page: Page, title: string): Promise<PanelDataSummary> {
-  return page.evaluate((wanted) => {
+/** What every panel of the open dashboard holds, by its (raw, uninterpolated) title: one look at them all. */
+export async function panelsData(page: Page): Promise<Record<string, PanelDataSummary>> {
+  return page.evaluate(() => {
     type Obj = { state?: Record<string, unknown>; forEachChild?: (cb: (c: Obj) => void) => void };
     const root = (window as unknown as { __grafanaSceneContext?: Obj }).__grafanaSceneContext;
-    let panel: Obj | undefined;
+    const out: Record<string, PanelDataSummaryInPage> = {};
     const visit = (o: Obj) => {
-      if (panel || !o) {
+      if (!o) {
         return;
       }
-      if (o.state && o.state.title === wanted && typeof o.state.pluginId === 'string') {
-        panel = o;
-        return;
+      const title = o.state?.title;
+      if (typeof title === 'string' && typeof o.state?.pluginId === 'string') {
+        out[title] = summarize(o);
       }
       o.forEachChild?.(visit);
     };
+    interface PanelDataSummaryInPage {
+      found: boolean;
+      state?: string;
+      frames: number;
+      rows: number;
+      newest?: number;
+      digest: string;
+      errors: string[];
+    }
+    function summarize(panel: Obj): PanelDataSummaryInPage {
+      const dataObj = panel.state?.$data as Obj | undefined;
+      const data = dataObj?.state?.data as
+        | {
+            state?: string;
+            series?: Array<{ length?: number; fields: Array<{ type: string; values: unknown[] }> }>;
+            errors?: Array<{ message?: string }>;
+          }
+        | undefined;
+      if (!data) {
+        return { found: true, frames: 0, rows: 0, digest: '', errors: [] };
+      }
+      let rows = 0;
+      let newest: number | undefined;
+      const tail: unknown[] = [];
+      for (const frame of data.series ?? []) {
+        const n = frame.length ?? frame.fields[0]?.values.length ?? 0;
+        rows += n;
+        for (const f of frame.fields) {
+          const vals = Array.from(f.values ?? []);
+          if (f.type === 'time') {
+            for (const v of vals) {
+              if (typeof v === 'number' && (newest === undefined || v > newest)) {
+                newest = v;
+              }
+            }
+          }
+          tail.push(vals.slice(-3));
+        }
+      }
+      return {
+        found: true,
+        state: data.state,
+        frames: data.series?.length ?? 0,
+        rows,
+        newest,
+        digest: JSON.stringify(tail),
+        errors: (data.errors ?? []).map((e) => e.message ?? 'error'),
+      };
+    }
     if (root) {
       visit(root);
     }
-    const empty = { found: false, frames: 0, rows: 0, digest: '', errors: [] as string[] };
-    if (!panel) {
-      return empty;
-    }
-    const dataObj = panel.state?.$data as Obj | undefined;
-    const data = dataObj?.state?.data as
-      | {
-          state?: string;
-          series?: Array<{ length?: number; fields: Array<{ type: string; values: unknown[] }> }>;
-          errors?: Array<{ message?: string }>;
-        }
-      | undefined;
-    if (!data) {
-      return { ...empty, found: true };
-    }
-    let rows = 0;
-    let newest: number | undefined;
-    const tail: unknown[] = [];
-    for (const frame of data.series ?? []) {
-      const n = frame.length ?? frame.fields[0]?.values.length ?? 0;
-      rows += n;
-      for (const f of frame.fields) {
-        const vals = Array.from(f.values ?? []);
-        if (f.type === 'time') {
-          for (const v of vals) {
-            if (typeof v === 'number' && (newest === undefined || v > newest)) {
-              newest = v;
-            }
-          }
-        }
-        tail.push(vals.slice(-3));
-      }
-    }
-    return {
-      found: true,
-      state: data.state,
-      frames: data.series?.length ?? 0,
-      rows,
-      newest,
-      digest: JSON.stringify(tail),
-      errors: (data.errors ?? []).map((e) => e.message ?? 'error'),
-    };
-  }, title);
+    return out;
+  });
+}
+
+export async function panelData(page: Page, title: string): Promise<PanelDataSummary> {
+  const all = await panelsData(page);
+  return all[title] ?? { found: false, frames: 0, rows: 0, digest: '', errors: [] };
 }

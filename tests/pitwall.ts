@@ -35,7 +35,8 @@ export const test = base.extend<{ consoleErrors: string[] }>({
         m.type() === 'error' &&
         !/favicon|stats\.grafana\.org|Failed to load resource: the server responded with a status of 404/.test(m.text())
       ) {
-        errors.push(m.text());
+        // A failed load names its URL, so the report says what failed.
+        errors.push(/^Failed to load resource/.test(m.text()) ? `${m.text()} (${m.location().url})` : m.text());
       }
     });
     page.on('pageerror', (e) => errors.push(`${e.name}: ${e.message}`));
@@ -91,6 +92,7 @@ export async function stopRace(page: Page) {
 
 interface DashboardJSON {
   uid: string;
+  templating?: { list?: Array<{ name: string; current?: { text?: string | string[] } }> };
   panels: Array<{ id: number; type: string; title: string; targets?: Array<{ stream?: boolean }>; panels?: unknown[] }>;
 }
 
@@ -98,4 +100,19 @@ interface DashboardJSON {
 export function dashboardPanels(file: string) {
   const d: DashboardJSON = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'dashboards', file), 'utf8'));
   return d.panels.filter((p) => p.type !== 'row');
+}
+
+/**
+ * The title Grafana shows for a panel of a repository dashboard: its
+ * variables ($topic) replaced by their saved current values, as the panel
+ * header (and so plugin-e2e's getPanelByTitle) has it.
+ */
+export function displayTitle(file: string, title: string): string {
+  const d: DashboardJSON = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'dashboards', file), 'utf8'));
+  let out = title;
+  for (const v of d.templating?.list ?? []) {
+    const text = v.current?.text;
+    out = out.replaceAll(`$${v.name}`, Array.isArray(text) ? text.join(' + ') : (text ?? ''));
+  }
+  return out;
 }
