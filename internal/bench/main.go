@@ -4,6 +4,9 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net"
+	"net/http"
+	_ "net/http/pprof" // #nosec G108 -- served only with -pprof, on the address given
 	"os"
 	"os/signal"
 	"runtime"
@@ -11,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 )
 
 func main() {
@@ -27,6 +31,7 @@ func run() error {
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	memProfile := flag.String("memprofile", "", "write an allocation profile of the run to this file")
 	kafka := flag.String("kafka", KafkaFake, "broker: fake (producer dev's kfake) or real (three Apache Kafka brokers; needs Java 17 and the classpath of go tool mage integration)")
+	pprofAddr := flag.String("pprof", "", "serve net/http/pprof on this address (e.g. 127.0.0.1:6060) during the run, to take heap profiles at a phase's peak")
 	streams := flag.String("streams", "", "comma-separated stream counts of the streams phase (default 1,10,50,100; quick 1,10)")
 	flag.Parse()
 	cfg := DefaultConfig()
@@ -69,6 +74,15 @@ func run() error {
 			return err
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if *pprofAddr != "" {
+		ln, err := net.Listen("tcp", *pprofAddr)
+		if err != nil {
+			return fmt.Errorf("-pprof: %w", err)
+		}
+		srv := &http.Server{ReadHeaderTimeout: 10 * time.Second} // DefaultServeMux: net/http/pprof's handlers
+		go func() { _ = srv.Serve(ln) }()
+		defer srv.Close()
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
