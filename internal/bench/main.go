@@ -32,6 +32,7 @@ func run() error {
 	memProfile := flag.String("memprofile", "", "write an allocation profile of the run to this file")
 	kafka := flag.String("kafka", KafkaFake, "broker: fake (producer dev's kfake) or real (three Apache Kafka brokers; needs Java 17 and the classpath of go tool mage integration)")
 	pprofAddr := flag.String("pprof", "", "serve net/http/pprof on this address (e.g. 127.0.0.1:6060) during the run, to take heap profiles at a phase's peak")
+	realBrokers := flag.Int("brokers", 3, "with -kafka real: 1 or 3 brokers (1: no replication, to compare with 3)")
 	streams := flag.String("streams", "", "comma-separated stream counts of the streams phase (default 1,10,50,100; quick 1,10)")
 	flag.Parse()
 	cfg := DefaultConfig()
@@ -45,6 +46,10 @@ func run() error {
 	default:
 		return fmt.Errorf("unknown -kafka %q: want fake or real", *kafka)
 	}
+	if *realBrokers != 1 && *realBrokers != 3 {
+		return fmt.Errorf("-brokers %d: want 1 or 3", *realBrokers)
+	}
+	cfg.RealBrokers = *realBrokers
 	if *streams != "" {
 		cfg.StreamCounts = nil
 		for _, s := range strings.Split(*streams, ",") {

@@ -13,7 +13,7 @@ import (
 // The brokers a bench can run against.
 const (
 	KafkaFake = "fake" // producer dev: kfake in a child process (the default)
-	KafkaReal = "real" // three Apache Kafka brokers (internal/testkafka; Java 17 and the Maven classpath)
+	KafkaReal = "real" // Apache Kafka brokers, 3 or 1 (internal/testkafka; Java 17 and the Maven classpath)
 )
 
 func (c Config) kafka() string {
@@ -23,13 +23,21 @@ func (c Config) kafka() string {
 	return c.Kafka
 }
 
-// useRealKafka starts three Apache Kafka brokers and points the bench at
+func (c Config) realBrokers() int {
+	if c.RealBrokers == 0 {
+		return 3
+	}
+	return c.RealBrokers
+}
+
+// useRealKafka starts n Apache Kafka brokers (1 or 3, topics replicated to
+// all of them) and points the bench at
 // them instead of producer dev's kfake (whose registry stays: no Schema
 // Registry runs from Maven Central, see the README). The JVMs get the
 // default JIT and G1 (testkafka's fast-start flags would slow the brokers
 // down) and 1 GiB of heap each. stop kills them.
-func useRealKafka(b *devBroker) (stop func(), err error) {
-	c, err := testkafka.Launch(testkafka.Options{Brokers: 3, Heap: "1g", JVMOpts: []string{"-XX:+UseG1GC"}})
+func useRealKafka(b *devBroker, n int) (stop func(), err error) {
+	c, err := testkafka.Launch(testkafka.Options{Brokers: n, Heap: "1g", JVMOpts: []string{"-XX:+UseG1GC"}})
 	if err != nil {
 		return nil, fmt.Errorf("starting Apache Kafka (go tool mage integration builds its classpath): %w", err)
 	}
@@ -38,7 +46,7 @@ func useRealKafka(b *devBroker) (stop func(), err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	for _, t := range f1.Topics() {
-		if err := c.CreateTopic(ctx, t.Name, t.Partitions, 3, nil); err != nil {
+		if err := c.CreateTopic(ctx, t.Name, t.Partitions, int16(n), nil); err != nil { // #nosec G115 -- 1 or 3
 			c.Stop()
 			return nil, err
 		}

@@ -17,8 +17,8 @@ func (r *Results) Print(w io.Writer) error {
 		m.LoadStart, m.LoadEnd, r.Took.Round(100_000_000))
 	broker := "kfake"
 	if r.Config.Kafka == KafkaReal {
-		broker = "Apache Kafka (3 brokers)"
-		fmt.Fprintln(w, "Plugin side measured in this process; Apache Kafka (3 brokers, JVMs), the registry (producer dev) and the simulator (producer race) in child processes.")
+		broker = fmt.Sprintf("Apache Kafka (%d broker(s))", r.Config.realBrokers())
+		fmt.Fprintf(w, "Plugin side measured in this process; %s (JVMs), the registry (producer dev) and the simulator (producer race) in child processes.\n", broker)
 	} else {
 		fmt.Fprintln(w, "Plugin side measured in this process; broker (producer dev) and simulator (producer race) in child processes.")
 	}
@@ -94,6 +94,9 @@ func (r *Results) Summary() map[string]any {
 		"load_avg_start": r.Machine.LoadStart, "load_avg_end": r.Machine.LoadEnd,
 		"wheelspin_registered": r.WheelSpin, "took_s": round(r.Took.Seconds(), 1), "kafka": r.Config.kafka(),
 		"peak_rss_mb": round(r.PeakRSSMB, 1), "peak_heap_mb": round(r.PeakHeapMB, 1),
+	}
+	if r.Config.kafka() == KafkaReal {
+		out["kafka_brokers"] = r.Config.realBrokers()
 	}
 	for _, p := range r.Paces {
 		sfx := fmt.Sprintf("_%dx", p.Speed)

@@ -38,7 +38,10 @@ type Config struct {
 	// Kafka is the broker: KafkaFake (producer dev: kfake, in a child
 	// process) or KafkaReal (three Apache Kafka brokers, internal/testkafka).
 	Kafka string
-	Log   io.Writer // progress lines
+	// RealBrokers is how many brokers KafkaReal starts: 3 (0 means 3), or
+	// 1 (topics then have no replicas to wait for).
+	RealBrokers int
+	Log         io.Writer // progress lines
 }
 
 // DefaultConfig is the full bench: about two to three minutes on 2 cores.
@@ -143,8 +146,8 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 	}
 	defer func() { _ = env.broker.stop() }()
 	if cfg.Kafka == KafkaReal {
-		env.logf("starting three Apache Kafka brokers")
-		stop, err := useRealKafka(env.broker)
+		env.logf("starting %d Apache Kafka broker(s)", cfg.realBrokers())
+		stop, err := useRealKafka(env.broker, cfg.realBrokers())
 		if err != nil {
 			return nil, err
 		}
