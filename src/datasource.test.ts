@@ -101,6 +101,23 @@ describe('streamOptionsProvider', () => {
     expect(opts.maxDelta).toBe(600_000);
   });
 
+  it('keeps max data points per series of a labels-layout stream (all drivers in one frame)', () => {
+    const req = request([{ refId: 'T', queryType: 'telemetry', stream: true }], { maxDataPoints: 1000 });
+    const grid = Array.from({ length: 22 }, (_, i) => `driver=D${i}`);
+    const labelled = {
+      ...frame('T'),
+      fields: [
+        { name: 'labels', type: FieldType.string, config: {}, values: [...grid, ...grid] },
+        { name: 'time', type: FieldType.time, config: {}, values: [...grid, ...grid].map((_, i) => i) },
+      ],
+      length: 44,
+    };
+    // 22 drivers in the first frame: 22 budgets; a first frame of two drivers still gets a grid's.
+    expect(pitwallStreamOptionsProvider(req, labelled).maxLength).toBe(22_000);
+    const two = { ...labelled, fields: [{ ...labelled.fields[0], values: ['driver=VER', 'driver=LEC'] }] };
+    expect(pitwallStreamOptionsProvider(req, two).maxLength).toBe(20_000);
+  });
+
   it('replaces the latest-predictions table, appends the prediction series', () => {
     const req = request([
       { refId: 'P', queryType: 'predictions', view: 'latest', stream: true },

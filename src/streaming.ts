@@ -19,6 +19,25 @@ const SNAPSHOT_MAX_ROWS = 1000;
 /** Rows kept by an appending stream when the request sets no max data points (as Grafana's default). */
 const DEFAULT_MAX_LENGTH = 500;
 
+/**
+ * Series a stream in Grafana Live's labels layout (a leading "labels" field, one
+ * series per value, as telemetry sends all drivers) is counted for at least: a grid.
+ */
+const MIN_LABELLED_SERIES = 20;
+
+/**
+ * How many series share a frame's rows: in the labels layout, the distinct values
+ * of its labels field (at least a grid, as the first frame may hold only a few
+ * drivers); otherwise one.
+ */
+function seriesIn(frame: DataFrame): number {
+  const labels = frame.fields.find((f) => f.name === 'labels');
+  if (!labels) {
+    return 1;
+  }
+  return Math.max(MIN_LABELLED_SERIES, new Set(Array.from(labels.values ?? [])).size);
+}
+
 function isSnapshotFrame(frame: DataFrame): boolean {
   const custom = frame.meta?.custom as Record<string, unknown> | undefined;
   return custom?.snapshot === true;
@@ -36,7 +55,9 @@ export const pitwallStreamOptionsProvider: StreamOptionsProvider<PitwallQuery> =
   }
   const opts: Partial<StreamingFrameOptions> = {
     action: StreamingFrameAction.Append,
-    maxLength: request.maxDataPoints ?? DEFAULT_MAX_LENGTH,
+    // Max data points is per series: a labels-layout frame holds every driver's
+    // rows in one buffer, so one series' budget would keep only the last second of 20 cars.
+    maxLength: (request.maxDataPoints ?? DEFAULT_MAX_LENGTH) * seriesIn(frame),
   };
   if (request.rangeRaw?.to === 'now') {
     // Keep just the visible window of a "last N minutes" range.

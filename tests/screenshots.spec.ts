@@ -23,7 +23,12 @@ test('screenshots of the F1 dashboard during a race', async ({ gotoDashboardPage
   const dashboard = await gotoDashboardPage({ uid: F1_DASHBOARD });
   for (const p of dashboardPanels('f1-live.json').filter((p) => p.targets?.length)) {
     await dashboard.getPanelByTitle(p.title).scrollIntoView();
-    await expect.poll(async () => (await panelData(page, p.title)).rows, { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => (await panelData(page, p.title)).rows, {
+        timeout: 60_000,
+        message: `panel "${p.title}" has no data`,
+      })
+      .toBeGreaterThan(0);
   }
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.waitForTimeout(3000);
