@@ -29,7 +29,8 @@ test('the leaderboard starts a race, follows a driver on a row click, and stops 
   const started = page.waitForResponse((r) => r.url().endsWith('/resources/race/start'));
   await start.click();
   const startResponse = await started;
-  expect(startResponse.status(), await startResponse.text()).toBe(200);
+  // 202 Accepted: the command is on the topic; producer serve starts the race.
+  expect(startResponse.status(), await startResponse.text()).toBe(202);
   await expect(board.getByTestId('race-status')).toHaveText(/^(Starting|Running)/, { timeout: 30_000 });
   await expect(board.getByTestId('race-status')).toHaveText(/^Running/, { timeout: 60_000 });
 
@@ -46,7 +47,7 @@ test('the leaderboard starts a race, follows a driver on a row click, and stops 
   // Stop: the backend stops the race and the status line says so.
   const stopped = page.waitForResponse((r) => r.url().endsWith('/resources/race/stop'));
   await controls.getByRole('button', { name: 'Stop' }).click();
-  expect((await stopped).status()).toBe(200);
+  expect((await stopped).status()).toBe(202);
   await expect(board.getByTestId('race-status')).toHaveText(/^(Stopping|Stopped)/, { timeout: 30_000 });
   await expect.poll(async () => (await raceStatus(page)).state, { timeout: 60_000 }).toBe('aborted');
   await expect(controls.getByRole('button', { name: 'Stop' })).toHaveAttribute('aria-disabled', 'true', {
