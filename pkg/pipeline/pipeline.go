@@ -79,6 +79,11 @@ type Env struct {
 	// MaxDataPoints is the panel's point budget per series (0: no limit).
 	// Pipelines decimate to it at the final Frames call, keeping extremes.
 	MaxDataPoints int
+	// Resolution is a stream's time per point for drawing
+	// (query.Query.Resolution): a telemetry stream pushes at most two
+	// points (a bucket's extremes) per series per 2·Resolution. Zero pushes
+	// every record. Detection (alerts, wheel spin, anomalies) never sees it.
+	Resolution time.Duration
 	// Faults is where a pipeline counts records it had to skip or cut
 	// (for example a field whose type changed); they become notices.
 	Faults *Faults

@@ -114,7 +114,7 @@ type liveStream struct {
 
 func newStream(ctx context.Context, src *Source, q *query.Query, sender *backend.StreamSender, o StreamOptions) (*liveStream, error) {
 	faults := &Faults{}
-	pipe, err := New(q, &Env{Mode: ModeStream, Faults: faults})
+	pipe, err := New(q, &Env{Mode: ModeStream, Faults: faults, Resolution: q.Resolution})
 	if err != nil {
 		return nil, err
 	}

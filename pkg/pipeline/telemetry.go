@@ -110,7 +110,18 @@ func (p *telemetryPipeline) Frames(final bool) []*data.Frame {
 		if p.live.Rows() == 0 && !final {
 			return nil
 		}
-		return []*data.Frame{p.markGaps(p.live.Take("telemetry", nil, final, p.env.MaxDataPoints, p.from, p.to))}
+		var held *table.Table
+		if !final && p.env.Resolution > 0 {
+			if held = p.thin(); p.live.Rows() == 0 {
+				p.live.Append(held)
+				return nil
+			}
+		}
+		f := p.markGaps(p.live.Take("telemetry", nil, final, p.env.MaxDataPoints, p.from, p.to))
+		if held != nil {
+			p.live.Append(held)
+		}
+		return []*data.Frame{f}
 	}
 	drivers := make([]string, 0, len(p.tables))
 	for d := range p.tables {
@@ -152,4 +163,25 @@ func (p *telemetryPipeline) markGaps(f *data.Frame) *data.Frame {
 		}
 	}
 	return f
+}
+
+// thin decimates a Live push for drawing to the stream's resolution: time
+// is cut into buckets of 2·Resolution aligned to the epoch, and each series
+// keeps at most a bucket's first/last or minimum/maximum (Table.Decimate,
+// the one decimator). Rows of the bucket still open (at or after the
+// newest row's bucket start) are held back for the next push and returned,
+// so each bucket is pushed once and a series gets at most one point per
+// Resolution: a panel's buffer of maxDataPoints per series holds its whole
+// time range. A 10x race sends 40 samples a second per car; unthinned, the
+// browser kept the last 25 s of a 5-minute window.
+func (p *telemetryPipeline) thin() *table.Table {
+	b := 2 * p.env.Resolution.Nanoseconds()
+	from, to := p.live.Span()
+	cut := to - to%b
+	held := p.live.SplitAt(cut)
+	if p.live.Rows() > 0 {
+		start := from - from%b
+		p.live.Decimate(int(2*(cut-start)/b), start, cut-1)
+	}
+	return held
 }

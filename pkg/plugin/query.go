@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
@@ -57,6 +58,9 @@ func (d *Datasource) query(ctx context.Context, pctx backend.PluginContext, dq b
 	}
 	// Alerting and annotations need complete frames: no stream for them.
 	stream := q.Stream && !fromAlert
+	if stream && q.QueryType == query.Telemetry && q.Resolution == 0 {
+		q.Resolution = resolution(dq)
+	}
 	env := &pipeline.Env{Mode: pipeline.ModeQuery, MaxDataPoints: int(dq.MaxDataPoints), Faults: &pipeline.Faults{}, RefID: dq.RefID, FromAlert: fromAlert}
 	if stream {
 		env.Mode = pipeline.ModeStream
@@ -118,4 +122,22 @@ func queryError(err error) backend.DataResponse {
 		return backend.ErrDataResponseWithSource(backend.StatusTimeout, backend.ErrorSourceDownstream, err.Error())
 	}
 	return backend.ErrDataResponseWithSource(backend.StatusBadGateway, backend.ErrorSourceDownstream, err.Error())
+}
+
+// resolution is a panel's time per point: its time range over its
+// maxDataPoints, else its interval; zero when it has neither. A telemetry
+// stream pushes no more than that for drawing (docs/DESIGN.md: what is
+// pushed for drawing may be decimated to a rate a browser can draw), so
+// the browser's buffer of maxDataPoints per series holds the whole range.
+func resolution(dq backend.DataQuery) time.Duration {
+	var r time.Duration
+	if span := dq.TimeRange.To.Sub(dq.TimeRange.From); dq.MaxDataPoints > 0 && span > 0 {
+		r = span / time.Duration(dq.MaxDataPoints)
+	} else {
+		r = dq.Interval
+	}
+	if r <= 0 {
+		return 0
+	}
+	return min(max(r.Truncate(time.Millisecond), time.Millisecond), query.MaxResolution)
 }

@@ -310,9 +310,11 @@ func TestStreamFlagAddsAChannelButNotForAlerting(t *testing.T) {
 	if (dr.Frames[0].Meta != nil && dr.Frames[0].Meta.Channel != "") || dr.Frames[0].Rows() != 1 {
 		t.Fatalf("alerting must get complete frames and no channel: %+v", dr.Frames[0].Meta)
 	}
-	// Telemetry with stream: one frame in the labels layout, like the stream.
+	// Telemetry with stream: one frame in the labels layout, like the stream;
+	// without maxDataPoints its channel carries the query's interval (1 s)
+	// as the resolution it is drawn at.
 	dr = runQuery(t, d, map[string]any{"queryType": "telemetry", "topic": "live", "stream": true}, 0, 100, 0, nil)
-	if dr.Error != nil || dr.Frames[0].Meta.Channel != "ds/pitwall-test/1/tel/live" {
+	if dr.Error != nil || dr.Frames[0].Meta.Channel != "ds/pitwall-test/1/tel/live/v=1000" {
 		t.Fatalf("telemetry stream: %v %+v", dr.Error, dr.Frames[0].Meta)
 	}
 }

@@ -35,7 +35,9 @@ func recordsRead(topic string) float64 {
 
 // Many streams over one topic share one consumer and one decode of each
 // record; each gets exactly the records of its own query (drivers, fields,
-// query type), in time order.
+// query type), in time order. Their channels name no resolution (no v=), so
+// the telemetry streams get every record, not a thinning for drawing
+// (TestTelemetryStreamKeepsTheWindowWithinMaxDataPoints).
 func TestSharedConsumerFeedsManyStreamsOneDecode(t *testing.T) {
 	drivers := []string{"VER", "PER", "HAM", "RUS", "LEC", "SAI"}
 	c := testCluster(t, map[string]int32{"grid": 3})

@@ -20,7 +20,7 @@ import (
 // j|a|b|s|x|l for json, avro, protobuf, jsonschema, text, influx),
 // p (partition), o (start: e = earliest, n<N> = last N; default latest),
 // d (drivers), s (fields), k (raw columns: letters of k p o t h), t (time
-// field), i (flush ms), y (key format: b|j|a|p|s for base64, json, avro,
+// field), i (flush ms), v (resolution ms), y (key format: b|j|a|p|s for base64, json, avro,
 // protobuf, jsonschema), l (seriesBy), x (isolation: u = read_uncommitted),
 // r (precision: u|m|s), then the type's params (keys of 2+ characters) in
 // key order. Lists are joined with "."; inside a value, bytes other than
@@ -78,6 +78,9 @@ func EncodeChannelPath(org int64, q *Query) (string, error) {
 	}
 	if q.Flush != 0 {
 		add("i", strconv.FormatInt(q.Flush.Milliseconds(), 10))
+	}
+	if q.Resolution > 0 {
+		add("v", strconv.FormatInt(q.Resolution.Milliseconds(), 10))
 	}
 	if c, ok := keyCodes[q.KeyFormat]; ok {
 		add("y", c)
@@ -224,6 +227,12 @@ func decodeOption(k, v string, raw map[string]any, params map[string]string) err
 			return fmt.Errorf("flush %q is not a number of milliseconds", v)
 		}
 		raw["flushMs"] = n
+	case "v":
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("resolution %q is not a number of milliseconds", v)
+		}
+		raw["resolutionMs"] = n
 	default:
 		if len(k) < 2 {
 			return fmt.Errorf("unknown option %q", k)

@@ -23,6 +23,8 @@ func mustQuery(t testing.TB, js string) *Query {
 func TestChannelPathRoundTrips(t *testing.T) {
 	cases := map[string]string{
 		`{"queryType":"telemetry","stream":true}`: "7/tel/f1-telemetry",
+		// A panel's resolution (time per point) for thinning what is drawn.
+		`{"queryType":"telemetry","stream":true,"flushMs":1000,"resolutionMs":300}`: "7/tel/f1-telemetry/i=1000/v=300",
 		`{"queryType":"raw","topic":"my.topic","format":"avro","partition":2,"offset":"lastN","lastN":50,"drivers":["ver","per"],` +
 			`"fields":["car.speed","rpm"],"columns":["offset","key"],"timeField":"meta.ts","flushMs":20,"params":{"slip":"8.5","mode":"a/b"}}`: "7/raw/my=2Etopic/f=a/p=2/o=n50/d=PER.VER/s=car=2Espeed.rpm/k=ko/t=meta=2Ets/i=20/mode=a=2Fb/slip=8=2E5",
 		`{"queryType":"raw","topic":"t","offset":"earliest","format":"json"}`:         "7/raw/t/f=j/o=e",

@@ -28,6 +28,7 @@ const (
 	DefaultFlush   = 100 * time.Millisecond
 	MinFlush       = 10 * time.Millisecond
 	MaxFlush       = 10 * time.Second
+	MaxResolution  = 24 * time.Hour
 	MaxLastN       = 1_000_000
 	DefaultLimit   = 500_000 // records one query reads at most
 	MaxLimit       = 5_000_000
@@ -68,6 +69,11 @@ type Query struct {
 	// into series (labels): kafka.key, kafka.key.<field>,
 	// kafka.header.<name> or a payload field.
 	SeriesBy []string
+	// Resolution is resolutionMs: the panel's time per point (its time
+	// range over its maxDataPoints). A telemetry stream pushes at most one
+	// point per Resolution per series for drawing (extremes kept); zero
+	// pushes every record. The plugin sets it from the panel's query.
+	Resolution time.Duration
 }
 
 type queryJSON struct {
@@ -89,6 +95,8 @@ type queryJSON struct {
 	Isolation string            `json:"isolation"`
 	Precision string            `json:"precision"`
 	SeriesBy  stringList        `json:"seriesBy"`
+	// ResolutionMs: see Query.Resolution.
+	ResolutionMs json.Number `json:"resolutionMs"`
 	// Options of the F1 types, kept in Params (see f1options.go).
 	View             string          `json:"view"`
 	SpinThresholdPct json.RawMessage `json:"spinThresholdPct"`
@@ -232,6 +240,11 @@ func Parse(raw []byte) (*Query, error) {
 		return nil, err
 	}
 	q.Flush = time.Duration(ms) * time.Millisecond // 0: adaptive
+	res, err := intIn(j.ResolutionMs, "resolutionMs", 1, int(MaxResolution/time.Millisecond), 0)
+	if err != nil {
+		return nil, err
+	}
+	q.Resolution = time.Duration(res) * time.Millisecond // 0: every record
 	if q.Limit, err = intIn(j.Limit, "limit", 1, MaxLimit, DefaultLimit); err != nil {
 		return nil, err
 	}

@@ -48,23 +48,7 @@ func (t *Table) Decimate(maxPoints int, from, to int64) {
 	// A long read decimates again once the rows have grown back to this
 	// size: make room for them now, so the columns are not regrown (and
 	// reallocated several times) after each decimation.
-	out := &Table{opt: t.opt, index: t.index, interns: t.interns, faults: t.faults, where: t.where, bound: t.bound, byID: t.byID,
-		times: make([]int64, 0, cap(t.times))}
-	if t.opt.Labels {
-		out.labels = make([]string, 0, cap(t.labels))
-	}
-	for _, c := range t.cols {
-		oc := &column{name: c.name, kind: c.kind, null: make([]bool, 0, cap(c.null))}
-		switch c.kind {
-		case codec.KindNumber, codec.KindTime:
-			oc.nums = make([]float64, 0, cap(c.nums))
-		case codec.KindString:
-			oc.strs = make([]string, 0, cap(c.strs))
-		default:
-			oc.bools = make([]bool, 0, cap(c.bools))
-		}
-		out.cols = append(out.cols, oc)
-	}
+	out := t.emptyLike(cap(t.times))
 	t.series = len(order)
 	for _, l := range order {
 		rows := series[l]
