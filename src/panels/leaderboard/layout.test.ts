@@ -1,4 +1,4 @@
-import { HINTS, layoutFor, TITLES } from './layout';
+import { HINTS, layoutFor, minWidth, TITLES } from './layout';
 
 describe('layoutFor', () => {
   it('keeps position, driver, gap, tyre and status at every width', () => {
@@ -29,6 +29,17 @@ describe('layoutFor', () => {
     expect(layoutFor(560).compact).toBe(false);
     expect(layoutFor(979).columns).not.toContain('drs');
     expect(layoutFor(980).columns).toContain('drs');
+  });
+
+  it('never lays out more columns than fit, so no header is cut at the right edge', () => {
+    // The F1 dashboard's leaderboard is about 640 px wide: its last header read "Statu".
+    for (let width = minWidth(layoutFor(0).columns); width <= 2000; width++) {
+      const { columns } = layoutFor(width);
+      expect([width, minWidth(columns) <= width]).toEqual([width, true]);
+    }
+    const half = layoutFor(641).columns;
+    expect(half).toEqual(expect.arrayContaining(['last', 'best', 'status']));
+    expect(minWidth(half)).toBeLessThanOrEqual(641);
   });
 
   it('shows full names only on wide panels', () => {

@@ -98,8 +98,34 @@ const WIDE: Column[] = [
   'avg',
 ];
 
+/** The grid's column gap, its row padding (both sides) and a scrollbar, in pixels (styles.ts: spacing(1), spacing(0, 1)). */
+const GAP = 8;
+const PADDING = 16;
+const SCROLLBAR = 16;
+
+/** MEDIUM without the start and pit-stop columns: what a half-width panel (about 640 px) holds without clipping. */
+const MEDIUM_TIGHT = MEDIUM.filter((c) => c !== 'start' && c !== 'pits');
+
+/** The layouts, widest first, each from the panel width where it may start. */
+const LAYOUTS: Array<[number, Column[]]> = [
+  [980, WIDE],
+  [560, MEDIUM],
+  [560, MEDIUM_TIGHT],
+  [0, NARROW],
+];
+
+/** The narrowest a row of these columns can be: every track at its minimum, the gaps, padding and a scrollbar. */
+export function minWidth(columns: Column[]): number {
+  const tracks = columns.reduce((sum, c) => sum + Number(/(\d+)px/.exec(WIDTHS[c])?.[1] ?? 0), 0);
+  return tracks + GAP * (columns.length - 1) + PADDING + SCROLLBAR;
+}
+
+/**
+ * The widest layout whose columns fit: a grid wider than the panel is cut at
+ * the right edge (the last header read "Statu" at the F1 dashboard's width).
+ */
 export function layoutFor(width: number): Layout {
-  const columns = width < 560 ? NARROW : width < 980 ? MEDIUM : WIDE;
+  const columns = (LAYOUTS.find(([from, cols]) => width >= from && width >= minWidth(cols)) ?? LAYOUTS[3])[1];
   return {
     columns,
     template: columns.map((c) => WIDTHS[c]).join(' '),
