@@ -26,7 +26,7 @@ type saslFlags struct {
 }
 
 // flagNames are the flags' names, for errors that say what to fix.
-var flagNames = kafka.Names{
+var flagNames = kafka.Names{ // #nosec G101 -- names of flags, not credentials
 	TokenURL: "--oauth-token-url", ClientID: "--oauth-client-id", ClientSecret: "--oauth-client-secret", Scopes: "--oauth-scopes", Extensions: "--oauth-extensions",
 	Region: "--aws-region", AccessKey: "--aws-access-key-id", SecretKey: "--aws-secret-access-key", SessionToken: "--aws-session-token",
 }

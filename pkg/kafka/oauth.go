@@ -38,7 +38,7 @@ type Names struct {
 }
 
 // PluginNames are the datasource settings' names (docs/DESIGN.md).
-var PluginNames = Names{
+var PluginNames = Names{ // #nosec G101 -- names of settings, not credentials
 	TokenURL: "oauthTokenUrl", ClientID: "oauthClientId", ClientSecret: "oauthClientSecret", Scopes: "oauthScopes", Extensions: "oauthExtensions",
 	Region: "awsRegion", AccessKey: "awsAccessKeyId", SecretKey: "awsSecretAccessKey", SessionToken: "awsSessionToken",
 }

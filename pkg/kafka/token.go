@@ -107,7 +107,10 @@ func (s *tokenSource) Token(ctx context.Context) (string, error) {
 				return "", err
 			}
 			s.inflight = make(chan struct{})
-			go s.fetch(s.inflight)
+			// The fetch is shared by every caller waiting for a token, so
+			// no one caller's context may cancel it; it has its own
+			// timeout (s.timeout).
+			go s.fetch(s.inflight) // #nosec G118 -- see above
 		}
 		if lasting {
 			// Valid for a while yet: use it while the refresh runs.

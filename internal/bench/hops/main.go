@@ -163,8 +163,7 @@ func measure(cl *testkafka.Cluster, c config, topic string) error {
 				if len(r.Value) < 8 {
 					continue
 				}
-				i := int(binary.BigEndian.Uint64(r.Value))
-				if i < n {
+				if i := binary.BigEndian.Uint64(r.Value); i < uint64(n) { // #nosec G115 -- n, a record count, is not negative
 					seen[i] = now
 				}
 			}
