@@ -10,6 +10,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/pitwall-f1/pitwall/pkg/codec"
 	"github.com/pitwall-f1/pitwall/pkg/kafka"
 	"github.com/pitwall-f1/pitwall/pkg/query"
 )
@@ -35,12 +36,19 @@ const DefaultQueryBytes = 256 << 20
 // arrives; no raw record is held. A type reading several topics gets them
 // merged by timestamp (merge.go).
 func Read(ctx context.Context, src *Source, q *query.Query, env *Env, pipe Pipeline) ([]data.Notice, error) {
+	return read(ctx, src, q, env, pipe, nil)
+}
+
+// read is Read; notes, when set, also gets every fault of a record that
+// does not decode (a joint read tells its other members).
+func read(ctx context.Context, src *Source, q *query.Query, env *Env, pipe Pipeline, notes func(codec.ErrClass, string, string)) ([]data.Notice, error) {
 	release, err := acquireRead(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
 	feeder := newFeeder(src, q, pipe, env.Faults)
+	feeder.notes = notes
 	readTimeout := max(30*time.Second, 3*src.Timeout)
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)
 	defer cancel()

@@ -76,7 +76,7 @@ func (d *Datasource) query(ctx context.Context, pctx backend.PluginContext, dq b
 	// A stream that starts at the beginning (earliest, lastN) delivers that
 	// history itself; reading it here too would show it twice.
 	if !stream || q.Offset == query.OffsetTimeRange || q.Offset == query.OffsetLatest {
-		if notices, err = pipeline.Read(ctx, d.source(), q, env, pipe); err != nil {
+		if notices, err = pipeline.ReadJoint(ctx, d.source(), q, env, pipe); err != nil {
 			return queryError(err)
 		}
 	}

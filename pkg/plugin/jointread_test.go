@@ -1,0 +1,97 @@
+package plugin
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/pitwall-f1/pitwall/pkg/pipeline"
+)
+
+// A dashboard's time-range queries over the same records, sent together
+// (one request here; Grafana sends one per panel, milliseconds apart),
+// share one read: the topic's records are fetched and decoded once, and each
+// query answers exactly what it answers alone, bad-record notices included.
+func TestTimeRangeQueriesOverTheSameRecordsShareOneRead(t *testing.T) {
+	drivers := []string{"VER", "PER", "HAM", "LEC"}
+	c := testCluster(t, map[string]int32{"grid": 2})
+	d := newTestDS(t, c, dsOpts{})
+	const n = 100
+	produce(t, c, "grid", gridRecords(drivers, 2, 0, n)...)
+	produce(t, c, "grid", rec{0, "VER", 1_725_000_000_500, []byte(`{"driver":`)}) // one bad record
+	queries := []string{
+		`{"queryType":"telemetry","topic":"grid","fields":["speed_kph"],"offset":"timeRange"}`,
+		`{"queryType":"telemetry","topic":"grid","fields":["rpm"],"offset":"timeRange","stream":true}`,
+		`{"queryType":"telemetry","topic":"grid","drivers":["VER"],"fields":["rpm"],"offset":"timeRange"}`,
+		`{"queryType":"raw","topic":"grid","fields":["driver","seq"],"offset":"timeRange"}`,
+	}
+	from, to := time.UnixMilli(1_724_999_000_000), time.UnixMilli(1_725_000_100_000)
+	dq := func(i int, js string) backend.DataQuery {
+		return backend.DataQuery{RefID: fmt.Sprint("Q", i), JSON: []byte(js), MaxDataPoints: 1000, Interval: time.Second,
+			TimeRange: backend.TimeRange{From: from, To: to}}
+	}
+	ask := func(qs ...backend.DataQuery) *backend.QueryDataResponse {
+		t.Helper()
+		resp, err := d.QueryData(context.Background(), &backend.QueryDataRequest{PluginContext: backend.PluginContext{OrgID: testOrg}, Queries: qs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	records := n*len(drivers) + 1
+	read := func() float64 { return testutil.ToFloat64(pipeline.MetricRecordsRead("grid", "query")) }
+
+	// Alone: each query reads the topic itself.
+	alone := map[string]string{}
+	for i, js := range queries {
+		before := read()
+		r := ask(dq(i, js)).Responses[fmt.Sprint("Q", i)]
+		if r.Error != nil {
+			t.Fatal(r.Error)
+		}
+		if got := read() - before; got != float64(records) {
+			t.Fatalf("query %d alone read %.0f records, want %d", i, got, records)
+		}
+		alone[fmt.Sprint("Q", i)] = frameJSON(t, r.Frames)
+	}
+
+	// Together: one read for all.
+	var all []backend.DataQuery
+	for i, js := range queries {
+		all = append(all, dq(i, js))
+	}
+	before := read()
+	resp := ask(all...)
+	if got := read() - before; got != float64(records) {
+		t.Errorf("%d queries together read %.0f records, want %d: one fetch and decode for all", len(queries), got, records)
+	}
+	for ref, want := range alone {
+		r := resp.Responses[ref]
+		if r.Error != nil {
+			t.Fatalf("%s: %v", ref, r.Error)
+		}
+		if got := frameJSON(t, r.Frames); got != want {
+			t.Errorf("%s together differs from alone:\n got %.300s\nwant %.300s", ref, got, want)
+		}
+		if !strings.Contains(noticesOf(r), "invalid_json") {
+			t.Errorf("%s: the bad record's notice is missing: %.300s", ref, noticesOf(r))
+		}
+	}
+}
+
+func noticesOf(r backend.DataResponse) string {
+	var notes []string
+	for _, f := range r.Frames {
+		if f.Meta != nil {
+			for _, n := range f.Meta.Notices {
+				notes = append(notes, n.Text)
+			}
+		}
+	}
+	return strings.Join(notes, "; ")
+}
