@@ -55,6 +55,11 @@ func listed(t *testing.T) (module, root string, pkgs []pkgInfo) {
 		} else if err != nil {
 			t.Fatalf("reading go list's output: %v", err)
 		}
+		// npm packages sometimes ship Go files (flatted does); they are
+		// not the project's.
+		if strings.Contains(p.ImportPath, "/node_modules/") {
+			continue
+		}
 		pkgs = append(pkgs, p)
 	}
 	if len(pkgs) < 10 {
