@@ -1,0 +1,97 @@
+package plugin
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/pitwall-f1/pitwall/pkg/f1"
+	"github.com/pitwall-f1/pitwall/pkg/pipeline"
+)
+
+// BenchmarkJointRangeReads: N time-range telemetry queries over the same
+// records, sent at once as a dashboard's panels send them (one QueryData
+// request each, a different field each), with the joint read on (they share
+// one fetch and decode, pipeline.ReadJoint) and off (JointWait 0: each
+// reads alone, as before issue 11's change). The records are two laps of
+// Monza with the whole grid as JSON on f1-telemetry's 4 partitions.
+// records-read/op is the plugin's count of telemetry records read per
+// iteration (all N queries): N times the topic's records alone, once joint.
+// The joint read waits JointWait (20 ms) for others to join, which N=1 pays.
+func BenchmarkJointRangeReads(b *testing.B) {
+	c := testCluster(b, f1TopicSpecs())
+	d := newTestDS(b, c, dsOpts{})
+	cfg := goldenRaceConfig()
+	cfg.Drivers = f1.Grid()
+	race := runSim(b, cfg, f1SchemaIDs{})
+	produce(b, c, f1.TopicTelemetry, race.byTopic[f1.TopicTelemetry]...)
+	total := len(race.byTopic[f1.TopicTelemetry])
+	fields := []string{"speed_kph", "rpm", "gear", "throttle_pct", "brake"}
+	from, to := time.UnixMilli(race.startMs-1000), time.UnixMilli(race.endMs+1000)
+	counter := pipeline.MetricRecordsRead(f1.TopicTelemetry, "query")
+
+	for _, mode := range []struct {
+		name string
+		wait time.Duration
+	}{{"joint", pipeline.JointWait}, {"separate", 0}} {
+		for _, n := range []int{1, 5, 10} {
+			b.Run(fmt.Sprintf("%s/N=%d", mode.name, n), func(b *testing.B) {
+				old := pipeline.JointWait
+				pipeline.JointWait = mode.wait
+				defer func() { pipeline.JointWait = old }()
+				reqs := make([]*backend.QueryDataRequest, n)
+				for i := range reqs {
+					raw, _ := json.Marshal(map[string]any{"queryType": "telemetry", "topic": f1.TopicTelemetry,
+						"fields": []string{fields[i%len(fields)]}, "offset": "timeRange"})
+					reqs[i] = &backend.QueryDataRequest{PluginContext: backend.PluginContext{OrgID: testOrg},
+						Queries: []backend.DataQuery{{RefID: "A", JSON: raw, MaxDataPoints: 1000, Interval: time.Second,
+							TimeRange: backend.TimeRange{From: from, To: to}}}}
+				}
+				errs := make([]error, n)
+				before := testutil.ToFloat64(counter)
+				b.ReportAllocs()
+				b.ResetTimer()
+				for it := 0; it < b.N; it++ {
+					var wg sync.WaitGroup
+					for i, req := range reqs {
+						wg.Go(func() { errs[i] = jointBenchQuery(d, req) })
+					}
+					wg.Wait()
+					for _, err := range errs {
+						if err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+				b.StopTimer()
+				read := testutil.ToFloat64(counter) - before
+				if mode.wait == 0 && read != float64(b.N*n*total) || mode.wait > 0 && read != float64(b.N*total) {
+					b.Fatalf("%s N=%d read %.0f records in %d iterations of a topic of %d", mode.name, n, read, b.N, total)
+				}
+				b.ReportMetric(read/float64(b.N), "records-read/op")
+			})
+		}
+	}
+}
+
+// jointBenchQuery runs one request and says what went wrong, if anything.
+func jointBenchQuery(d *Datasource, req *backend.QueryDataRequest) error {
+	resp, err := d.QueryData(context.Background(), req)
+	if err != nil {
+		return err
+	}
+	r := resp.Responses["A"]
+	if r.Error != nil {
+		return r.Error
+	}
+	if len(r.Frames) == 0 || r.Frames[0].Rows() == 0 {
+		return fmt.Errorf("no rows")
+	}
+	return nil
+}
