@@ -109,6 +109,8 @@ var onRealKafka = []struct {
 	{"TestReplayLapsAndRaceControl", TestReplayLapsAndRaceControl},
 	{"TestReplayEveryRealTimingFile", TestReplayEveryRealTimingFile},
 	{"TestReplayKeepTimeWarnsOfRetention", TestReplayKeepTimeWarnsOfRetention},
+	{"TestReplayWholeMonza", TestReplayWholeMonza},
+	{"TestOpenF1Command", TestOpenF1Command},
 	{"TestServeStartStop", TestServeStartStop},
 	{"TestServeDemo", TestServeDemo},
 	{"TestSASL", TestSASL},

@@ -79,7 +79,7 @@ func Run(root string, o Options, out io.Writer) (Summary, error) {
 	// the machine's cores between six JVMs.
 	args := append([]string{"test", "-tags", Tag, "-json", "-count=1", "-p", "1", "-timeout", timeout, "-run", run}, pkgs...)
 	if o.Verbose {
-		args = append(args[:2], append([]string{"-v"}, args[2:]...)...)
+		args = append(args[:1], append([]string{"-v"}, args[1:]...)...)
 	}
 	fmt.Fprintf(out, "integration: go %s\n", strings.Join(args, " "))
 	cmd := exec.Command("go", args...)
