@@ -118,9 +118,15 @@ func cpuTicks(pid int) int64 {
 	return u + k
 }
 
+// loadAvg is the 1, 5 and 15-minute load averages, or "unknown" where
+// /proc/loadavg cannot be read (not Linux).
 func loadAvg() string {
-	b, _ := os.ReadFile("/proc/loadavg")
-	return strings.Join(strings.Fields(string(b))[:3], " ")
+	b, err := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(b))
+	if err != nil || len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 func measure(cl *testkafka.Cluster, c config, topic string) error {
@@ -247,16 +253,17 @@ func measure(cl *testkafka.Cluster, c config, topic string) error {
 		name string
 		v    []float64
 	}{{"produce->ack ", ack}, {"produce->poll", e2e}, {"ack->poll    ", fetch}} {
+		slices.Sort(h.v)
 		fmt.Printf("  %s p50 %7.1f  p90 %7.1f  p99 %7.1f  max %7.1f ms\n", h.name, pct(h.v, 50), pct(h.v, 90), pct(h.v, 99), pct(h.v, 100))
 	}
 	return nil
 }
 
+// pct is the p-th percentile of v, which is sorted.
 func pct(v []float64, p float64) float64 {
 	if len(v) == 0 {
 		return 0
 	}
-	slices.Sort(v)
 	i := int(p / 100 * float64(len(v)-1))
 	return v[i]
 }
