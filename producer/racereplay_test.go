@@ -40,6 +40,10 @@ func TestReplayWholeMonza(t *testing.T) {
 		t.Fatalf("%v %v", files, err)
 	}
 	addr := newBroker(t)
+	// --keep-time writes 2024 timestamps: on real Kafka (retention checked
+	// every second) topics with the default 7-day retention lose them while
+	// they are read back, as the producer's warning says.
+	keepForever(t, addr)
 	reg := newRegistry(t)
 	args := append([]string{"replay", "--brokers", addr, "--registry", reg.URL(), "--format", "avro", "--speed", "max",
 		"--keep-time", "--race-id", "monza2024", "--alerts=false"}, files...)
@@ -89,6 +93,7 @@ func TestOpenF1Command(t *testing.T) {
 	srv.Throttle(1, "1")
 	cache := t.TempDir()
 	addr := newBroker(t)
+	keepForever(t, addr) // --keep-time: 2024 timestamps (see TestReplayWholeMonza)
 	code, out, errOut := cli(t, context.Background(), nil, "openf1", "--brokers", addr, "--base-url", srv.API(), "--cache", cache,
 		"--year", "2024", "--country", "Italy", "--speed", "max", "--keep-time", "--alerts=false", "--pace", "0")
 	if code != 0 {
