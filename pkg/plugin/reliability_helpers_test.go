@@ -136,6 +136,31 @@ func (c *seqChecker) Send(p *backend.StreamPacket) error {
 	return nil
 }
 
+// heldSender holds every Send to next until release (with afterRows,
+// only once next has a row: the stream's first rows go through): a viewer
+// stalled for as long as a test needs, which no fixed delay guarantees on
+// a loaded machine.
+type heldSender struct {
+	next      *seqChecker
+	afterRows bool
+	gate      chan struct{}
+	once      sync.Once
+}
+
+func newHeldSender(next *seqChecker, afterRows bool) *heldSender {
+	return &heldSender{next: next, afterRows: afterRows, gate: make(chan struct{})}
+}
+
+func (h *heldSender) Send(p *backend.StreamPacket) error {
+	if !h.afterRows || h.next.total() > 0 {
+		<-h.gate
+	}
+	return h.next.Send(p)
+}
+
+// release lets every held and later Send through.
+func (h *heldSender) release() { h.once.Do(func() { close(h.gate) }) }
+
 func cellInt(v any) int64 {
 	f, _ := v.(float64)
 	return int64(f)

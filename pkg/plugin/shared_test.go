@@ -197,17 +197,21 @@ func TestSharedConsumerSlowStreamLeavesWithoutLoss(t *testing.T) {
 	slow := newSeqChecker(pipeline.ColPartition, pipeline.ColOffset, true)
 	slow.delay = 400 * time.Millisecond
 	slow.keepRaw = true
+	// The slow viewer's sends are held until the fast stream has every
+	// record: however quick or slow the machine and broker, the fast stream
+	// is done while the slow one is still behind (a 400 ms delay alone let
+	// a loaded machine finish both together).
+	held := newHeldSender(slow, false)
 	startStreamWith(t, d, pathFor(t, `{"topic":"flood",`+cols+`}`), fast)
-	startStreamWith(t, d, pathFor(t, `{"topic":"flood",`+cols+`,"flushMs":10}`), slow)
+	startStreamWith(t, d, pathFor(t, `{"topic":"flood",`+cols+`,"flushMs":10}`), held)
+	t.Cleanup(held.release) // before startStreamWith's cleanups: a held Send must return
 	waitFor(t, "both on the shared consumer", func() bool { _, m := d.SharedConsumers(); return m == 2 })
 	detached0 := testutil.ToFloat64(pipeline.MetricStreamsDetached(d.uid))
 
 	const total = 30000
 	produce(t, c, "flood", seqRecords(1, 0, total)...)
-	waitFor(t, "the fast stream", func() bool { return fast.total() == total })
-	if slow.total() == total {
-		t.Fatal("the slow stream was done as soon as the fast one: the test shows nothing")
-	}
+	waitFor(t, "the fast stream, while the slow one's sends are held", func() bool { return fast.total() == total })
+	held.release()
 	waitFor(t, "the slow stream", func() bool { return slow.total() == total })
 	fast.verify(t, map[int64]int64{0: total}, nil)
 	slow.verify(t, map[int64]int64{0: total}, nil)
@@ -269,13 +273,34 @@ func TestSharedConsumersCanBeTurnedOff(t *testing.T) {
 	a, b := newRecorder(), newRecorder()
 	startStream(t, d, pathFor(t, `{"topic":"solo","fields":["seq"]}`), a)
 	startStream(t, d, pathFor(t, `{"topic":"solo","fields":["p"]}`), b)
-	time.Sleep(300 * time.Millisecond)
-	produce(t, c, "solo", seqRecords(1, 0, 5)...)
-	waitFor(t, "both streams", func() bool {
+	// Both streams start at the end, which each looks up in its own time
+	// (no fixed sleep is long enough on a loaded machine and broker):
+	// probe records (seq and p -1) go until both streams show one.
+	waitFor(t, "both streams reading", func() bool {
 		x, _ := streamRows(t, a)
 		y, _ := streamRows(t, b)
-		return len(x) == 5 && len(y) == 5
+		if len(x) > 0 && len(y) > 0 {
+			return true
+		}
+		produce(t, c, "solo", rec{0, "k0", 999_999, []byte(`{"seq":-1,"p":-1}`)})
+		return false
 	})
+	produce(t, c, "solo", seqRecords(1, 0, 5)...)
+	// notProbe keeps the rows whose column col is not a probe's -1.
+	notProbe := func(r *recorder, col string) []string {
+		rows, _ := streamRows(t, r)
+		var out []string
+		for _, row := range rows {
+			if row[col] != -1.0 {
+				out = append(out, fmt.Sprint(row[col]))
+			}
+		}
+		return out
+	}
+	waitFor(t, "both streams", func() bool { return len(notProbe(a, "seq")) >= 5 && len(notProbe(b, "p")) >= 5 })
+	if x, y := strings.Join(notProbe(a, "seq"), ","), strings.Join(notProbe(b, "p"), ","); x != "0,1,2,3,4" || y != "0,0,0,0,0" {
+		t.Errorf("stream seq got %s, stream p got %s; want seq 0-4 and five p 0", x, y)
+	}
 	if f, m := d.SharedConsumers(); f != 0 || m != 0 {
 		t.Errorf("sharing off, yet %d shared consumers feed %d streams", f, m)
 	}
@@ -295,7 +320,13 @@ func TestSharedConsumerBacklogIsReadOnItsOwn(t *testing.T) {
 	detached0 := testutil.ToFloat64(pipeline.MetricStreamsDetached(d.uid))
 	history := newSeqChecker(pipeline.ColPartition, pipeline.ColOffset, true)
 	history.delay = 300 * time.Millisecond // 5,000 rows a frame: over 2 s for the backlog
-	startStreamWith(t, d, pathFor(t, `{"topic":"hist","offset":"earliest",`+cols+`}`), history)
+	// After its first rows the history stream's sends are held until the
+	// live stream has its records, so that the live stream provably gets
+	// them while the backlog is still being read (the delay alone let a
+	// loaded machine read the whole backlog first).
+	held := newHeldSender(history, true)
+	startStreamWith(t, d, pathFor(t, `{"topic":"hist","offset":"earliest",`+cols+`}`), held)
+	t.Cleanup(held.release) // before startStreamWith's cleanup: a held Send must return
 	waitFor(t, "the history stream's first rows", func() bool { return history.total() > 0 })
 	if f, m := d.SharedConsumers(); f != 0 || m != 0 {
 		t.Fatalf("a stream behind the end is on a shared consumer (%d feeding %d)", f, m)
@@ -304,10 +335,8 @@ func TestSharedConsumerBacklogIsReadOnItsOwn(t *testing.T) {
 	startStreamWith(t, d, pathFor(t, `{"topic":"hist",`+cols+`}`), live)
 	waitFor(t, "the live stream on a shared consumer", func() bool { f, m := d.SharedConsumers(); return f == 1 && m == 1 })
 	produce(t, c, "hist", seqRecords(1, backlog, 10)...)
-	waitFor(t, "the live stream's records", func() bool { return live.total() == 10 })
-	if history.total() == backlog+10 {
-		t.Fatal("the backlog was read before the live stream got its records: the test shows nothing")
-	}
+	waitFor(t, "the live stream's records, while the history stream's sends are held", func() bool { return live.total() == 10 })
+	held.release()
 	waitFor(t, "the backlog", func() bool { return history.total() == backlog+10 })
 	waitFor(t, "both streams on the shared consumer", func() bool { f, m := d.SharedConsumers(); return f == 1 && m == 2 })
 	history.verify(t, map[int64]int64{0: backlog + 10}, map[int64]int64{0: 0})
