@@ -48,6 +48,10 @@ func TestTelemetryStreamKeepsTheWindowWithinMaxDataPoints(t *testing.T) {
 
 	r := newRecorder()
 	startStream(t, d, ch.Path, r)
+	// The stream starts at the end: the race is produced once it is on the
+	// shared consumer, that is once it has found the end (else a loaded
+	// machine may look the end up after the race and see none of it).
+	waitFor(t, "the stream on the shared consumer", func() bool { f, m := d.SharedConsumers(); return f == 1 && m == 1 })
 	start := time.Now().UnixMilli()
 	const samples = seconds * rate
 	var recs []rec
