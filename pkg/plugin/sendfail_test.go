@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"errors"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -37,8 +38,11 @@ func TestSendFailureResumesFromWhatWasSent(t *testing.T) {
 	path := pathFor(t, `{"topic":"sf","offset":"earliest","columns":["partition","offset"],"flushMs":10}`)
 	g := runLikeGrafana(t, d, path, fs, 50*time.Millisecond)
 	for batch := 0; batch < 6; batch++ {
+		sends := fs.calls.Load()
 		produce(t, c, "sf", seqRecords(2, batch*10, 10)...)
-		time.Sleep(60 * time.Millisecond) // separate frames
+		// Separate frames: the next batch once this one was sent (or
+		// failed to be); a fixed sleep let a loaded machine merge them.
+		waitFor(t, fmt.Sprintf("a send of batch %d", batch), func() bool { return fs.calls.Load() > sends })
 	}
 	waitFor(t, "every record", func() bool { return chk.total() >= 120 })
 	time.Sleep(200 * time.Millisecond)
