@@ -53,11 +53,14 @@ func (s *liveStream) runPrivate(ctx context.Context) (*feed, *member, error) {
 		now = time.Now()
 		if !more && !s.joinAt.IsZero() && !now.Before(s.joinAt) && s.cons.Lag() == 0 {
 			// Caught up: share the consumer of the streams on these
-			// partitions from where this one stands.
+			// partitions from where this one stands. Its counts go to
+			// the metrics first: once it is a member, the feed's goroutine
+			// flushes its faults (flushing them here too was a data race,
+			// a concurrent map iteration and write).
 			next := s.cons.Next()
+			s.metrics()
 			f, m, err := s.tryJoin(ctx, next)
 			if err == nil {
-				s.metrics()
 				return f, m, nil
 			}
 			if ctx.Err() != nil {
