@@ -58,10 +58,17 @@ func BenchmarkJointRangeReads(b *testing.B) {
 				b.ReportAllocs()
 				b.ResetTimer()
 				for it := 0; it < b.N; it++ {
-					var wg sync.WaitGroup
+					// The queries leave together once every goroutine is
+					// running, so that none reaches the joint read more
+					// than JointWait after the first because it started late.
+					var wg, ready sync.WaitGroup
+					start := make(chan struct{})
+					ready.Add(n)
 					for i, req := range reqs {
-						wg.Go(func() { errs[i] = jointBenchQuery(d, req) })
+						wg.Go(func() { ready.Done(); <-start; errs[i] = jointBenchQuery(d, req) })
 					}
+					ready.Wait()
+					close(start)
 					wg.Wait()
 					for _, err := range errs {
 						if err != nil {
