@@ -266,7 +266,56 @@ func (c *Cluster) CreateTopic(ctx context.Context, topic string, partitions int3
 	if err != nil {
 		return fmt.Errorf("creating topic %s: %w", topic, err)
 	}
-	return c.poll(ctx, "topic "+topic+" in sync", func(ctx context.Context) error { return c.fullISR(ctx, topic) })
+	if err := c.poll(ctx, "topic "+topic+" in sync", func(ctx context.Context) error { return c.fullISR(ctx, topic) }); err != nil {
+		return err
+	}
+	// Each broker applies the creation from the metadata log in its own
+	// time: a client that asks one that has not yet gets "unknown topic"
+	// (a stream started at once failed so on a loaded machine).
+	return c.poll(ctx, "every broker to know topic "+topic, func(ctx context.Context) error {
+		return c.eachBroker(ctx, []string{topic}, func(id int32, t kmsg.MetadataResponseTopic) error {
+			if err := kerr.ErrorForCode(t.ErrorCode); err != nil {
+				return fmt.Errorf("broker %d: topic %s: %w", id, topic, err)
+			}
+			if int32(len(t.Partitions)) != partitions { // #nosec G115 -- a handful of partitions
+				return fmt.Errorf("broker %d knows %d of the %d partitions of %s", id, len(t.Partitions), partitions, topic)
+			}
+			for _, p := range t.Partitions {
+				if p.Leader < 0 {
+					return fmt.Errorf("broker %d knows no leader of %s/%d", id, topic, p.Partition)
+				}
+			}
+			return nil
+		})
+	})
+}
+
+// eachBroker asks every running broker itself (not the cluster) for the
+// metadata of topics and hands each topic of each answer to check.
+func (c *Cluster) eachBroker(ctx context.Context, topics []string, check func(id int32, t kmsg.MetadataResponseTopic) error) error {
+	for _, id := range c.runningIDs() {
+		cl, err := kgo.NewClient(kgo.SeedBrokers(fmt.Sprintf("127.0.0.1:%d", c.node(id).internal)), kgo.RequestRetries(0))
+		if err != nil {
+			return err
+		}
+		req := kmsg.NewPtrMetadataRequest()
+		for _, t := range topics {
+			rt := kmsg.NewMetadataRequestTopic()
+			rt.Topic = kmsg.StringPtr(t)
+			req.Topics = append(req.Topics, rt)
+		}
+		resp, err := req.RequestWith(ctx, cl)
+		cl.Close()
+		if err != nil {
+			return err
+		}
+		for _, t := range resp.Topics {
+			if err := check(id, t); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 var kerrTopicExists = kerr.TopicAlreadyExists
@@ -282,29 +331,12 @@ func (c *Cluster) DeleteTopics(ctx context.Context, topics ...string) error {
 		return fmt.Errorf("deleting topics %v: %w", topics, err)
 	}
 	return c.poll(ctx, fmt.Sprintf("every broker to forget topics %v", topics), func(ctx context.Context) error {
-		for _, id := range c.runningIDs() {
-			cl, err := kgo.NewClient(kgo.SeedBrokers(fmt.Sprintf("127.0.0.1:%d", c.node(id).internal)), kgo.RequestRetries(0))
-			if err != nil {
-				return err
+		return c.eachBroker(ctx, topics, func(id int32, t kmsg.MetadataResponseTopic) error {
+			if t.ErrorCode != kerr.UnknownTopicOrPartition.Code {
+				return fmt.Errorf("broker %d still knows topic %s", id, *t.Topic)
 			}
-			req := kmsg.NewPtrMetadataRequest()
-			for _, t := range topics {
-				rt := kmsg.NewMetadataRequestTopic()
-				rt.Topic = kmsg.StringPtr(t)
-				req.Topics = append(req.Topics, rt)
-			}
-			resp, err := req.RequestWith(ctx, cl)
-			cl.Close()
-			if err != nil {
-				return err
-			}
-			for _, t := range resp.Topics {
-				if t.ErrorCode != kerr.UnknownTopicOrPartition.Code {
-					return fmt.Errorf("broker %d still knows topic %s", id, *t.Topic)
-				}
-			}
-		}
-		return nil
+			return nil
+		})
 	})
 }
 

@@ -244,7 +244,18 @@ func startStream(t testing.TB, d *Datasource, path string, r *recorder) (stop fu
 			return fmt.Errorf("RunStream did not return after cancel")
 		}
 	}
-	t.Cleanup(func() { _ = stop() })
+	t.Cleanup(func() {
+		// A stream that ended on its own (say Kafka refused its start)
+		// fails the test's waits; say why.
+		select {
+		case <-finished:
+			if runErr != nil {
+				t.Logf("RunStream(%s) had ended by itself: %v", path, runErr)
+			}
+		default:
+		}
+		_ = stop()
+	})
 	return stop, finished
 }
 
