@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/pitwall-f1/pitwall/pkg/f1"
+	"github.com/pitwall-f1/pitwall/pkg/plugin"
 )
 
 // Live latency. The producer stamps every record (Kafka timestamp and the
@@ -104,8 +105,13 @@ func runPace(ctx context.Context, env *runEnv, speed int, dur time.Duration) (Pa
 		}
 		streams = append(streams, s)
 	}
-	// The streams start at the topic's end; give them time to look it up.
-	time.Sleep(time.Second)
+	// The streams start at the topic's end: the race starts once each has
+	// looked it up, which a stream on the shared consumer has (a fixed
+	// second could be too short on a loaded machine: records missed, and
+	// counted as lost).
+	if err := awaitSharedMembers(env.ds, len(streams)); err != nil {
+		return res, err
+	}
 	race, err := startChild(env.producer, env.broker.raceArgs("json", fmt.Sprint(speed), "", 4)...)
 	if err != nil {
 		return res, err
@@ -148,6 +154,23 @@ func runPace(ctx context.Context, env *runEnv, speed int, dur time.Duration) (Pa
 	}
 	res.Phase = ph.end()
 	return res, nil
+}
+
+// awaitSharedMembers waits (30 s at most) until n streams are members of
+// the datasource's shared consumers: streams that start at the end join
+// one as soon as they have their start offsets.
+func awaitSharedMembers(ds *plugin.Datasource, n int) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		_, m := ds.SharedConsumers()
+		if m >= n {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%d of %d live streams on the shared consumer after 30 s", m, n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // wheelSpinAvailable reports whether the plugin has the wheelSpin type yet.
