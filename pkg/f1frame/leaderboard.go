@@ -26,7 +26,8 @@ import (
 //
 // The driver filter selects rows; every driver is still folded (gaps and
 // the fastest lap need them). Flush sends the snapshot only when it changed
-// (or the elapsed race time passed a whole second).
+// (or the elapsed race time passed a whole second), and never a board with
+// no car (it would replace the panel's snapshot with nothing).
 type leaderboard struct {
 	noInput
 	e        *env
@@ -109,7 +110,15 @@ func (l *leaderboard) flush() *data.Frame {
 	if !l.changed && el == l.elapsedS {
 		return nil
 	}
-	return l.frames()[0]
+	f := l.frames()[0]
+	if f.Rows() == 0 && l.e.opts.View != ViewRace {
+		// A board with no car yet is not pushed: each push replaces the
+		// panel's snapshot, and a stream's first flush can come before it
+		// has read its lookback (with flushMs, at the first tick), which
+		// emptied a panel that QueryData had filled.
+		return nil
+	}
+	return f
 }
 
 // circuit is the circuit key of the race: Options.Circuit, or the letters

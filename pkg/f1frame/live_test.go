@@ -241,11 +241,16 @@ func TestLiveNewTimeline(t *testing.T) {
 // Snapshot kinds push only on change, and say so in meta.custom.snapshot.
 func TestLiveSnapshotOnlyOnChange(t *testing.T) {
 	b := mustNew(t, Leaderboard, Options{Live: true})
-	if _, ok := b.Flush(); !ok {
-		t.Fatal("the empty board is not pushed first")
+	// A board with no car is never pushed: it would replace the panel's
+	// snapshot (QueryData's board) with nothing, as a stream's first flush
+	// before its lookback was read did.
+	if f, ok := b.Flush(); ok {
+		t.Fatalf("an empty board was pushed: %d rows", f.Rows())
 	}
-	if _, ok := b.Flush(); ok {
-		t.Fatal("pushed an unchanged board")
+	rc := &f1.RaceControl{Ts: t0, RaceID: "r1", Type: f1.EventLightsOut, Lap: 1, TotalLaps: 5, Message: "Lights out"}
+	b.AddRaceControl(rc)
+	if f, ok := b.Flush(); ok {
+		t.Fatalf("a board with a race but no car was pushed: %d rows", f.Rows())
 	}
 	p := &f1.Position{Ts: t0, RaceID: "r1", Driver: "VER", Position: 1, Lap: 1, Tyre: f1.TyreSoft, Status: f1.StatusRunning}
 	b.AddPosition(p)

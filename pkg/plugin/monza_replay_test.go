@@ -372,6 +372,9 @@ func TestMonzaLiveBoardJoinedMidRace(t *testing.T) {
 	startStream(t, d, pathFor(t, `{"queryType":"leaderboard","stream":true,"flushMs":20}`), r)
 	f1WaitPackets(t, r, "the first board", func(p []map[string]json.RawMessage) bool { return len(p) > 0 })
 	got, _ := lastSnapshot(t, r)
+	if len(got) == 0 {
+		t.Fatal("the first live board has no cars")
+	}
 	var order []string
 	for _, row := range got {
 		order = append(order, fmt.Sprint(row["driver"]))
