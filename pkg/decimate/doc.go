@@ -5,9 +5,12 @@
 //   - Series (series.go): a series that grows point by point (pkg/f1frame's
 //     wheel spin and average speed), in O(budget) memory, at the points'
 //     own times; MinMax thins a run of points in one go (a Live push).
-//   - Span and Extremes (rows.go): the rows of a table (pkg/table, for raw
-//     and telemetry), per series and time bucket, so that a long read can
-//     be decimated as it goes (Above).
+//   - Span, Keep and Fit (rows.go): the rows of a table (pkg/table, for raw
+//     and telemetry), per series and time bucket, whole: each kept row is
+//     a record as it was read, all its columns, and of each bucket the
+//     rows holding every number column's lowest and highest value are
+//     kept; buckets widen when those rows would exceed the budget. A long
+//     read is decimated as it goes (Above).
 //
 // Why two bucketings of one rule (the lowest and highest of each bucket),
 // and not one: a Series does not know its time span in advance (a live
@@ -20,7 +23,12 @@
 // each other and make a second decimation keep what the first kept, which
 // count buckets over a growing table would not. Both live here, written
 // once each; nothing else in the project thins points (pkg/f1frame's
-// decimator moved here; pkg/table decimates with Span and Extremes).
+// decimator moved here; pkg/table decimates with Span and Fit).
+//
+// Whole rows, never a row made of several records: a table's columns are
+// read together (a track map's x and y, a lap's sector times), and a row
+// holding one sample's lowest x beside another sample's lowest y is a
+// point no car was at.
 //
 // Detection never sees decimated data: only what is drawn is thinned. The
 // package is pure Go and imports nothing of the project.

@@ -1,12 +1,17 @@
 package decimate
 
+import "sort"
+
 // Rows of a table (pkg/table: many columns, one time per row) are decimated
-// per series by time: the span of the read is cut into buckets, and each
-// bucket of more than one row becomes two rows, at the times of its first
-// and last row, each number column holding the bucket's lowest and highest
-// value (Extremes) in the order they occurred. Decimating again with the
-// same or a wider span keeps the extremes, so a long read is decimated as
-// it goes (Above says when).
+// per series by time, keeping whole rows: the span of the read is cut into
+// buckets, and of each bucket the rows that hold a number column's lowest
+// or highest value are kept (Keep), each as it was read, with all its
+// columns. A row is never made of two records' values (an x of one sample
+// with the y of another). When the kept rows are more than the budget (the
+// columns peak at different rows), the buckets are widened, twice as wide
+// at each level, until they fit (Fit). Decimating again with the same span
+// keeps the same rows, so a long read is decimated as it goes (Above says
+// when).
 
 // Above is how many rows a table of a long read may hold before it is
 // decimated to maxPoints per series. A one-hour full-grid telemetry query
@@ -23,13 +28,13 @@ type Span struct {
 }
 
 // NewSpan returns the buckets of [from, to] for maxPoints rows: maxPoints/2
-// buckets of two rows each.
+// buckets, room for a lowest and a highest row each.
 func NewSpan(maxPoints int, from, to int64) Span {
 	return Span{from: from, to: to, n: int64(max(maxPoints/2, 1))}
 }
 
 // Bucket is the bucket of time ts; times outside the span go to the first
-// or the last bucket.
+// or the last bucket. It never decreases as ts grows.
 func (s Span) Bucket(ts int64) int64 {
 	switch {
 	case ts <= s.from:
@@ -40,21 +45,94 @@ func (s Span) Bucket(ts int64) int64 {
 	return int64(float64(ts-s.from) / float64(s.to-s.from+1) * float64(s.n))
 }
 
-// Extremes returns the rows (among rows) holding the lowest and highest of
-// vals, the first of equal ones, skipping the rows null marks; -1, -1 when
-// every row is null.
-func Extremes(vals []float64, null []bool, rows []int) (lo, hi int) {
-	lo, hi = -1, -1
-	for _, r := range rows {
-		if null[r] {
+// Column is one number column of a table: row r holds Vals[r] unless
+// Null[r].
+type Column struct {
+	Vals []float64
+	Null []bool
+}
+
+// Keep appends to dst the rows of one series to keep, in the order of
+// rows: rows are the series' rows (indices into the columns) in time
+// order, buckets[i] the bucket of rows[i] (never decreasing). Of each
+// bucket it keeps, for every column, the first row holding its lowest and
+// the first holding its highest value (nulls skipped), each row once; a
+// bucket where no column has a number keeps its first and last row.
+func Keep(dst, rows []int, buckets []int64, cols []Column) []int {
+	var pick []int // positions in rows of one bucket's kept rows
+	for start := 0; start < len(rows); {
+		end := start + 1
+		for end < len(rows) && buckets[end] == buckets[start] {
+			end++
+		}
+		if end-start <= 2 {
+			dst = append(dst, rows[start:end]...)
+			start = end
 			continue
 		}
-		if lo < 0 || vals[r] < vals[lo] {
-			lo = r
+		pick = pick[:0]
+		for _, c := range cols {
+			lo, hi := -1, -1
+			for p := start; p < end; p++ {
+				r := rows[p]
+				if c.Null[r] {
+					continue
+				}
+				if lo < 0 || c.Vals[r] < c.Vals[rows[lo]] {
+					lo = p
+				}
+				if hi < 0 || c.Vals[r] > c.Vals[rows[hi]] {
+					hi = p
+				}
+			}
+			if lo >= 0 {
+				pick = append(pick, lo, hi)
+			}
 		}
-		if hi < 0 || vals[r] > vals[hi] {
-			hi = r
+		if len(pick) == 0 {
+			pick = append(pick, start, end-1)
+		}
+		sort.Ints(pick)
+		for i, p := range pick {
+			if i == 0 || p != pick[i-1] {
+				dst = append(dst, rows[p])
+			}
+		}
+		start = end
+	}
+	return dst
+}
+
+// Fit keeps at most maxRows of one series' rows (Keep's arguments) where it
+// can: it keeps at the given level of bucket width (bucket>>level: each
+// level joins pairs of neighbouring buckets), and while the kept rows are
+// more than maxRows and more than one bucket is left, at the next level,
+// from the rows kept so far (a wider bucket's extremes are among its
+// halves'). It returns the kept rows, in the order of rows, and the level
+// it ended at; a later decimation of the same series and span starts at
+// that level, so it keeps what this one kept.
+func Fit(rows []int, buckets []int64, cols []Column, maxRows, level int) ([]int, int) {
+	level = min(max(level, 0), 62)
+	b := make([]int64, len(rows))
+	for i, x := range buckets {
+		b[i] = x >> level
+	}
+	kept := Keep(make([]int, 0, min(len(rows), 2*maxRows)), rows, b, cols)
+	for len(kept) > maxRows && level < 62 {
+		// the buckets of the kept rows, one level wider
+		at := 0
+		b = b[:0]
+		for _, r := range kept {
+			for rows[at] != r {
+				at++
+			}
+			b = append(b, buckets[at]>>(level+1))
+		}
+		level++
+		kept = Keep(make([]int, 0, len(kept)), kept, b, cols)
+		if b[0] == b[len(b)-1] {
+			break // one bucket left: it is as thin as the rule makes it
 		}
 	}
-	return lo, hi
+	return kept, level
 }

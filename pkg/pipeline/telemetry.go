@@ -117,7 +117,7 @@ func (p *telemetryPipeline) Frames(final bool) []*data.Frame {
 				return nil
 			}
 		}
-		f := p.markGaps(p.live.Take("telemetry", nil, final, p.env.MaxDataPoints, p.from, p.to))
+		f := p.markGaps(p.live.Take("telemetry", nil, final, p.env.MaxDataPoints, p.from, p.to), p.live.Widening())
 		if held != nil {
 			p.live.Append(held)
 		}
@@ -132,7 +132,7 @@ func (p *telemetryPipeline) Frames(final bool) []*data.Frame {
 	for _, d := range drivers {
 		f := p.tables[d].Take(d, data.Labels{"driver": d}, final, p.env.MaxDataPoints, p.from, p.to)
 		f.Meta = &data.FrameMeta{Type: data.FrameTypeTimeSeriesMulti, TypeVersion: data.FrameTypeVersion{0, 1}}
-		frames = append(frames, p.markGaps(f))
+		frames = append(frames, p.markGaps(f, p.tables[d].Widening()))
 	}
 	return frames
 }
@@ -146,12 +146,13 @@ const minGap = 10 * time.Second
 // line: Grafana's time series insert a null where two points are further
 // apart (applyNullInsertThreshold), so a series does not draw a straight
 // line across the gap between two races. It is the larger of minGap and
-// three of Decimate's buckets (maxPoints/2 over [from, to]), so decimated
-// points of a running race stay joined.
-func (p *telemetryPipeline) markGaps(f *data.Frame) *data.Frame {
+// three of Decimate's buckets (maxPoints/2 over [from, to], times widen
+// when the decimation widened them to fit the budget: Table.Widening), so
+// decimated points of a running race stay joined.
+func (p *telemetryPipeline) markGaps(f *data.Frame, widen int) *data.Frame {
 	gap := float64(minGap.Milliseconds())
 	if p.to > p.from && p.env.MaxDataPoints > 0 {
-		bucketMs := 2 * float64(p.to-p.from) / float64(p.env.MaxDataPoints) / float64(time.Millisecond)
+		bucketMs := float64(widen) * 2 * float64(p.to-p.from) / float64(p.env.MaxDataPoints) / float64(time.Millisecond)
 		gap = max(gap, 3*bucketMs)
 	}
 	for _, fld := range f.Fields {
@@ -167,8 +168,9 @@ func (p *telemetryPipeline) markGaps(f *data.Frame) *data.Frame {
 
 // thin decimates a Live push for drawing to the stream's resolution: time
 // is cut into buckets of 2·Resolution aligned to the epoch, and each series
-// keeps at most a bucket's first/last or minimum/maximum (Table.Decimate,
-// the one decimator). Rows of the bucket still open (at or after the
+// keeps of each bucket the records holding a column's lowest or highest
+// value, whole, at most two rows a bucket on average (Table.Decimate, the
+// one decimator). Rows of the bucket still open (at or after the
 // newest row's bucket start) are held back for the next push and returned,
 // so each bucket is pushed once and a series gets at most one point per
 // Resolution: a panel's buffer of maxDataPoints per series holds its whole

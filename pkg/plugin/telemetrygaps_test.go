@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"fmt"
+	"math"
 	"testing"
 	"time"
 )
@@ -76,5 +77,53 @@ func TestTelemetryBreaksTheLineBetweenRaces(t *testing.T) {
 				t.Fatalf("%d breaks in %d points with interval %v ms; want %d, between the races", breaks, len(times), interval, tc.breaks)
 			}
 		})
+	}
+}
+
+// TestTelemetryLineHoldsWhenBucketsWiden: a query of several fields that
+// peak at different samples keeps more rows a bucket than the budget
+// allows, so the buckets widen (decimate.Fit); the kept points of one race
+// are then further apart than three of the narrow buckets, and the
+// time field's config.interval must say so, or Grafana breaks the line of
+// a running race into pieces.
+func TestTelemetryLineHoldsWhenBucketsWiden(t *testing.T) {
+	c := testCluster(t, map[string]int32{"tel": 1})
+	d := newTestDS(t, c, dsOpts{})
+	first := time.Date(2026, 5, 1, 14, 0, 0, 0, time.UTC).UnixMilli()
+	const mdp = 20
+	var recs []rec
+	for i := 0; i < 480; i++ { // 2 minutes, 4 samples a second
+		// a rising trend with a wave at three phases: the columns peak at
+		// different samples
+		v := func(c int) float64 { return float64(i) + 50*math.Sin(2*math.Pi*float64(i)/13+float64(c)*2*math.Pi/3) }
+		ts := first + int64(i)*250
+		recs = append(recs, rec{0, "VER", ts, []byte(fmt.Sprintf(`{"ts":%d,"driver":"VER","speed_kph":%.0f,"rpm":%.0f,"throttle_pct":%.0f}`,
+			ts, v(0), v(1), v(2)))})
+	}
+	produce(t, c, "tel", recs...)
+	dr := runQuery(t, d, map[string]any{"queryType": "telemetry", "topic": "tel", "fields": []string{"speed_kph", "rpm", "throttle_pct"}},
+		first-30_000, first+150_000, mdp, nil)
+	if dr.Error != nil || len(dr.Frames) != 1 {
+		t.Fatalf("%v %v", dr.Error, dr.Frames)
+	}
+	f := dr.Frames[0]
+	if f.Rows() > mdp || f.Rows() < mdp/4 {
+		t.Fatalf("%d rows for a budget of %d", f.Rows(), mdp)
+	}
+	tf := f.Fields[0]
+	if tf.Config == nil || tf.Config.Interval <= 0 {
+		t.Fatal("no config.interval")
+	}
+	widest := int64(0)
+	for i := 1; i < tf.Len(); i++ {
+		widest = max(widest, tf.At(i).(time.Time).UnixMilli()-tf.At(i-1).(time.Time).UnixMilli())
+	}
+	if float64(widest) > tf.Config.Interval {
+		t.Fatalf("two kept points %d ms apart, config.interval %v ms: Grafana breaks the race's line", widest, tf.Config.Interval)
+	}
+	// Three buckets of the budget, not widened: what config.interval said
+	// before buckets could widen.
+	if narrow := int64(3 * 2 * 180_000 / mdp); widest <= narrow {
+		t.Errorf("the widest gap is %d ms, within three narrow buckets (%d ms): the test shows nothing", widest, narrow)
 	}
 }

@@ -7,16 +7,18 @@ import (
 	"github.com/pitwall-f1/pitwall/pkg/decimate"
 )
 
-// Decimate cuts each series (rows of one label) to about maxPoints rows
-// without losing extremes, the way pkg/decimate does rows: the time span
-// [from, to] (unix ns; the rows' own span when from >= to) is cut into
-// maxPoints/2 buckets (decimate.Span), and each bucket with more than one
-// row becomes two rows, at the times of its first and last row. Each number
-// column holds the bucket's minimum and maximum (decimate.Extremes), in the
-// order they occurred; strings and bools hold the values of the first and
-// last row. Rows end sorted by time within each series. Decimating again
-// (with the same or a wider span) keeps the extremes, so a long read can be
-// decimated as it goes (once it holds decimate.Above(maxPoints) rows).
+// Decimate cuts each series (rows of one label) to at most maxPoints rows
+// without losing extremes and keeps whole rows, the way pkg/decimate does
+// rows: the time span [from, to] (unix ns; the rows' own span when from >=
+// to) is cut into maxPoints/2 buckets (decimate.Span), and of each bucket
+// the rows holding a number column's lowest or highest value are kept as
+// they were read, every column of one record (decimate.Keep); a bucket
+// without numbers keeps its first and last row. When the columns peak at
+// so many different rows that a series would hold more than maxPoints,
+// its buckets are widened until it fits (decimate.Fit). The rows end in
+// time order (equal times in the order they were). Decimating again with
+// the same span keeps the same rows, so a long read can be decimated as it
+// goes (once it holds decimate.Above(maxPoints) rows per series).
 func (t *Table) Decimate(maxPoints int, from, to int64) {
 	if maxPoints <= 0 || len(t.times) <= maxPoints {
 		return
@@ -24,12 +26,12 @@ func (t *Table) Decimate(maxPoints int, from, to int64) {
 	t.pad()
 	t.decimations++
 	if from >= to {
-		from, to = t.times[0], t.times[0]
-		for _, ts := range t.times {
-			from, to = min(from, ts), max(to, ts)
-		}
+		from, to = t.Span()
 	}
-	bucket := decimate.NewSpan(maxPoints, from, to).Bucket
+	span := decimate.NewSpan(maxPoints, from, to)
+	if t.levels == nil || t.levelsOf != [3]int64{int64(maxPoints), from, to} {
+		t.levels, t.levelsOf = map[string]int{}, [3]int64{int64(maxPoints), from, to}
+	}
 
 	// Group the rows by series, keeping first-seen series order.
 	var order []string
@@ -44,38 +46,61 @@ func (t *Table) Decimate(maxPoints int, from, to int64) {
 		}
 		series[l] = append(series[l], i)
 	}
+	var cols []decimate.Column
+	for _, c := range t.cols {
+		if c.kind == codec.KindNumber {
+			cols = append(cols, decimate.Column{Vals: c.nums, Null: c.null})
+		}
+	}
+
+	keep := make([]int, 0, min(len(t.times), len(order)*maxPoints))
+	var buckets []int64
+	for _, l := range order {
+		rows := series[l]
+		if len(rows) <= maxPoints {
+			keep = append(keep, rows...)
+			continue
+		}
+		if !sort.SliceIsSorted(rows, func(a, b int) bool { return t.times[rows[a]] < t.times[rows[b]] }) {
+			sort.SliceStable(rows, func(a, b int) bool { return t.times[rows[a]] < t.times[rows[b]] })
+		}
+		buckets = buckets[:0]
+		for _, r := range rows {
+			buckets = append(buckets, span.Bucket(t.times[r]))
+		}
+		var kept []int
+		kept, t.levels[l] = decimate.Fit(rows, buckets, cols, maxPoints, t.levels[l])
+		keep = append(keep, kept...)
+	}
+	// One time order over all series, equal times in row order.
+	if byTime := func(a, b int) bool {
+		ta, tb := t.times[keep[a]], t.times[keep[b]]
+		return ta < tb || ta == tb && keep[a] < keep[b]
+	}; !sort.SliceIsSorted(keep, byTime) {
+		sort.Slice(keep, byTime)
+	}
 
 	// A long read decimates again once the rows have grown back to this
 	// size: make room for them now, so the columns are not regrown (and
 	// reallocated several times) after each decimation.
 	out := t.emptyLike(cap(t.times))
 	t.series = len(order)
-	for _, l := range order {
-		rows := series[l]
-		sort.SliceStable(rows, func(a, b int) bool {
-			ba, bb := bucket(t.times[rows[a]]), bucket(t.times[rows[b]])
-			if ba != bb {
-				return ba < bb
-			}
-			return t.times[rows[a]] < t.times[rows[b]]
-		})
-		if len(rows) <= maxPoints {
-			for _, r := range rows {
-				out.copyRow(t, r)
-			}
-			continue
-		}
-		for start := 0; start < len(rows); {
-			end := start + 1
-			b := bucket(t.times[rows[start]])
-			for end < len(rows) && bucket(t.times[rows[end]]) == b {
-				end++
-			}
-			t.emitBucket(out, rows[start:end])
-			start = end
-		}
+	for _, r := range keep {
+		out.copyRow(t, r)
 	}
 	t.times, t.labels, t.cols = out.times, out.labels, out.cols
+}
+
+// Widening is how many times wider than maxPoints/2 buckets over [from,
+// to] the widest buckets of the last decimation were (1 unless a series'
+// columns peaked at more rows than its budget: decimate.Fit). Kept rows
+// of a continuous series are less than two of those buckets apart.
+func (t *Table) Widening() int {
+	level := 0
+	for _, l := range t.levels {
+		level = max(level, l)
+	}
+	return 1 << min(level, 30)
 }
 
 // Compact decimates the rows to maxPoints per series once they hold more
@@ -92,39 +117,6 @@ func (t *Table) Decimate(maxPoints int, from, to int64) {
 func (t *Table) Compact(maxPoints int, from, to int64) {
 	if maxPoints > 0 && len(t.times) > decimate.Above(maxPoints)*max(1, t.series) {
 		t.Decimate(maxPoints, from, to)
-	}
-}
-
-// emitBucket writes one bucket's one or two rows to out.
-func (t *Table) emitBucket(out *Table, rows []int) {
-	first, last := rows[0], rows[len(rows)-1]
-	if len(rows) == 1 {
-		out.copyRow(t, first)
-		return
-	}
-	out.times = append(out.times, t.times[first], t.times[last])
-	if t.opt.Labels {
-		out.labels = append(out.labels, t.labels[first], t.labels[last])
-	}
-	for ci, c := range t.cols {
-		oc := out.cols[ci]
-		if c.kind != codec.KindNumber {
-			oc.copyFrom(c, first)
-			oc.copyFrom(c, last)
-			continue
-		}
-		lo, hi := decimate.Extremes(c.nums, c.null, rows)
-		switch {
-		case lo < 0:
-			oc.appendNull()
-			oc.appendNull()
-		case t.times[lo] <= t.times[hi]:
-			oc.copyFrom(c, lo)
-			oc.copyFrom(c, hi)
-		default:
-			oc.copyFrom(c, hi)
-			oc.copyFrom(c, lo)
-		}
 	}
 }
 

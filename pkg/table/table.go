@@ -32,6 +32,12 @@ type Table struct {
 	// the table grow to decimate.Above(maxPoints) rows per series, since
 	// a decimation keeps up to maxPoints rows of each.
 	series int
+	// levels is how much each series' buckets were widened to fit the
+	// budget (decimate.Fit) by the decimations of levelsOf (maxPoints,
+	// from, to): the next decimation of that budget and span starts there
+	// and so keeps what the last one kept.
+	levels   map[string]int
+	levelsOf [3]int64
 	// decimations counts the decimations that ran (each costs O(rows)).
 	decimations int
 }
