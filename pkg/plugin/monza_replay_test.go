@@ -228,6 +228,95 @@ func TestMonzaReplayThroughThePlugin(t *testing.T) {
 	for _, end := range []int64{first + (last-first)/2, last} {
 		checkTrackMap(t, runQuery(t, d, q, end-window, end, budget, nil), real)
 	}
+	checkTrackMapDecimated(t, d, q, items, real)
+}
+
+// checkTrackMapDecimated runs the Track map query (q) over a window and
+// budget that decimate it: the dashboard's 5 minutes at the 1000 points of
+// its telemetry panels (3000 rows of f1-locations), and the whole race per
+// car. Decimation keeps whole records, so every point is still a real
+// sample of its car (before, 290 of 300 points were no car's). What it
+// cannot give the panel as it is: the panel reads all cars as one series
+// and splits them in the browser (Partition by values), so the cars share
+// each bucket's rows and a car shows only some of its samples, often not
+// its latest; that is why the panel keeps its 30 s window. Split on the
+// server (seriesBy driver), each car is decimated on its own.
+func checkTrackMapDecimated(t *testing.T, d *Datasource, q map[string]any, items []replay.Item, real map[string]bool) {
+	t.Helper()
+	first, last := items[0].Ts, items[len(items)-1].Ts
+	const window, budget = int64(5 * 60_000), 1000
+	samples := map[string]int{} // per car, in the window
+	latest := map[string]int64{}
+	type xy struct{ minX, maxX, minY, maxY float64 }
+	race := map[string]*xy{} // per car, over the race
+	for _, it := range items {
+		if it.Type != f1.LocationRecord {
+			continue
+		}
+		l := it.Loc
+		if it.Ts >= last-window {
+			samples[l.Driver]++
+			latest[l.Driver] = max(latest[l.Driver], it.Ts)
+		}
+		e := race[l.Driver]
+		if e == nil {
+			e = &xy{l.X, l.X, l.Y, l.Y}
+			race[l.Driver] = e
+		}
+		e.minX, e.maxX, e.minY, e.maxY = min(e.minX, l.X), max(e.maxX, l.X), min(e.minY, l.Y), max(e.maxY, l.Y)
+	}
+
+	// One series, as the panel reads it: decimated, every point real.
+	shown := checkTrackMap(t, runQuery(t, d, q, last-window, last, budget, nil), real)
+	atLatest, rows := 0, 0
+	for car, times := range shown {
+		rows += len(times)
+		if times[latest[car]] {
+			atLatest++
+		}
+	}
+	t.Logf("track map, 5 min at %d points as one series: %d rows of %d samples, %d of 20 cars at their latest sample", budget, rows, 20*samples["VER"], atLatest)
+	if rows >= 20*samples["VER"] {
+		t.Errorf("track map, 5 min at %d points: %d rows, not decimated; the check above proves nothing", budget, rows)
+	}
+
+	// Per car (seriesBy driver): 5 minutes are under the budget, so each
+	// car has every sample, its latest too.
+	split := map[string]any{}
+	for k, v := range q {
+		split[k] = v
+	}
+	split["seriesBy"] = []string{"driver"}
+	shown = checkTrackMap(t, runQuery(t, d, split, last-window, last, budget, nil), real)
+	for car, n := range samples {
+		if len(shown[car]) != n || !shown[car][latest[car]] {
+			t.Errorf("track map per car, 5 min: %s has %d of its %d samples (latest shown: %v)", car, len(shown[car]), n, shown[car][latest[car]])
+		}
+	}
+	// The whole race per car: decimated to the budget, each car's points
+	// real samples, its furthest points on the circuit among them.
+	resp := runQuery(t, d, split, first, last, budget, nil)
+	shown = checkTrackMap(t, resp, real)
+	for _, f := range resp.Frames {
+		xf, _ := f.FieldByName("x")
+		yf, _ := f.FieldByName("y")
+		car := xf.Labels["driver"]
+		e := race[car]
+		if e == nil || f.Rows() > budget || len(shown[car]) != f.Rows() {
+			t.Errorf("track map per car, whole race: frame %q (labels %v) has %d rows for a budget of %d", f.Name, xf.Labels, f.Rows(), budget)
+			continue
+		}
+		seen := xy{math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)}
+		for i := 0; i < f.Rows(); i++ {
+			x, _ := xf.ConcreteAt(i)
+			y, _ := yf.ConcreteAt(i)
+			seen.minX, seen.maxX = min(seen.minX, x.(float64)), max(seen.maxX, x.(float64))
+			seen.minY, seen.maxY = min(seen.minY, y.(float64)), max(seen.maxY, y.(float64))
+		}
+		if seen != *e {
+			t.Errorf("track map per car, whole race: %s reaches %+v, its samples %+v", car, seen, *e)
+		}
+	}
 }
 
 // checkIntervals: on the classified board, each car on the lead lap is
@@ -302,8 +391,9 @@ func trackMapQuery(t *testing.T) (map[string]any, int64, int64) {
 }
 
 // checkTrackMap: the answer holds the 20 cars, every point inside Monza's
-// outline (its bounding box plus 5 %) and one of real's samples.
-func checkTrackMap(t *testing.T, resp backend.DataResponse, real map[string]bool) {
+// outline (its bounding box plus 5 %) and one of real's samples. It
+// returns the times (unix ms) shown of each car.
+func checkTrackMap(t *testing.T, resp backend.DataResponse, real map[string]bool) map[string]map[int64]bool {
 	t.Helper()
 	if resp.Error != nil {
 		t.Fatal(resp.Error)
@@ -315,6 +405,7 @@ func checkTrackMap(t *testing.T, resp backend.DataResponse, real map[string]bool
 	}
 	mx, my := (maxX-minX)*0.05, (maxY-minY)*0.05
 	drivers := map[string]int{}
+	shown := map[string]map[int64]bool{}
 	rows, phantoms := 0, 0
 	for _, f := range resp.Frames {
 		drv, _ := f.FieldByName("driver")
@@ -337,6 +428,10 @@ func checkTrackMap(t *testing.T, resp backend.DataResponse, real map[string]bool
 				phantoms++
 			}
 			drivers[code.(string)]++
+			if shown[code.(string)] == nil {
+				shown[code.(string)] = map[int64]bool{}
+			}
+			shown[code.(string)][when.(time.Time).UnixMilli()] = true
 			rows++
 		}
 	}
@@ -344,6 +439,7 @@ func checkTrackMap(t *testing.T, resp backend.DataResponse, real map[string]bool
 	if len(drivers) != 20 || rows < 20*4 || phantoms > 0 {
 		t.Errorf("track map: %d drivers in %d rows, %d points no car was at; want the 20 cars every 2 s, each point a sample", len(drivers), rows, phantoms)
 	}
+	return shown
 }
 
 // TestMonzaLiveBoardJoinedMidRace: a leaderboard stream opened on lap 30 of
