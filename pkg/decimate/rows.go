@@ -56,8 +56,9 @@ type Column struct {
 // rows: rows are the series' rows (indices into the columns) in time
 // order, buckets[i] the bucket of rows[i] (never decreasing). Of each
 // bucket it keeps, for every column, the first row holding its lowest and
-// the first holding its highest value (nulls skipped), each row once; a
-// bucket where no column has a number keeps its first and last row.
+// the first holding its highest value (nulls and NaN skipped), each row
+// once; a bucket where no column has a number keeps its first and last
+// row.
 func Keep(dst, rows []int, buckets []int64, cols []Column) []int {
 	var pick []int // positions in rows of one bucket's kept rows
 	for start := 0; start < len(rows); {
@@ -73,16 +74,20 @@ func Keep(dst, rows []int, buckets []int64, cols []Column) []int {
 		pick = pick[:0]
 		for _, c := range cols {
 			lo, hi := -1, -1
+			var lv, hv float64
 			for p := start; p < end; p++ {
 				r := rows[p]
-				if c.Null[r] {
+				v := c.Vals[r]
+				if c.Null[r] || v != v { // null or NaN (which compares false: it would hide the extremes)
 					continue
 				}
-				if lo < 0 || c.Vals[r] < c.Vals[rows[lo]] {
-					lo = p
-				}
-				if hi < 0 || c.Vals[r] > c.Vals[rows[hi]] {
-					hi = p
+				switch {
+				case lo < 0:
+					lo, hi, lv, hv = p, p, v, v
+				case v < lv:
+					lo, lv = p, v
+				case v > hv:
+					hi, hv = p, v
 				}
 			}
 			if lo >= 0 {
@@ -110,25 +115,27 @@ func Keep(dst, rows []int, buckets []int64, cols []Column) []int {
 // from the rows kept so far (a wider bucket's extremes are among its
 // halves'). It returns the kept rows, in the order of rows, and the level
 // it ended at; a later decimation of the same series and span starts at
-// that level, so it keeps what this one kept.
+// that level, so it keeps what this one kept. It overwrites buckets.
 func Fit(rows []int, buckets []int64, cols []Column, maxRows, level int) ([]int, int) {
 	level = min(max(level, 0), 62)
-	b := make([]int64, len(rows))
-	for i, x := range buckets {
-		b[i] = x >> level
+	b := buckets
+	for i := range b {
+		b[i] >>= level
 	}
 	kept := Keep(make([]int, 0, min(len(rows), 2*maxRows)), rows, b, cols)
 	for len(kept) > maxRows && level < 62 {
-		// the buckets of the kept rows, one level wider
+		// the buckets of the kept rows, one level wider (in place: the
+		// j-th kept row is at or after position j of rows)
 		at := 0
-		b = b[:0]
-		for _, r := range kept {
+		for j, r := range kept {
 			for rows[at] != r {
 				at++
 			}
-			b = append(b, buckets[at]>>(level+1))
+			b[j] = b[at] >> 1
 		}
+		b = b[:len(kept)]
 		level++
+		rows = kept
 		kept = Keep(make([]int, 0, len(kept)), kept, b, cols)
 		if b[0] == b[len(b)-1] {
 			break // one bucket left: it is as thin as the rule makes it

@@ -23,6 +23,11 @@ func TestKeepKeepsTheRowsOfEachColumnsExtremes(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("kept %v, want %v", got, want)
 	}
+	// A NaN first in its bucket does not hide the bucket's extremes.
+	nan := Column{Vals: []float64{math.NaN(), 3, 1, 2}, Null: make([]bool, 4)}
+	if got := Keep(nil, []int{0, 1, 2, 3}, []int64{0, 0, 0, 0}, []Column{nan}); !slices.Equal(got, []int{1, 2}) {
+		t.Fatalf("with a NaN first: kept %v, want [1 2]", got)
+	}
 	// Keeping again keeps the same rows: a long read decimates as it goes.
 	if again := Keep(nil, got, []int64{0, 0, 0, 0, 1, 1, 2, 2}, []Column{x, y}); !slices.Equal(again, want) {
 		t.Fatalf("kept again %v, want %v", again, want)
@@ -45,11 +50,11 @@ func TestFitWidensBucketsToTheBudget(t *testing.T) {
 			cols[c].Vals[i] = math.Sin(float64(i)/7 + float64(c))
 		}
 	}
-	all, level := Fit(rows, buckets, cols, 1<<20, 0)
+	all, level := Fit(rows, slices.Clone(buckets), cols, 1<<20, 0)
 	if level != 0 || len(all) <= 2*nb {
 		t.Fatalf("no budget: level %d, %d rows (4 columns peak at different rows: want more than %d)", level, len(all), 2*nb)
 	}
-	kept, level := Fit(rows, buckets, cols, 2*nb, 0)
+	kept, level := Fit(rows, slices.Clone(buckets), cols, 2*nb, 0)
 	if len(kept) > 2*nb || level == 0 {
 		t.Fatalf("budget %d: %d rows at level %d", 2*nb, len(kept), level)
 	}

@@ -1,6 +1,7 @@
 package table
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/pitwall-f1/pitwall/pkg/codec"
@@ -53,15 +54,22 @@ func (t *Table) Decimate(maxPoints int, from, to int64) {
 		}
 	}
 
+	// Rows in time order (a sorted read, Take) need no sorting: each
+	// series' rows are, and so are the kept ones, taken in row order.
+	inOrder := slices.IsSorted(t.times)
 	keep := make([]int, 0, min(len(t.times), len(order)*maxPoints))
-	var buckets []int64
+	longest := 0
+	for _, rows := range series {
+		longest = max(longest, len(rows))
+	}
+	buckets := make([]int64, 0, longest)
 	for _, l := range order {
 		rows := series[l]
 		if len(rows) <= maxPoints {
 			keep = append(keep, rows...)
 			continue
 		}
-		if !sort.SliceIsSorted(rows, func(a, b int) bool { return t.times[rows[a]] < t.times[rows[b]] }) {
+		if !inOrder {
 			sort.SliceStable(rows, func(a, b int) bool { return t.times[rows[a]] < t.times[rows[b]] })
 		}
 		buckets = buckets[:0]
@@ -73,11 +81,22 @@ func (t *Table) Decimate(maxPoints int, from, to int64) {
 		keep = append(keep, kept...)
 	}
 	// One time order over all series, equal times in row order.
-	if byTime := func(a, b int) bool {
-		ta, tb := t.times[keep[a]], t.times[keep[b]]
-		return ta < tb || ta == tb && keep[a] < keep[b]
-	}; !sort.SliceIsSorted(keep, byTime) {
-		sort.Slice(keep, byTime)
+	if inOrder {
+		kept := make([]bool, len(t.times))
+		for _, r := range keep {
+			kept[r] = true
+		}
+		keep = keep[:0]
+		for r, k := range kept {
+			if k {
+				keep = append(keep, r)
+			}
+		}
+	} else {
+		sort.Slice(keep, func(a, b int) bool {
+			ta, tb := t.times[keep[a]], t.times[keep[b]]
+			return ta < tb || ta == tb && keep[a] < keep[b]
+		})
 	}
 
 	// A long read decimates again once the rows have grown back to this
