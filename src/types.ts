@@ -70,7 +70,7 @@ export interface PitwallQuery extends DataQuery {
   precision?: Precision;
   /** Records one query reads at most; empty uses the backend's default. */
   limit?: number;
-  /** Live flush interval in milliseconds (10 to 10000): a fixed cadence; unset sends records as they arrive, at most 30 frames a second. */
+  /** Live flush interval in milliseconds (10 to 10000): a fixed cadence; unset sends records as they arrive, at most 60 frames a second. */
   flushMs?: number;
   /** Which frames to return (see QueryView). */
   view?: QueryView;

@@ -178,6 +178,17 @@ func TestLivePointBudgetIsPerTime(t *testing.T) {
 	if n < 44 || n > 48 {
 		t.Fatalf("9 flushes 33 ms apart: %d rows, want the budget of 300 ms, 48 (at least 44)", n)
 	}
+	// At 60 flushes a second (the adaptive bound since issue 18) the
+	// budget holds too: 16 points per 100 ms, not the floor of 2 per flush
+	// (36 in 300 ms) nor more than the budget.
+	rows(100 * time.Millisecond)
+	n = 0
+	for i := 0; i < 18; i++ {
+		n += rows(time.Second / 60)
+	}
+	if n < 44 || n > 48 {
+		t.Fatalf("18 flushes 17 ms apart: %d rows, want the budget of 300 ms, 48 (at least 44)", n)
+	}
 }
 
 func TestLiveFlushThinsAndKeepsPeaks(t *testing.T) {

@@ -54,3 +54,67 @@ func TestFlushPolicyFixed(t *testing.T) {
 		t.Fatalf("next tick %v", d)
 	}
 }
+
+// paceRecords drives an adaptive policy the way a stream's loop does, on a
+// virtual clock: records arrive every `every` for a second; whenever a
+// record arrives or the policy's due time comes, the stream sends if the
+// policy says it is due. It returns the frames sent and the longest and
+// the mean time a record waited for its frame.
+func paceRecords(every time.Duration) (frames int, longest, mean time.Duration) {
+	t0 := time.Unix(1_000_000, 0)
+	p := newFlushPolicy(0, t0)
+	var pending []time.Time
+	var waited time.Duration
+	records := 0
+	send := func(now time.Time) {
+		for _, at := range pending {
+			longest = max(longest, now.Sub(at))
+			waited += now.Sub(at)
+		}
+		records += len(pending)
+		pending = pending[:0]
+		p.sent(now, true)
+		frames++
+	}
+	next := t0
+	end := t0.Add(time.Second)
+	for next.Before(end) || len(pending) > 0 {
+		due := p.due(len(pending) > 0, time.Time{})
+		if len(pending) > 0 && (!next.Before(end) || !due.After(next)) {
+			send(due) // the due time comes before the next record
+			continue
+		}
+		pending = append(pending, next)
+		if d := p.due(true, time.Time{}); !d.After(next) {
+			send(next)
+		}
+		next = next.Add(every)
+	}
+	return frames, longest, waited / time.Duration(records)
+}
+
+// An adaptive stream sends a quiet stream's records at once and a busy
+// one's at most MaxFramesPerSecond times a second (a browser's redraw
+// rate), no record waiting longer than one frame gap (issue 18: a busy
+// stream's records wait half a gap on average, about 8 ms).
+func TestFlushPolicyPacesRecords(t *testing.T) {
+	if MaxFramesPerSecond != 60 {
+		t.Fatalf("MaxFramesPerSecond %d: the adaptive bound is a browser's 60 Hz redraw", MaxFramesPerSecond)
+	}
+	// Quiet: a record every 50 ms (20 a second) goes out the moment it comes.
+	frames, longest, _ := paceRecords(50 * time.Millisecond)
+	if frames != 20 || longest != 0 {
+		t.Fatalf("quiet stream: %d frames, a record waited %v; want 20 frames, no wait", frames, longest)
+	}
+	// Busy: a record every 2 ms (500 a second, a full grid at about 6x).
+	frames, longest, mean := paceRecords(2 * time.Millisecond)
+	if frames > MaxFramesPerSecond+1 || frames < MaxFramesPerSecond-1 {
+		t.Fatalf("busy stream: %d frames in a second, want about %d (no more)", frames, MaxFramesPerSecond)
+	}
+	if longest > frameGap {
+		t.Fatalf("busy stream: a record waited %v, longer than the frame gap %v", longest, frameGap)
+	}
+	if mean > frameGap*6/10 || mean < frameGap*4/10 {
+		t.Fatalf("busy stream: records waited %v on average, want about half the gap (%v)", mean, frameGap/2)
+	}
+}
