@@ -180,7 +180,7 @@ func addKafkaFlags(f *cmdFlags) *kafkaConfig {
 	f.StringVar(&c.tlsKey, "tls-client-key", "", "client key for mutual TLS: a PEM file, or the PEM itself")
 	f.DurationVar(&c.connectTimeout, "connect-timeout", 10*time.Second, "give up reaching the broker or registry after this long")
 	f.BoolVar(&c.embedded, "embedded", false, "also run the development broker (on the first --brokers address) and registry in-process")
-	f.DurationVar(&c.linger, "linger", 10*time.Millisecond, "how long the producer waits to fill a batch")
+	f.DurationVar(&c.linger, "linger", 0, "how long the producer waits to fill a batch (0: it sends at once, and records that come while a request is in flight still go together)")
 	f.IntVar(&c.maxBuffered, "max-buffered", 200000, "records buffered before producing blocks")
 	f.StringVar(&c.topics.Telemetry, "topic-telemetry", f1.TopicTelemetry, "telemetry topic")
 	f.StringVar(&c.topics.Positions, "topic-positions", f1.TopicPositions, "timing topic")

@@ -74,8 +74,13 @@ func (c *kafkaConfig) tlsConfig() (*tls.Config, error) {
 }
 
 // clientOpts are the franz-go options for these settings. Producing is
-// asynchronous with lingering batches; a record that cannot be delivered
-// within the delivery timeout fails instead of being retried forever.
+// asynchronous; a record that cannot be delivered within the delivery
+// timeout fails instead of being retried forever. By default (--linger 0)
+// a record is sent as soon as it is produced: franz-go still puts the
+// records that come while a produce request is in flight (up to five per
+// broker) into one batch, so a fast run batches and a paced one does not
+// wait. A linger of 10 ms (franz-go's default) added 10 ms to every live
+// record at 1x, most of issue 18's 15 ms median.
 func (c *kafkaConfig) clientOpts(extra ...kgo.Opt) ([]kgo.Opt, error) {
 	comp, err := compressionCodec(c.compression)
 	if err != nil {

@@ -16,9 +16,10 @@ import (
 // in steps of 5 ms, so a record leaves at most 5 ms before its ts and, while
 // the producer keeps up, not after it. The telemetry stream's rows carry that
 // ts as their time, so latency = Send time - row time covers the producer's
-// batching (linger 10 ms), the broker, the consumer's fetch, decoding, the
-// wait for the stream's flush interval, frame building and the frame's JSON
-// encoding (SendFrame calls Send with the JSON). The producer and the broker
+// batching (none by default since issue 18: `producer --linger` is 0), the
+// broker, the consumer's fetch, decoding, the wait for the stream's flush
+// (adaptive: at most 1/60 s), frame building and the frame's JSON encoding
+// (SendFrame calls Send with the JSON). The producer and the broker
 // run in child processes on the same host (one clock).
 
 // liveStream is one stream run during a pace.

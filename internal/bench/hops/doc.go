@@ -5,7 +5,7 @@
 // It starts its own cluster with internal/testkafka (1 or 3 brokers, the
 // bench's JVM flags: G1, 1 GiB heap; Java 17 and the classpath that
 // `go tool mage integration` or `benchReal` resolves), produces at a fixed
-// rate with franz-go as `producer race` does (linger 10 ms, idempotent
+// rate with franz-go as `producer race` does (no linger, idempotent
 // acks=all by default, each record sent at its scheduled instant in 5 ms
 // steps), and reads with pkg/kafka's stream consumer, so the fetch options
 // are the plugin's. Per record it reports produce to ack, produce to poll

@@ -48,7 +48,7 @@ func run() error {
 	flag.Float64Var(&c.rate, "rate", 8000, "records per second (a full grid at 4 Hz and 100x is 8000)")
 	flag.DurationVar(&c.dur, "dur", 15*time.Second, "measured time per run")
 	flag.DurationVar(&c.warm, "warm", 3*time.Second, "time produced before measuring")
-	flag.DurationVar(&c.linger, "linger", 10*time.Millisecond, "producer linger (the producer's default)")
+	flag.DurationVar(&c.linger, "linger", 0, "producer linger (the producer's default: none)")
 	flag.DurationVar(&c.fetchWait, "fetchwait", 0, "consumer FetchMaxWait (0: pkg/kafka's own)")
 	flag.StringVar(&c.props, "props", "", "extra broker properties, k=v,k=v")
 	flag.StringVar(&c.gcLog, "gclog", "", "directory for the brokers' GC logs (-Xlog:gc)")
