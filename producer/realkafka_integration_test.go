@@ -116,6 +116,7 @@ var onRealKafka = []struct {
 	{"TestSASL", TestSASL},
 	{"TestTLS", TestTLS},
 	{"TestRegistryOverTLS", TestRegistryOverTLS},
+	{"TestProducerLingerDefaultsToNone", TestProducerLingerDefaultsToNone},
 }
 
 func TestIntegrationProducerOnRealKafka(t *testing.T) {

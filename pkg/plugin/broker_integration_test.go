@@ -97,6 +97,7 @@ func TestIntegrationPluginOnRealKafka(t *testing.T) {
 		{"SharedConsumersCanBeTurnedOff", TestSharedConsumersCanBeTurnedOff},
 		{"SharedConsumerBacklogIsReadOnItsOwn", TestSharedConsumerBacklogIsReadOnItsOwn},
 		{"TelemetryStreamUsesTheLabelsLayout", TestTelemetryStreamUsesTheLabelsLayout},
+		{"TelemetryLineHoldsWhenBucketsWiden", TestTelemetryLineHoldsWhenBucketsWiden},
 		{"SlowSenderGetsBoundedFramesAndEverything", TestSlowSenderGetsBoundedFramesAndEverything},
 		{"SubscribeChecksPathAndOrgAndPublishIsRefused", TestSubscribeChecksPathAndOrgAndPublishIsRefused},
 		{"F1AnnotationQueriesAreNeverStreamed", TestF1AnnotationQueriesAreNeverStreamed},
