@@ -31,15 +31,14 @@ import (
 // whichever of the two copies comes first.
 type alerts struct {
 	noInput
+	analysis
 	e       *env
-	an      *f1.Analyzer
 	window  int64
 	buf     []f1.Alert
 	scratch []f1.Event
 	events  []f1.Event // spins and anomalies, for timeEnd
 	derived []f1.Alert
 	stored  []f1.Alert
-	closed  bool
 
 	minRank uint8 // Options.MinSeverity's rank; 0 keeps all
 
@@ -68,12 +67,12 @@ type sourced struct {
 }
 
 func newAlerts(e *env) impl {
-	an := f1.NewAnalyzer(e.rules)
-	w := an.Rules().DedupWindowMs
+	an := newAnalysis(e.rules)
+	w := an.an.Rules().DedupWindowMs
 	if w < 0 {
 		w = 0
 	}
-	a := &alerts{e: e, an: an, window: w}
+	a := &alerts{analysis: an, e: e, window: w}
 	if e.opts.MinSeverity != "" {
 		a.minRank = f1.SeverityRank(e.opts.MinSeverity)
 	}
@@ -164,11 +163,7 @@ func (a *alerts) frames() data.Frames {
 		a.pending = a.pending[:0]
 		return data.Frames{f}
 	}
-	if !a.closed {
-		a.closed = true
-		a.an.Flush()
-		a.collect()
-	}
+	a.endRuns(a.collect)
 	merged := a.merged()
 	if a.e.opts.View == ViewAnnotations {
 		return data.Frames{annotationFrame(a.rows(merged))}

@@ -24,17 +24,16 @@ import (
 // (meta.custom.snapshot: the panel replaces).
 type gearAnomalies struct {
 	noInput
+	analysis
 	e       *env
-	an      *f1.Analyzer
 	alerts  []f1.Alert
 	scratch []f1.Event
 	events  []f1.Event
-	closed  bool
 	dirty   bool // samples since the last distribution push
 }
 
 func newGearAnomalies(e *env) impl {
-	return &gearAnomalies{e: e, an: f1.NewAnalyzer(e.rules)}
+	return &gearAnomalies{analysis: newAnalysis(e.rules), e: e}
 }
 
 func (g *gearAnomalies) telemetry(t *f1.Telemetry) {
@@ -70,11 +69,7 @@ func (g *gearAnomalies) frames() data.Frames {
 		g.events = g.events[:0]
 		return data.Frames{f}
 	}
-	if !g.closed {
-		g.closed = true
-		g.an.Flush()
-		g.collect()
-	}
+	g.endRuns(g.collect)
 	switch g.e.opts.View {
 	case ViewEvents:
 		return data.Frames{gearEventsFrame(g.events)}

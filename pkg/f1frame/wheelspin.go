@@ -28,20 +28,19 @@ import (
 // gear change, not in neutral or at crawling speed).
 type wheelSpin struct {
 	noInput
+	analysis
 	e       *env
-	an      *f1.Analyzer
 	set     *seriesSet
 	alerts  []f1.Alert
 	scratch []f1.Event
 	events  []f1.Event // spins that ended
 	keep    bool       // keep events (not needed by a Live series)
-	closed  bool       // the Analyzer was flushed
 	cfg     *data.FieldConfig
 }
 
 func newWheelSpin(e *env) impl {
 	return &wheelSpin{
-		e: e, an: f1.NewAnalyzer(e.rules), set: newSeriesSet(e.opts.MaxDataPoints, false),
+		analysis: newAnalysis(e.rules), e: e, set: newSeriesSet(e.opts.MaxDataPoints, false),
 		keep: !e.opts.Live || e.opts.View == ViewEvents, cfg: slipConfig(e.rules.SpinThresholdPct),
 	}
 }
@@ -87,20 +86,12 @@ func (w *wheelSpin) collect() {
 	}
 }
 
-// syncAnalyzer copies the Analyzer's counters into the stats.
-func (e *env) syncAnalyzer(a *f1.Analyzer) {
-	e.stats.DroppedEvents = a.DroppedEvents()
-	e.stats.SuppressedAlerts = a.SuppressedAlerts()
-}
-
 // closeRuns ends spins still open at the end of a time range.
 func (w *wheelSpin) closeRuns() {
-	if w.closed || w.e.opts.Live {
+	if w.e.opts.Live {
 		return
 	}
-	w.closed = true
-	w.an.Flush()
-	w.collect()
+	w.endRuns(w.collect)
 }
 
 func (w *wheelSpin) frames() data.Frames {
