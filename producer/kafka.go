@@ -216,12 +216,7 @@ func waitTopics(ctx context.Context, cl *kgo.Client, topics ...string) error {
 	if len(topics) == 0 {
 		return nil
 	}
-	req := kmsg.NewPtrMetadataRequest()
-	for _, t := range topics {
-		rt := kmsg.NewMetadataRequestTopic()
-		rt.Topic = kmsg.StringPtr(t)
-		req.Topics = append(req.Topics, rt)
-	}
+	req := kafka.MetadataRequest(topics...)
 	for {
 		err := topicsEverywhere(ctx, cl, req)
 		if err == nil {

@@ -12,6 +12,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/pitwall-f1/pitwall/pkg/kafka"
 )
 
 // GracefulStop is how long a broker has to shut down on SIGTERM before it
@@ -73,17 +75,7 @@ func (c *Cluster) fullISR(ctx context.Context, topics ...string) error {
 // from franz-go's cache, which does not see a broker come back); no topics
 // means all, internal ones included.
 func (c *Cluster) metadata(ctx context.Context, topics ...string) (*kmsg.MetadataResponse, error) {
-	req := kmsg.NewPtrMetadataRequest()
-	if len(topics) > 0 {
-		for _, t := range topics {
-			rt := kmsg.NewMetadataRequestTopic()
-			rt.Topic = kmsg.StringPtr(t)
-			req.Topics = append(req.Topics, rt)
-		}
-	} else {
-		req.Topics = nil // all
-	}
-	return req.RequestWith(ctx, c.adminClient())
+	return kafka.MetadataRequest(topics...).RequestWith(ctx, c.adminClient())
 }
 
 // waitBrokers waits until the metadata lists exactly ids, each broker
@@ -298,13 +290,7 @@ func (c *Cluster) eachBroker(ctx context.Context, topics []string, check func(id
 		if err != nil {
 			return err
 		}
-		req := kmsg.NewPtrMetadataRequest()
-		for _, t := range topics {
-			rt := kmsg.NewMetadataRequestTopic()
-			rt.Topic = kmsg.StringPtr(t)
-			req.Topics = append(req.Topics, rt)
-		}
-		resp, err := req.RequestWith(ctx, cl)
+		resp, err := kafka.MetadataRequest(topics...).RequestWith(ctx, cl)
 		cl.Close()
 		if err != nil {
 			return err
