@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -133,7 +134,7 @@ func CheckDashboard(d Dashboard) []error {
 			add("variable %s: datasource %+v is not the provisioned %s", v.Name, *v.Datasource, DatasourceUID)
 		}
 		q, _ := v.Query.(map[string]any)
-		if kind, _ := q["kind"].(string); !contains(VariableKinds, kind) {
+		if kind, _ := q["kind"].(string); !slices.Contains(VariableKinds, kind) {
 			add("variable %s: query kind %q is not one of %q", v.Name, kind, VariableKinds)
 		}
 	}
@@ -158,7 +159,7 @@ func CheckDashboard(d Dashboard) []error {
 				add("%s: id %d is also panel %q", where, p.ID, prev)
 			}
 			seen[p.ID] = p.Title
-			if !contains(CorePanels, p.Type) && p.Type != PanelType {
+			if !slices.Contains(CorePanels, p.Type) && p.Type != PanelType {
 				add("%s: type %q is neither a core panel nor %s", where, p.Type, PanelType)
 			}
 			if p.Type == PanelType {
@@ -204,17 +205,17 @@ func checkTarget(t map[string]any, vars map[string]bool) []error {
 		add("datasource %v is not the provisioned {%s %s}", ds, DatasourceType, DatasourceUID)
 	}
 	qt, _ := t["queryType"].(string)
-	if !contains(QueryTypes, qt) {
+	if !slices.Contains(QueryTypes, qt) {
 		add("queryType %q is not one of %q", qt, QueryTypes)
 	}
 	if f, ok := t["format"]; ok {
-		if s, _ := f.(string); !contains(Formats, s) {
+		if s, _ := f.(string); !slices.Contains(Formats, s) {
 			add("format %v is not one of %q", f, Formats)
 		}
 	}
 	if o, ok := t["offset"]; ok {
 		s, _ := o.(string)
-		if !contains(Offsets, s) {
+		if !slices.Contains(Offsets, s) {
 			add("offset %v is not one of %q", o, Offsets)
 		}
 		if n, _ := t["lastN"].(float64); s == "lastN" && n <= 0 {
@@ -239,13 +240,13 @@ func checkTarget(t map[string]any, vars map[string]bool) []error {
 		}
 	}
 	if v, ok := t["view"]; ok {
-		if s, _ := v.(string); s != "" && !contains(Views[qt], s) {
+		if s, _ := v.(string); s != "" && !slices.Contains(Views[qt], s) {
 			add("view %v is not one of %q for %s", v, Views[qt], qt)
 		}
 	}
 	if cols, ok := t["columns"].([]any); ok {
 		for _, c := range cols {
-			if s, _ := c.(string); !contains(RawColumns, s) {
+			if s, _ := c.(string); !slices.Contains(RawColumns, s) {
 				add("column %v is not one of %q", c, RawColumns)
 			}
 		}

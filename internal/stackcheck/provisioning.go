@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -145,19 +146,19 @@ func CheckDatasource(f DatasourceFile, p *types.Project, kafka KafkaAddresses) [
 func checkSettings(jsonData, secure map[string]any) []error {
 	var errs []error
 	for _, k := range sortedKeys(jsonData) {
-		if contains(SecureJSONDataKeys, k) {
+		if slices.Contains(SecureJSONDataKeys, k) {
 			errs = append(errs, fmt.Errorf("jsonData.%s is a secret: it belongs in secureJsonData", k))
-		} else if !contains(JSONDataKeys, k) {
+		} else if !slices.Contains(JSONDataKeys, k) {
 			errs = append(errs, fmt.Errorf("jsonData.%s is not a setting of DESIGN.md (%s)", k, strings.Join(JSONDataKeys, ", ")))
 		}
 	}
 	for _, k := range sortedKeys(secure) {
-		if !contains(SecureJSONDataKeys, k) {
+		if !slices.Contains(SecureJSONDataKeys, k) {
 			errs = append(errs, fmt.Errorf("secureJsonData.%s is not a secret setting of DESIGN.md (%s)", k, strings.Join(SecureJSONDataKeys, ", ")))
 		}
 	}
 	if m, ok := jsonData["saslMechanism"]; ok {
-		if s, _ := m.(string); !contains(SASLMechanisms, s) {
+		if s, _ := m.(string); !slices.Contains(SASLMechanisms, s) {
 			errs = append(errs, fmt.Errorf("jsonData.saslMechanism %v is not one of %q", m, SASLMechanisms))
 		}
 	}
@@ -282,15 +283,6 @@ func CheckProviders(f ProviderFile, mountedAt string) []error {
 			pr.Name, pr.Options.Path, mountedAt))
 	}
 	return errs
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func sortedKeys(m map[string]any) []string {

@@ -7,6 +7,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -122,7 +123,7 @@ func (s *Stack) CheckGrafanaService() (dashboardsAt string, errs []error) {
 	}
 	allowed := strings.Split(env(svc, "GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS"), ",")
 	for _, id := range []string{DatasourceType, PanelType} {
-		if !contains(allowed, id) {
+		if !slices.Contains(allowed, id) {
 			add("grafana: GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS does not allow %s", id)
 		}
 	}
@@ -148,7 +149,7 @@ func (s *Stack) CheckProducerService(kafka KafkaAddresses) []error {
 	if len(cmd) == 0 || cmd[0] != "serve" {
 		errs = append(errs, fmt.Errorf("producer must run `serve` (so races start from the panel), runs %q", cmd))
 	}
-	if !contains(cmd, "--demo") {
+	if !slices.Contains(cmd, "--demo") {
 		errs = append(errs, fmt.Errorf("producer serve needs --demo to start a race by itself"))
 	}
 	if b := flagValue(cmd, "--brokers"); b != kafka.Internal {

@@ -2,6 +2,7 @@ package testkafka
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -119,7 +120,7 @@ func (o Options) normalized() (Options, error) {
 		if l.ClientAuth && !l.tls() {
 			return o, fmt.Errorf("testkafka: listener %s: ClientAuth needs SSL or SASL_SSL", l.Name)
 		}
-		if contains(l.Mechanisms, MechOAuthBearer) && (o.OAuth == nil || o.OAuth.JWKSURL == "") {
+		if slices.Contains(l.Mechanisms, MechOAuthBearer) && (o.OAuth == nil || o.OAuth.JWKSURL == "") {
 			return o, fmt.Errorf("testkafka: listener %s: OAUTHBEARER needs Options.OAuth with a JWKS URL", l.Name)
 		}
 	}
@@ -146,20 +147,11 @@ func (o Options) scramMechanisms() []string {
 	var out []string
 	for _, m := range []string{MechScramSHA256, MechScramSHA512} {
 		for _, l := range o.Listeners {
-			if l.sasl() && contains(l.mechanisms(), m) {
+			if l.sasl() && slices.Contains(l.mechanisms(), m) {
 				out = append(out, m)
 				break
 			}
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
