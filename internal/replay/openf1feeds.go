@@ -24,9 +24,9 @@ func (sr *sessionRace) readIntervals(b []byte) error {
 	}
 	leaderLapAt := sr.leaderLapTimes()
 	for _, r := range rows {
-		code, ok := sr.codes[r.DriverNumber]
-		if !ok {
-			return fmt.Errorf("OpenF1 /intervals: driver number %d is not in /drivers", r.DriverNumber)
+		code, err := sr.code(r.DriverNumber, "intervals")
+		if err != nil {
+			return err
 		}
 		ms, err := date(r.Date, "intervals")
 		if err != nil {
@@ -169,15 +169,7 @@ func (sr *sessionRace) readResults(b []byte) error {
 }
 
 func (sr *sessionRace) readWeather(b []byte) error {
-	rows, err := decodeArray[of1Weather](b, "weather")
-	if err != nil {
-		return err
-	}
-	for _, r := range rows {
-		ms, err := date(r.Date, "weather")
-		if err != nil {
-			return err
-		}
+	return eachDated(b, "weather", func(r of1Weather, ms int64) error {
 		w := weatherRow{Ms: ms}
 		for _, f := range []struct {
 			src      *float64
@@ -197,15 +189,15 @@ func (sr *sessionRace) readWeather(b []byte) error {
 		}
 		w.Rain = r.Rainfall != nil && *r.Rainfall > 0
 		sr.weather = append(sr.weather, w)
-	}
-	return nil
+		return nil
+	})
 }
 
 func (sr *sessionRace) readLocations(per map[int][]byte) error {
 	for n, b := range per {
-		code, ok := sr.codes[n]
-		if !ok {
-			return fmt.Errorf("OpenF1 /location: driver number %d is not in /drivers", n)
+		code, err := sr.code(n, "location")
+		if err != nil {
+			return err
 		}
 		rows, err := decodeArray[of1Location](b, "location")
 		if err != nil {
@@ -242,9 +234,9 @@ func (sr *sessionRace) readCarData(per map[int][]byte) error {
 	}
 	slices.Sort(numbers)
 	for _, n := range numbers {
-		code, ok := sr.codes[n]
-		if !ok {
-			return fmt.Errorf("OpenF1 /car_data: driver number %d is not in /drivers", n)
+		code, err := sr.code(n, "car_data")
+		if err != nil {
+			return err
 		}
 		b := per[n]
 		if strings.TrimSpace(string(b)) == "[]" {

@@ -99,6 +99,31 @@ func decodeArray[T any](b []byte, endpoint string) ([]T, error) {
 	return out, nil
 }
 
+// dated is an OpenF1 element with a date.
+type dated interface{ when() string }
+
+func (r of1RaceControl) when() string { return r.Date }
+func (r of1Weather) when() string     { return r.Date }
+
+// eachDated decodes an endpoint's array and calls row with each element and
+// its date (ms), in order; the first error (JSON, a date, row's) stops it.
+func eachDated[T dated](b []byte, endpoint string, row func(r T, ms int64) error) error {
+	rows, err := decodeArray[T](b, endpoint)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		ms, err := date(r.when(), endpoint)
+		if err != nil {
+			return err
+		}
+		if err := row(r, ms); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func date(v, endpoint string) (int64, error) {
 	ms, ok := parseDate(v)
 	if !ok {

@@ -25,6 +25,15 @@ type sessionRace struct {
 	warnings  []string
 }
 
+// code is the driver code of car number n, which endpoint names.
+func (sr *sessionRace) code(n int, endpoint string) (string, error) {
+	code, ok := sr.codes[n]
+	if !ok {
+		return "", fmt.Errorf("OpenF1 /%s: driver number %d is not in /drivers", endpoint, n)
+	}
+	return code, nil
+}
+
 // posChange is a position from a date on.
 type posChange struct {
 	ms  int64
@@ -114,15 +123,7 @@ func readOpenF1Session(s *openf1.SessionData, raceID string) (*sessionRace, erro
 }
 
 func (sr *sessionRace) readRaceControl(b []byte) error {
-	rows, err := decodeArray[of1RaceControl](b, "race_control")
-	if err != nil {
-		return err
-	}
-	for _, r := range rows {
-		ts, err := date(r.Date, "race_control")
-		if err != nil {
-			return err
-		}
+	return eachDated(b, "race_control", func(r of1RaceControl, ts int64) error {
 		if strings.EqualFold(r.Category, "SessionStatus") && strings.EqualFold(r.Message, "SESSION STARTED") && sr.race.StartMs == 0 {
 			sr.race.StartMs = ts
 		}
@@ -139,8 +140,8 @@ func (sr *sessionRace) readRaceControl(b []byte) error {
 		}
 		rc.Type = raceControlType(r.Category, flag, r.Message)
 		sr.rc = append(sr.rc, rc)
-	}
-	return nil
+		return nil
+	})
 }
 
 func (sr *sessionRace) readLaps(b []byte, driver func(int, string) (*f1.DriverLaps, error)) error {
