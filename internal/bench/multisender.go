@@ -21,13 +21,12 @@ type multiSender struct {
 	cpu   chan chan time.Duration
 	done  chan struct{}
 
-	mu       sync.Mutex
-	packets  int
-	rows     int
-	lat      []float64
-	timeIdx  map[int]int // stream -> index of its time column; -1 none
-	errs     int
-	firstErr error
+	mu      sync.Mutex
+	packets int
+	rows    int
+	lat     []float64
+	timeIdx map[int]int // stream -> index of its time column; -1 none
+	errs    parseErrors
 }
 
 type mpacket struct {
@@ -74,7 +73,7 @@ func (m *multiSender) stats() SenderStats {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return SenderStats{Packets: m.packets, Rows: m.rows, Latency: summarize(append([]float64(nil), m.lat...)),
-		ParseErrors: m.errs, FirstError: m.firstErr}
+		ParseErrors: m.errs.n, FirstError: m.errs.first}
 }
 
 func (m *multiSender) parseLoop() {
@@ -92,10 +91,7 @@ func (m *multiSender) parseLoop() {
 			}
 			if err := m.parse(&p, pk); err != nil {
 				m.mu.Lock()
-				m.errs++
-				if m.firstErr == nil {
-					m.firstErr = err
-				}
+				m.errs.add(err)
 				m.mu.Unlock()
 			}
 		}

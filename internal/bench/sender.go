@@ -22,16 +22,15 @@ type Sender struct {
 	queue     chan packet
 	done      chan struct{}
 
-	mu       sync.Mutex
-	packets  int
-	bytes    int64
-	first    time.Time
-	last     time.Time
-	rows     int
-	lat      []float64 // ms
-	timeIdx  int       // index of timeField in the current schema; -1 unknown
-	errs     int
-	firstErr error
+	mu      sync.Mutex
+	packets int
+	bytes   int64
+	first   time.Time
+	last    time.Time
+	rows    int
+	lat     []float64 // ms
+	timeIdx int       // index of timeField in the current schema; -1 unknown
+	errs    parseErrors
 }
 
 type packet struct {
@@ -83,6 +82,20 @@ type SenderStats struct {
 	FirstError  error
 }
 
+// parseErrors counts the packets a sender could not parse and keeps the
+// first error.
+type parseErrors struct {
+	n     int
+	first error
+}
+
+func (e *parseErrors) add(err error) {
+	e.n++
+	if e.first == nil {
+		e.first = err
+	}
+}
+
 // Rows is how many rows have been parsed so far.
 func (s *Sender) Rows() int {
 	s.mu.Lock()
@@ -95,7 +108,7 @@ func (s *Sender) Stats() SenderStats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return SenderStats{Packets: s.packets, Bytes: s.bytes, Rows: s.rows, First: s.first, Last: s.last,
-		Latency: summarize(append([]float64(nil), s.lat...)), ParseErrors: s.errs, FirstError: s.firstErr}
+		Latency: summarize(append([]float64(nil), s.lat...)), ParseErrors: s.errs.n, FirstError: s.errs.first}
 }
 
 func (s *Sender) parseLoop() {
@@ -104,10 +117,7 @@ func (s *Sender) parseLoop() {
 	for pk := range s.queue {
 		if err := s.parse(&p, pk); err != nil {
 			s.mu.Lock()
-			s.errs++
-			if s.firstErr == nil {
-				s.firstErr = err
-			}
+			s.errs.add(err)
 			s.mu.Unlock()
 		}
 	}
