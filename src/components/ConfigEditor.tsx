@@ -1,21 +1,12 @@
 import { DataSourcePluginOptionsEditorProps } from '@grafana/data';
 import { config } from '@grafana/runtime';
-import {
-  Alert,
-  Field,
-  FieldSet,
-  Input,
-  SecretInput,
-  SecretTextArea,
-  SecureSocksProxySettings,
-  Switch,
-} from '@grafana/ui';
+import { Alert, FieldSet, SecureSocksProxySettings } from '@grafana/ui';
 import React from 'react';
 
-import { PitwallOptions, PitwallSecureOptions, SecureKey } from '../types';
+import { PitwallOptions, PitwallSecureOptions } from '../types';
 import { SaslSettings } from './ConfigEditorSasl';
-import { NumberInput } from './NumberInput';
-import { FIELD_WIDTH as WIDTH, secretProps, Settings, validate, withJson } from './configUpdates';
+import { NumberSetting, SecretSetting, SwitchSetting, TextSetting } from './SettingFields';
+import { Settings, SettingsForm, validate, withJson } from './configUpdates';
 
 export type Props = DataSourcePluginOptionsEditorProps<PitwallOptions, PitwallSecureOptions>;
 
@@ -29,168 +20,130 @@ export const DEFAULT_MAX_STREAMS = 64;
  */
 export function ConfigEditor({ options, onOptionsChange }: Props) {
   const jsonData = options.jsonData ?? {};
-  const problems = validate(options as Settings);
-  const set = (patch: Partial<PitwallOptions>) => onOptionsChange(withJson(options as Settings, patch));
-
-  const secret = (key: SecureKey) => secretProps(options as Settings, onOptionsChange, key);
+  const settings = options as Settings;
+  const form: SettingsForm = {
+    options: settings,
+    onOptionsChange,
+    problems: validate(settings),
+    set: (patch: Partial<PitwallOptions>) => onOptionsChange(withJson(settings, patch)),
+  };
 
   return (
     <div data-testid="pitwall-config-editor">
       <FieldSet label="Kafka">
-        <Field
+        <TextSetting
+          form={form}
+          name="bootstrapServers"
+          id="pitwall-bootstrap-servers"
           label="Bootstrap servers"
           required
           description="Comma-separated host:port list of brokers to connect to first, e.g. kafka:9092 or b1:9093,b2:9093"
-          invalid={Boolean(problems.bootstrapServers)}
-          error={problems.bootstrapServers}
-        >
-          <Input
-            id="pitwall-bootstrap-servers"
-            width={WIDTH}
-            value={jsonData.bootstrapServers ?? ''}
-            placeholder="localhost:9092"
-            onChange={(e) => set({ bootstrapServers: e.currentTarget.value })}
-          />
-        </Field>
-        <Field label="Client ID" description="Sent to the brokers with every request; shows in broker logs and quotas">
-          <Input
-            id="pitwall-client-id"
-            width={WIDTH}
-            value={jsonData.clientId ?? ''}
-            placeholder="pitwall-grafana"
-            onChange={(e) => set({ clientId: e.currentTarget.value })}
-          />
-        </Field>
-        <Field
+          placeholder="localhost:9092"
+        />
+        <TextSetting
+          form={form}
+          name="clientId"
+          id="pitwall-client-id"
+          label="Client ID"
+          description="Sent to the brokers with every request; shows in broker logs and quotas"
+          placeholder="pitwall-grafana"
+        />
+        <NumberSetting
+          form={form}
+          name="timeoutSeconds"
+          id="pitwall-timeout"
           label="Timeout"
           description="Seconds to wait for the brokers and the registry before a query or health check fails"
-          invalid={Boolean(problems.timeoutSeconds)}
-          error={problems.timeoutSeconds}
-        >
-          <NumberInput
-            id="pitwall-timeout"
-            value={jsonData.timeoutSeconds}
-            placeholder={String(DEFAULT_TIMEOUT_SECONDS)}
-            suffix="s"
-            onCommit={(timeoutSeconds) => set({ timeoutSeconds })}
-          />
-        </Field>
+          placeholder={String(DEFAULT_TIMEOUT_SECONDS)}
+          suffix="s"
+        />
       </FieldSet>
 
-      <SaslSettings options={options as Settings} onOptionsChange={onOptionsChange} problems={problems} set={set} />
+      <SaslSettings {...form} />
 
       <FieldSet label="TLS">
-        <Field label="Use TLS" description="Encrypt the connection to the brokers">
-          <Switch
-            id="pitwall-tls-enabled"
-            value={Boolean(jsonData.tlsEnabled)}
-            onChange={(e) => set({ tlsEnabled: e.currentTarget.checked })}
-          />
-        </Field>
+        <SwitchSetting
+          form={form}
+          name="tlsEnabled"
+          id="pitwall-tls-enabled"
+          label="Use TLS"
+          description="Encrypt the connection to the brokers"
+        />
         {jsonData.tlsEnabled && (
           <>
-            <Field
+            <SwitchSetting
+              form={form}
+              name="tlsSkipVerify"
+              id="pitwall-tls-skip-verify"
               label="Skip certificate verification"
               description="Accept any broker certificate. Insecure: for testing only"
-            >
-              <Switch
-                id="pitwall-tls-skip-verify"
-                value={Boolean(jsonData.tlsSkipVerify)}
-                onChange={(e) => set({ tlsSkipVerify: e.currentTarget.checked })}
-              />
-            </Field>
-            <Field
+            />
+            <TextSetting
+              form={form}
+              name="tlsServerName"
+              id="pitwall-tls-server-name"
               label="Server name"
               description="The name to verify in the broker certificate (SNI), when it differs from the broker host"
-            >
-              <Input
-                id="pitwall-tls-server-name"
-                width={WIDTH}
-                value={jsonData.tlsServerName ?? ''}
-                onChange={(e) => set({ tlsServerName: e.currentTarget.value })}
-              />
-            </Field>
-            <Field
+            />
+            <SecretSetting
+              form={form}
+              name="tlsCACert"
+              id="pitwall-tls-ca-cert"
               label="CA certificate"
               description="PEM certificate of the authority that signed the broker certificates; empty uses the system roots"
-            >
-              <SecretTextArea
-                id="pitwall-tls-ca-cert"
-                rows={5}
-                cols={WIDTH}
-                placeholder="-----BEGIN CERTIFICATE-----"
-                {...secret('tlsCACert')}
-              />
-            </Field>
-            <Field label="Client certificate" description="PEM certificate for mutual TLS (with the client key)">
-              <SecretTextArea
-                id="pitwall-tls-client-cert"
-                rows={5}
-                cols={WIDTH}
-                placeholder="-----BEGIN CERTIFICATE-----"
-                {...secret('tlsClientCert')}
-              />
-            </Field>
-            <Field
+              pem="-----BEGIN CERTIFICATE-----"
+            />
+            <SecretSetting
+              form={form}
+              name="tlsClientCert"
+              id="pitwall-tls-client-cert"
+              label="Client certificate"
+              description="PEM certificate for mutual TLS (with the client key)"
+              pem="-----BEGIN CERTIFICATE-----"
+            />
+            <SecretSetting
+              form={form}
+              name="tlsClientKey"
+              id="pitwall-tls-client-key"
               label="Client key"
               description="PEM private key of the client certificate; stored encrypted"
-              invalid={Boolean(problems.tlsClientKey)}
-              error={problems.tlsClientKey}
-            >
-              <SecretTextArea
-                id="pitwall-tls-client-key"
-                rows={5}
-                cols={WIDTH}
-                placeholder="-----BEGIN PRIVATE KEY-----"
-                {...secret('tlsClientKey')}
-              />
-            </Field>
+              pem="-----BEGIN PRIVATE KEY-----"
+            />
           </>
         )}
       </FieldSet>
 
       <FieldSet label="Schema Registry">
-        <Field
+        <TextSetting
+          form={form}
+          name="schemaRegistryUrl"
+          id="pitwall-registry-url"
           label="URL"
           description="Confluent-compatible Schema Registry for Avro records, e.g. http://schema-registry:8081; empty for JSON only"
-          invalid={Boolean(problems.schemaRegistryUrl)}
-          error={problems.schemaRegistryUrl}
-        >
-          <Input
-            id="pitwall-registry-url"
-            width={WIDTH}
-            value={jsonData.schemaRegistryUrl ?? ''}
-            placeholder="http://localhost:8081"
-            onChange={(e) => set({ schemaRegistryUrl: e.currentTarget.value })}
-          />
-        </Field>
-        <Field
+          placeholder="http://localhost:8081"
+        />
+        <TextSetting
+          form={form}
+          name="schemaRegistryUsername"
+          id="pitwall-registry-username"
           label="Username"
           description="Basic-auth user for the registry, if it needs one"
-          invalid={Boolean(problems.schemaRegistryUsername)}
-          error={problems.schemaRegistryUsername}
-        >
-          <Input
-            id="pitwall-registry-username"
-            width={WIDTH}
-            value={jsonData.schemaRegistryUsername ?? ''}
-            onChange={(e) => set({ schemaRegistryUsername: e.currentTarget.value })}
-          />
-        </Field>
-        <Field label="Password" description="Basic-auth password for the registry; stored encrypted">
-          <SecretInput id="pitwall-registry-password" width={WIDTH} {...secret('schemaRegistryPassword')} />
-        </Field>
+        />
+        <SecretSetting
+          form={form}
+          name="schemaRegistryPassword"
+          id="pitwall-registry-password"
+          label="Password"
+          description="Basic-auth password for the registry; stored encrypted"
+        />
         {jsonData.schemaRegistryUrl?.trim().toLowerCase().startsWith('https://') && (
-          <Field
+          <SwitchSetting
+            form={form}
+            name="schemaRegistryTlsSkipVerify"
+            id="pitwall-registry-tls-skip-verify"
             label="Skip registry certificate verification"
             description="Accept any registry certificate. Insecure: the registry password is sent to whoever answers. Separate from the brokers' setting"
-          >
-            <Switch
-              id="pitwall-registry-tls-skip-verify"
-              value={Boolean(jsonData.schemaRegistryTlsSkipVerify)}
-              onChange={(e) => set({ schemaRegistryTlsSkipVerify: e.currentTarget.checked })}
-            />
-          </Field>
+          />
         )}
       </FieldSet>
 
@@ -207,29 +160,21 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
       )}
 
       <FieldSet label="Access and limits">
-        <Field
+        <SwitchSetting
+          form={form}
+          name="viewersControlRace"
+          id="pitwall-viewers-control-race"
           label="Viewers control races"
           description="Let Viewers start and stop races from the leaderboard panel (kiosk demos). Off, race control needs the Editor role"
-        >
-          <Switch
-            id="pitwall-viewers-control-race"
-            value={Boolean(jsonData.viewersControlRace)}
-            onChange={(e) => set({ viewersControlRace: e.currentTarget.checked })}
-          />
-        </Field>
-        <Field
+        />
+        <NumberSetting
+          form={form}
+          name="maxStreams"
+          id="pitwall-max-streams"
           label="Live streams"
           description="How many live streams (each its own Kafka consumer) this datasource runs at once, 1 to 1000; a stream past it waits and says why"
-          invalid={Boolean(problems.maxStreams)}
-          error={problems.maxStreams}
-        >
-          <NumberInput
-            id="pitwall-max-streams"
-            value={jsonData.maxStreams}
-            placeholder={String(DEFAULT_MAX_STREAMS)}
-            onCommit={(maxStreams) => set({ maxStreams })}
-          />
-        </Field>
+          placeholder={String(DEFAULT_MAX_STREAMS)}
+        />
       </FieldSet>
     </div>
   );

@@ -4,6 +4,14 @@ import { PitwallOptions, PitwallSecureOptions, SecureKey } from '../types';
 
 export type Settings = DataSourceSettings<PitwallOptions, PitwallSecureOptions>;
 
+/** What a part of the settings page works with: the settings, their problems, and the ways to change them. */
+export interface SettingsForm {
+  options: Settings;
+  onOptionsChange: (o: Settings) => void;
+  problems: Problems;
+  set: (patch: Partial<PitwallOptions>) => void;
+}
+
 /** The width of the settings' inputs. */
 export const FIELD_WIDTH = 60;
 
