@@ -1,7 +1,8 @@
-import { ComboboxOption, Icon, MultiCombobox, Stack, Tooltip } from '@grafana/ui';
+import { ComboboxOption, MultiCombobox, Stack } from '@grafana/ui';
 import React, { useMemo } from 'react';
 
 import type { PitwallDataSource } from '../datasource';
+import { ResourceError } from './ResourceError';
 import { useResource } from './useResource';
 import { variableOptions } from './variableOptions';
 
@@ -57,13 +58,7 @@ export function DriversSelect({ datasource, value = NO_DRIVERS, onChange, id, wi
           onChange(codes.filter((c, i) => codes.indexOf(c) === i));
         }}
       />
-      {drivers.error && (
-        <Tooltip content={`Could not list drivers: ${drivers.error}`}>
-          <span role="img" aria-label={`Could not list drivers: ${drivers.error}`}>
-            <Icon name="exclamation-triangle" />
-          </span>
-        </Tooltip>
-      )}
+      <ResourceError what="drivers" error={drivers.error} />
     </Stack>
   );
 }

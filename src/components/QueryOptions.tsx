@@ -20,6 +20,7 @@ import {
 } from '../options';
 import { PitwallQuery, PredictionModel, QueryTypeEditorFields, QueryView, RawColumn } from '../types';
 import { DriversSelect } from './DriversSelect';
+import { NamesPicker } from './NamesPicker';
 import { NumberInput } from './NumberInput';
 import { OverspeedField, SeverityField, SpinThresholdField } from './ThresholdFields';
 import { variableOptions } from './variableOptions';
@@ -102,16 +103,13 @@ export function QueryOptions({ datasource, query: q, show, update }: Props) {
               labelWidth={show.drivers ? undefined : LABEL_WIDTH}
               tooltip="Which fields to return (nested fields as a.b); empty means all"
             >
-              <MultiCombobox<string>
+              <NamesPicker
                 id="pitwall-fields"
-                width={40}
                 options={fieldOptions}
                 value={fields}
-                createCustomValue
                 customValueDescription="Use this field name"
-                isClearable
                 placeholder="All fields"
-                onChange={(items) => update({ fields: items.map((v) => v.value.trim()).filter(Boolean) })}
+                onChange={(fields) => update({ fields })}
               />
             </InlineField>
           )}

@@ -1,8 +1,9 @@
-import { Combobox, ComboboxOption, InlineField, InlineFieldRow, MultiCombobox, RadioButtonGroup } from '@grafana/ui';
+import { Combobox, ComboboxOption, InlineField, InlineFieldRow, RadioButtonGroup } from '@grafana/ui';
 import React, { useMemo } from 'react';
 
 import { ISOLATION_OPTIONS, KEY_FORMAT_OPTIONS, PRECISION_OPTIONS } from '../options';
 import { Isolation, KeyFormat, PitwallQuery, Precision, QueryTypeEditorFields } from '../types';
+import { NamesPicker } from './NamesPicker';
 import { LABEL_WIDTH } from './QueryOptions';
 
 /** Stable empty list: a new [] on every render is a new value for the picker. */
@@ -49,23 +50,14 @@ export function RecordOptions({ query: q, show, update }: Props) {
             label="Series by"
             tooltip="Split the rows into one labelled series per value of these columns: kafka.key, kafka.key.<field>, kafka.header.<name>, kafka.partition or a payload field (at most 4)"
           >
-            <MultiCombobox<string>
+            <NamesPicker
               id="pitwall-series-by"
-              width={40}
               options={seriesOptions}
               value={seriesBy}
-              createCustomValue
               customValueDescription="Split by this column"
-              isClearable
               placeholder="One series"
-              onChange={(items) =>
-                update({
-                  seriesBy: items
-                    .map((v) => v.value.trim())
-                    .filter(Boolean)
-                    .slice(0, 4),
-                })
-              }
+              max={4}
+              onChange={(seriesBy) => update({ seriesBy })}
             />
           </InlineField>
         </InlineFieldRow>

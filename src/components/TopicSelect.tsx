@@ -1,7 +1,8 @@
-import { Combobox, ComboboxOption, Icon, Stack, Tooltip } from '@grafana/ui';
+import { Combobox, ComboboxOption, Stack } from '@grafana/ui';
 import React, { useMemo } from 'react';
 
 import type { PitwallDataSource } from '../datasource';
+import { ResourceError } from './ResourceError';
 import { useResource } from './useResource';
 import { variableOptions } from './variableOptions';
 
@@ -46,13 +47,7 @@ export function TopicSelect({ datasource, value, onChange, id, placeholder, widt
         invalid={invalid}
         onChange={(v) => onChange(v?.value.trim() ?? '')}
       />
-      {topics.error && (
-        <Tooltip content={`Could not list topics: ${topics.error}`}>
-          <span role="img" aria-label={`Could not list topics: ${topics.error}`}>
-            <Icon name="exclamation-triangle" />
-          </span>
-        </Tooltip>
-      )}
+      <ResourceError what="topics" error={topics.error} />
     </Stack>
   );
 }
