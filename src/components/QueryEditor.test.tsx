@@ -226,6 +226,22 @@ describe('QueryEditor changes apply at once', () => {
     expect(last().seriesBy).toEqual(['kafka.header.region']);
   });
 
+  it('splits series by at most four columns', async () => {
+    const { calls, last } = renderQueryEditor(ds, {
+      refId: 'A',
+      queryType: 'raw',
+      topic: 'orders',
+      seriesBy: ['kafka.key', 'a', 'b'],
+    });
+    await userEvent.type(screen.getByLabelText('Series by'), 'c');
+    await userEvent.click(await screen.findByRole('option', { name: /^c/ }));
+    expect(last().seriesBy).toEqual(['kafka.key', 'a', 'b', 'c']);
+    await userEvent.type(screen.getByLabelText('Series by'), 'd'); // the search keeps "c": a fifth name, "cd"
+    await userEvent.click(await screen.findByRole('option', { name: /^cd/ }));
+    expect(calls.changes.map((q) => q.seriesBy?.length)).not.toContain(5);
+    expect(last().seriesBy).toEqual(['kafka.key', 'a', 'b', 'c']);
+  });
+
   it('reads uncommitted records when asked', async () => {
     const { last } = renderQueryEditor(ds, { refId: 'A', queryType: 'telemetry' });
     expect(screen.getByRole('radio', { name: 'Committed' })).toBeChecked();
