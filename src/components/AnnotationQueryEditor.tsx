@@ -5,7 +5,7 @@ import React from 'react';
 import type { PitwallDataSource } from '../datasource';
 import { ANNOTATION_TYPES, DEFAULT_ANNOTATION_SEVERITY, DEFAULT_TOPICS, queryTypeInfo } from '../options';
 import { PitwallOptions, PitwallQuery, QueryType } from '../types';
-import { DriversSelect } from './DriversSelect';
+import { DriversField } from './DriversSelect';
 import { OverspeedField, SeverityField, SpinThresholdField } from './ThresholdFields';
 import { TopicSelect } from './TopicSelect';
 import { useQueryUpdate } from './useQueryUpdate';
@@ -65,18 +65,14 @@ export function AnnotationQueryEditor({ query, datasource, onChange }: Props) {
       </InlineFieldRow>
       {type !== 'raceControl' && (
         <InlineFieldRow>
-          <InlineField
-            label="Drivers"
+          <DriversField
+            datasource={datasource}
+            id="pitwall-annotation-drivers"
+            value={query.drivers}
+            onChange={(drivers) => update({ drivers })}
             labelWidth={LABEL_WIDTH}
             tooltip="Only these drivers' events (codes or $driver); empty means all"
-          >
-            <DriversSelect
-              datasource={datasource}
-              id="pitwall-annotation-drivers"
-              value={query.drivers}
-              onChange={(drivers) => update({ drivers })}
-            />
-          </InlineField>
+          />
           {type === 'alerts' && <OverspeedField query={query} update={update} idPrefix="pitwall-annotation" />}
           {type === 'alerts' && <SeverityField query={query} update={update} fallback={DEFAULT_ANNOTATION_SEVERITY} />}
           {type === 'wheelSpin' && <SpinThresholdField query={query} update={update} idPrefix="pitwall-annotation" />}

@@ -1,4 +1,4 @@
-import { ComboboxOption, MultiCombobox, Stack } from '@grafana/ui';
+import { ComboboxOption, InlineField, MultiCombobox, Stack } from '@grafana/ui';
 import React, { useMemo } from 'react';
 
 import type { PitwallDataSource } from '../datasource';
@@ -60,5 +60,14 @@ export function DriversSelect({ datasource, value = NO_DRIVERS, onChange, id, wi
       />
       <ResourceError what="drivers" error={drivers.error} />
     </Stack>
+  );
+}
+
+/** The Drivers field of the query and annotation editors: the picker under a "Drivers" label. */
+export function DriversField({ tooltip, labelWidth, ...select }: Props & { tooltip: string; labelWidth?: number }) {
+  return (
+    <InlineField label="Drivers" labelWidth={labelWidth} tooltip={tooltip}>
+      <DriversSelect {...select} />
+    </InlineField>
   );
 }

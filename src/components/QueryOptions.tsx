@@ -19,7 +19,7 @@ import {
   VIEW_OPTIONS,
 } from '../options';
 import { PitwallQuery, PredictionModel, QueryTypeEditorFields, QueryView, RawColumn } from '../types';
-import { DriversSelect } from './DriversSelect';
+import { DriversField } from './DriversSelect';
 import { NamesPicker } from './NamesPicker';
 import { NumberInput } from './NumberInput';
 import { OverspeedField, SeverityField, SpinThresholdField } from './ThresholdFields';
@@ -84,18 +84,14 @@ export function QueryOptions({ datasource, query: q, show, update }: Props) {
       {(show.drivers || show.fields) && (
         <InlineFieldRow>
           {show.drivers && (
-            <InlineField
-              label="Drivers"
+            <DriversField
+              datasource={datasource}
+              id="pitwall-drivers"
+              value={q.drivers}
+              onChange={(drivers) => update({ drivers })}
               labelWidth={LABEL_WIDTH}
               tooltip="Driver codes (e.g. VER) or template variables such as $driver; empty means all drivers"
-            >
-              <DriversSelect
-                datasource={datasource}
-                id="pitwall-drivers"
-                value={q.drivers}
-                onChange={(drivers) => update({ drivers })}
-              />
-            </InlineField>
+            />
           )}
           {show.fields && (
             <InlineField
