@@ -1,7 +1,8 @@
 // Package f1wire is the one home of Pitwall's F1 records on the wire: the
 // Avro schemas of the F1 topics (schemas.go), the JSON, Avro and Protobuf
 // encoders the producer writes with (json.go, avro.go, protobuf.go, which
-// also holds the Protobuf schemas), the Reader that fills pkg/f1 structs
+// also holds the Protobuf schemas), which schema each default topic
+// carries in each format (topics.go), the Reader that fills pkg/f1 structs
 // from records decoded by pkg/codec (reader.go), and the race command that
 // Grafana sends to `producer serve` (command.go).
 //

@@ -80,30 +80,6 @@ message Location {
 `
 )
 
-// ProtoSchemaForTopic returns the Protobuf schema of one of Pitwall's
-// default topics.
-func ProtoSchemaForTopic(topic string) (string, bool) {
-	switch topic {
-	case f1.TopicTelemetry:
-		return TelemetryProto, true
-	case f1.TopicPositions:
-		return PositionProto, true
-	case f1.TopicRaceControl:
-		return RaceControlProto, true
-	case f1.TopicAlerts:
-		return AlertProto, true
-	case f1.TopicRaceCommands:
-		return RaceCommandProto, true
-	case f1.TopicPredictions:
-		return PredictionProto, true
-	case f1.TopicWeather:
-		return WeatherProto, true
-	case f1.TopicLocations:
-		return LocationProto, true
-	}
-	return "", false
-}
-
 // protoHeader appends the Confluent header and the message index [0].
 func protoHeader(b []byte, schemaID int) []byte {
 	return codec.AppendIndexes(codec.AppendWireHeader(b, schemaID))

@@ -1,7 +1,5 @@
 package f1wire
 
-import "github.com/pitwall-f1/pitwall/pkg/f1"
-
 // The Avro schemas of Pitwall's topics. Field names are the JSON names of
 // docs/DESIGN.md, and ts is timestamp-millis. They are registered under
 // codec.Subject(topic), "<topic>-value" (the Schema Registry's topic-name
@@ -99,26 +97,3 @@ const (
 {"name":"y","type":"double"},
 {"name":"z","type":"double"}]}`
 )
-
-// SchemaForTopic returns the Avro schema of one of Pitwall's default topics.
-func SchemaForTopic(topic string) (string, bool) {
-	switch topic {
-	case f1.TopicTelemetry:
-		return TelemetrySchema, true
-	case f1.TopicPositions:
-		return PositionSchema, true
-	case f1.TopicRaceControl:
-		return RaceControlSchema, true
-	case f1.TopicAlerts:
-		return AlertSchema, true
-	case f1.TopicRaceCommands:
-		return RaceCommandSchema, true
-	case f1.TopicPredictions:
-		return PredictionSchema, true
-	case f1.TopicWeather:
-		return WeatherSchema, true
-	case f1.TopicLocations:
-		return LocationSchema, true
-	}
-	return "", false
-}
