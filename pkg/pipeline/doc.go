@@ -28,9 +28,13 @@
 // and no other stream waits for it); a stream that fails saves
 // where it stopped (Resumes) so that nothing is lost and nothing arrives
 // twice, and a stream that cannot (a plugin restart, records deleted by
-// retention) says so in a notice. A query holds no raw record: records are
+// retention) says so in a notice. A lone read holds no raw record: records are
 // handed on as they are read, its bytes are bounded (DefaultQueryBytes, a
 // notice when cut), and reads are bounded process-wide (readslots.go).
+// Time-range queries over the same records share one read (jointread.go),
+// which keeps the records it has read for the queries that join it late,
+// at most min(the query's byte budget, 64 MiB), and lets them go when it
+// ends.
 // Metrics are counted locally and added per batch. The package knows no
 // Grafana handler: pkg/plugin calls it.
 package pipeline

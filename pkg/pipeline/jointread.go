@@ -3,11 +3,13 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
-	"time"
+	"sync/atomic"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
+	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/pitwall-f1/pitwall/pkg/codec"
 	"github.com/pitwall-f1/pitwall/pkg/query"
@@ -21,15 +23,29 @@ import (
 // 0.7 s, and the browser's six connections waited on them (issue 11).
 //
 // ReadJoint lets time-range queries that read the same records (the same
-// datasource, topics, range, partition, format and read options) and
-// arrive within JointWait of each other share one read: one fetch and one
-// decode of each record feed every member's pipeline, in the order Read
-// feeds one. Faults of records that do not decode reach every member; the
-// metrics count them once.
+// datasource, topics, range, partition, format and read options) share one
+// read: one fetch and one decode of each record feed every member's
+// pipeline, in the order Read feeds one. The first query starts reading at
+// once. A query that arrives while the read runs joins it: it is first
+// handed the records read so far (kept by the read, decoded again for it
+// alone), then every record after, so it answers exactly what it answers
+// alone. Faults of records that do not decode reach every member; the
+// metrics count them once. A member whose request ends is handed nothing
+// more; the read stops when no member waits.
+//
+// What the read keeps for joiners is the records it has read (keys and
+// values, counted as the query's byte budget counts them), at most
+// min(the query's byte budget, jointKeptMax): past that it keeps nothing
+// more and takes no more members (a later query reads alone). It is let go
+// when the read ends.
 
-// JointWait is how long a time-range read waits for others to join it.
-// Grafana sends a dashboard's queries within milliseconds of each other.
-var JointWait = 20 * time.Millisecond
+// JointReads turns sharing on; off, every time-range query reads alone
+// (the benchmarks compare both).
+var JointReads = true
+
+// jointKeptMax bounds the bytes of records one joint read keeps for the
+// queries that join it while it reads (a var for tests).
+var jointKeptMax int64 = 64 << 20
 
 var joints = struct {
 	sync.Mutex
@@ -37,77 +53,154 @@ var joints = struct {
 }{open: map[string]*jointRead{}}
 
 type jointRead struct {
-	members []jointMember
-	waiting int // members still waiting; the read stops when none is
+	key     string
 	ctx     context.Context
 	cancel  context.CancelFunc
 	done    chan struct{}
 	notices []data.Notice
 	err     error
+
+	// Guarded by joints.Mutex.
+	pending []*jointMember // joined, not yet handed the records read before
+	waiting int            // members (pending too) still waiting; none: the read stops
+	// arrived says pending has members, so that the read need not take
+	// the lock on every record.
+	arrived atomic.Bool
+
+	// The read's goroutine's own.
+	members   []*jointMember // handed each record; members[0] started the read
+	kept      []*kgo.Record  // the records handed on so far, in that order
+	keptBytes int64
+	keepMax   int64
+	keeping   bool          // false once keepMax was reached: no one joins any more
+	replay    *recordFeeder // decodes kept records again for a joiner
 }
 
 type jointMember struct {
 	pipe   Pipeline
 	faults *Faults
+	gone   atomic.Bool // its request ended: it is handed nothing more
 }
 
 // ReadJoint is Read, sharing the read with the queries that read the same
 // records at the same time. Other offset modes read alone.
 func ReadJoint(ctx context.Context, src *Source, q *query.Query, env *Env, pipe Pipeline) ([]data.Notice, error) {
-	if q.Offset != query.OffsetTimeRange || JointWait <= 0 {
+	if q.Offset != query.OffsetTimeRange || !JointReads {
 		return Read(ctx, src, q, env, pipe)
 	}
 	key := jointKey(src, q, env)
+	m := &jointMember{pipe: pipe, faults: env.Faults}
 	joints.Lock()
 	if g := joints.open[key]; g != nil {
-		g.members = append(g.members, jointMember{pipe, env.Faults})
+		g.pending = append(g.pending, m)
 		g.waiting++
+		g.arrived.Store(true)
 		joints.Unlock()
-		return g.wait(ctx)
+		return g.wait(ctx, m)
 	}
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	g := &jointRead{members: []jointMember{{pipe, env.Faults}}, waiting: 1, ctx: rctx, cancel: cancel, done: make(chan struct{})}
+	g := &jointRead{key: key, ctx: rctx, cancel: cancel, done: make(chan struct{}), waiting: 1,
+		members: []*jointMember{m}, keepMax: min(src.queryBytes(), jointKeptMax), keeping: true}
 	joints.open[key] = g
 	joints.Unlock()
-	go g.run(key, src, q, env)
-	return g.wait(ctx)
+	go g.run(src, q, env)
+	return g.wait(ctx, m)
 }
 
-// run waits for members to join, closes the door and reads once for all.
-func (g *jointRead) run(key string, src *Source, q *query.Query, env *Env) {
+// run reads once for all members, then hands the records to those that
+// joined too late to be handed the last of them.
+func (g *jointRead) run(src *Source, q *query.Query, env *Env) {
 	defer close(g.done)
 	defer g.cancel()
-	select {
-	case <-time.After(JointWait):
-	case <-g.ctx.Done():
+	g.replay = newFeeder(src, q, nil, nil)
+	g.replay.replay = true // counted once, by the read
+	lead := *env
+	lead.Faults = g.members[0].faults
+	g.notices, g.err = read(g.ctx, src, q, &lead, jointPipe{g}, &readShare{notes: g.note, feed: g.feed})
+	late := g.closeDoor()
+	if g.err == nil {
+		g.admit(late)
 	}
-	joints.Lock()
-	delete(joints.open, key)
-	members := g.members
-	joints.Unlock()
-	var notes func(codec.ErrClass, string, string)
-	if len(members) > 1 {
-		notes = func(kind codec.ErrClass, where, msg string) {
-			for _, m := range members[1:] {
-				m.faults.note(kind, where, msg)
-			}
+	g.kept = nil
+}
+
+// feed keeps r for joiners and hands it on (decode), after handing the
+// members that joined since the last record what was read before.
+func (g *jointRead) feed(r *kgo.Record, decode func(*kgo.Record)) {
+	if g.arrived.Load() {
+		g.admit(g.takePending())
+	}
+	if g.keeping {
+		if n := recBytes(r); g.keptBytes+n <= g.keepMax {
+			g.kept = append(g.kept, r)
+			g.keptBytes += n
+		} else {
+			g.admit(g.closeDoor())
+			g.kept, g.keeping = nil, false
 		}
 	}
-	lead := *env
-	lead.Faults = members[0].faults
-	g.notices, g.err = read(g.ctx, src, q, &lead, jointPipe(members), notes)
+	decode(r)
+}
+
+// takePending returns the members that joined since the last call.
+func (g *jointRead) takePending() []*jointMember {
+	joints.Lock()
+	defer joints.Unlock()
+	late := g.pending
+	g.pending = nil
+	g.arrived.Store(false)
+	return late
+}
+
+// closeDoor lets no one join any more and returns who joined last.
+func (g *jointRead) closeDoor() []*jointMember {
+	joints.Lock()
+	if joints.open[g.key] == g {
+		delete(joints.open, g.key)
+	}
+	joints.Unlock()
+	return g.takePending()
+}
+
+// admit hands each joiner the records kept so far, then makes it a member.
+func (g *jointRead) admit(late []*jointMember) {
+	for _, m := range late {
+		if m.gone.Load() {
+			continue
+		}
+		g.replay.pipe, g.replay.notes = m.pipe, m.faults.note
+		for _, r := range g.kept {
+			g.replay.feed(g.ctx, r)
+		}
+		g.members = append(g.members, m)
+	}
+	g.replay.pipe, g.replay.notes = nil, nil
+}
+
+// note tells the members other than the first (whose Faults the read
+// counts in) of a record that did not decode.
+func (g *jointRead) note(kind codec.ErrClass, where, msg string) {
+	for _, m := range g.members[1:] {
+		if !m.gone.Load() {
+			m.faults.note(kind, where, msg)
+		}
+	}
 }
 
 // wait returns the joint read's result, or ctx's error when this member's
 // request ends first (the read stops when no member waits for it).
-func (g *jointRead) wait(ctx context.Context) ([]data.Notice, error) {
+func (g *jointRead) wait(ctx context.Context, m *jointMember) ([]data.Notice, error) {
 	select {
 	case <-g.done:
-		return g.notices, g.err
+		return slices.Clone(g.notices), g.err // each member appends its own
 	case <-ctx.Done():
+		m.gone.Store(true)
 		joints.Lock()
 		g.waiting--
 		if g.waiting == 0 {
+			if joints.open[g.key] == g {
+				delete(joints.open, g.key) // no one joins a read being stopped
+			}
 			g.cancel()
 		}
 		joints.Unlock()
@@ -123,11 +216,13 @@ func jointKey(src *Source, q *query.Query, env *Env) string {
 }
 
 // jointPipe hands each record to every member's pipeline.
-type jointPipe []jointMember
+type jointPipe struct{ g *jointRead }
 
 func (j jointPipe) Add(r *Rec) {
-	for _, m := range j {
-		m.pipe.Add(r)
+	for _, m := range j.g.members {
+		if !m.gone.Load() {
+			m.pipe.Add(r)
+		}
 	}
 }
 

@@ -39,16 +39,27 @@ func Read(ctx context.Context, src *Source, q *query.Query, env *Env, pipe Pipel
 	return read(ctx, src, q, env, pipe, nil)
 }
 
-// read is Read; notes, when set, also gets every fault of a record that
-// does not decode (a joint read tells its other members).
-func read(ctx context.Context, src *Source, q *query.Query, env *Env, pipe Pipeline, notes func(codec.ErrClass, string, string)) ([]data.Notice, error) {
+// readShare is what a joint read (jointread.go) adds to read.
+type readShare struct {
+	// notes gets every fault of a record that does not decode (the joint
+	// read tells its other members).
+	notes func(codec.ErrClass, string, string)
+	// feed is handed each record in the order read hands them on, with the
+	// function that decodes it and hands it to the pipeline.
+	feed func(r *kgo.Record, feed func(*kgo.Record))
+}
+
+// read is Read, its records shared when share is set.
+func read(ctx context.Context, src *Source, q *query.Query, env *Env, pipe Pipeline, share *readShare) ([]data.Notice, error) {
 	release, err := acquireRead(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
 	feeder := newFeeder(src, q, pipe, env.Faults)
-	feeder.notes = notes
+	if share != nil {
+		feeder.notes = share.notes
+	}
 	readTimeout := max(30*time.Second, 3*src.Timeout)
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)
 	defer cancel()
@@ -71,11 +82,12 @@ func read(ctx context.Context, src *Source, q *query.Query, env *Env, pipe Pipel
 			parts = append(parts, tp{topic, p})
 		}
 	}
-	budget := src.QueryBytes
-	if budget <= 0 {
-		budget = DefaultQueryBytes
-	}
+	budget := src.queryBytes()
 	feed := func(r *kgo.Record) { feeder.feed(ctx, r) }
+	if share != nil && share.feed != nil {
+		decode := feed
+		feed = func(r *kgo.Record) { share.feed(r, decode) }
+	}
 	var m *merger
 	var done func(string, int32)
 	if len(topics) > 1 {
@@ -127,6 +139,14 @@ func read(ctx context.Context, src *Source, q *query.Query, env *Env, pipe Pipel
 	feeder.counts.flush("query")
 	feeder.faults.flushMetrics()
 	return notices, nil
+}
+
+// queryBytes is the byte budget of one query.
+func (src *Source) queryBytes() int64 {
+	if src.QueryBytes > 0 {
+		return src.QueryBytes
+	}
+	return DefaultQueryBytes
 }
 
 // trimmedNotice says when a time range starts before the oldest record

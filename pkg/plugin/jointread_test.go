@@ -63,14 +63,8 @@ func TestTimeRangeQueriesOverTheSameRecordsShareOneRead(t *testing.T) {
 		alone[fmt.Sprint("Q", i)] = frameJSON(t, equalTimesInOneOrder(t, r.Frames))
 	}
 
-	// Together: one read for all. The request's queries start on their
-	// own goroutines; a loaded 2-core machine can start one more than
-	// JointWait (20 ms) after the first, which then reads alone. The window
-	// is widened here so that the test checks the sharing, not the
-	// scheduler (how soon Grafana's queries arrive is JointWait's concern).
-	old := pipeline.JointWait
-	pipeline.JointWait = time.Second
-	defer func() { pipeline.JointWait = old }()
+	// Together: one read for all (a query that starts while it runs joins
+	// it).
 	var all []backend.DataQuery
 	for i, js := range queries {
 		all = append(all, dq(i, js))
