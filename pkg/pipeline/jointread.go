@@ -49,8 +49,10 @@ var jointKeptMax int64 = 64 << 20
 
 var joints = struct {
 	sync.Mutex
-	open map[string]*jointRead
-}{open: map[string]*jointRead{}}
+	open        map[string]*jointRead
+	cached      map[string]*jointCached // jointcache.go
+	cachedBytes int64
+}{open: map[string]*jointRead{}, cached: map[string]*jointCached{}}
 
 type jointRead struct {
 	key     string
@@ -98,25 +100,33 @@ func ReadJoint(ctx context.Context, src *Source, q *query.Query, env *Env, pipe 
 		joints.Unlock()
 		return g.wait(ctx, m)
 	}
+	from := cachedRead(key)
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	g := &jointRead{key: key, ctx: rctx, cancel: cancel, done: make(chan struct{}), waiting: 1,
 		members: []*jointMember{m}, keepMax: min(src.queryBytes(), jointKeptMax), keeping: true}
 	joints.open[key] = g
 	joints.Unlock()
-	go g.run(src, q, env)
+	go g.run(src, q, env, from)
 	return g.wait(ctx, m)
 }
 
-// run reads once for all members, then hands the records to those that
-// joined too late to be handed the last of them.
-func (g *jointRead) run(src *Source, q *query.Query, env *Env) {
+// run reads once for all members (from Kafka, or from a read that just
+// ended: from), then hands the records to those that joined too late to be
+// handed the last of them.
+func (g *jointRead) run(src *Source, q *query.Query, env *Env, from *jointCached) {
 	defer close(g.done)
 	defer g.cancel()
 	g.replay = newFeeder(src, q, nil, nil)
 	g.replay.replay = true // counted once, by the read
 	lead := *env
 	lead.Faults = g.members[0].faults
-	g.notices, g.err = read(g.ctx, src, q, &lead, jointPipe{g}, &readShare{notes: g.note, feed: g.feed})
+	if from != nil && from.holds(g.ctx, src, q, env) {
+		g.notices, g.err = g.rerun(src, q, &lead, from)
+	} else {
+		share := &readShare{notes: g.note, feed: g.feed}
+		g.notices, g.err = read(g.ctx, src, q, &lead, jointPipe{g}, share)
+		g.cache(share)
+	}
 	late := g.closeDoor()
 	if g.err == nil {
 		g.admit(late)

@@ -47,6 +47,11 @@ type readShare struct {
 	// feed is handed each record in the order read hands them on, with the
 	// function that decodes it and hands it to the pipeline.
 	feed func(r *kgo.Record, feed func(*kgo.Record))
+	// timedOut is set when the read stopped at its timeout with records
+	// still to read (a notice says so).
+	timedOut bool
+	// ranges are the offsets read, per topic and partition.
+	ranges map[string]map[int32]kafka.Range
 }
 
 // read is Read, its records shared when share is set.
@@ -81,6 +86,9 @@ func read(ctx context.Context, src *Source, q *query.Query, env *Env, pipe Pipel
 		for p := range r {
 			parts = append(parts, tp{topic, p})
 		}
+	}
+	if share != nil {
+		share.ranges = ranges
 	}
 	budget := src.queryBytes()
 	feed := func(r *kgo.Record) { feeder.feed(ctx, r) }
@@ -123,6 +131,9 @@ func read(ctx context.Context, src *Source, q *query.Query, env *Env, pipe Pipel
 			Text: fmt.Sprintf("the result was cut: the records read reached the query's budget of %s after %d records; "+
 				"narrow the time range, read one partition, or lower lastN", byteSize(budget), total)})
 	case err != nil && ctx.Err() != nil && total > 0:
+		if share != nil {
+			share.timedOut = true
+		}
 		notices = append(notices, data.Notice{Severity: data.NoticeSeverityWarning,
 			Text: fmt.Sprintf("read stopped after %s with %d records; the range holds more: narrow it", readTimeout, total)})
 	case err != nil:

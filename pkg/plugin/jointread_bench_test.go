@@ -24,7 +24,13 @@ import (
 // records-read/op is the plugin's count of telemetry records read per
 // iteration (all N queries): N times the topic's records alone, once joint.
 // The joint read starts at once; queries that arrive while it reads join it
-// (handed the records read so far), so N=1 pays no wait.
+// (handed the records read so far), so N=1 pays no wait. Each iteration's
+// range starts a microsecond later than the one before (the same records):
+// no iteration is answered from the read the one before kept.
+//
+// cached: the N queries come just after a read of their range ended (one
+// query, untimed): they are answered from the records it kept
+// (pipeline.JointCacheTTL), after asking Kafka for the range's offsets.
 func BenchmarkJointRangeReads(b *testing.B) {
 	c := testCluster(b, f1TopicSpecs())
 	d := newTestDS(b, c, dsOpts{})
@@ -36,32 +42,43 @@ func BenchmarkJointRangeReads(b *testing.B) {
 	fields := []string{"speed_kph", "rpm", "gear", "throttle_pct", "brake"}
 	from, to := time.UnixMilli(race.startMs-1000), time.UnixMilli(race.endMs+1000)
 	counter := pipeline.MetricRecordsRead(f1.TopicTelemetry, "query")
+	shift := time.Duration(0)
+	request := func(field string, from time.Time) *backend.QueryDataRequest {
+		raw, _ := json.Marshal(map[string]any{"queryType": "telemetry", "topic": f1.TopicTelemetry,
+			"fields": []string{field}, "offset": "timeRange"})
+		return &backend.QueryDataRequest{PluginContext: backend.PluginContext{OrgID: testOrg},
+			Queries: []backend.DataQuery{{RefID: "A", JSON: raw, MaxDataPoints: 1000, Interval: time.Second,
+				TimeRange: backend.TimeRange{From: from, To: to}}}}
+	}
 
 	for _, mode := range []struct {
-		name  string
-		joint bool
-	}{{"joint", true}, {"separate", false}} {
+		name          string
+		joint, cached bool
+	}{{"joint", true, false}, {"separate", false, false}, {"cached", true, true}} {
 		for _, n := range []int{1, 5, 10} {
 			b.Run(fmt.Sprintf("%s/N=%d", mode.name, n), func(b *testing.B) {
 				old := pipeline.JointReads
 				pipeline.JointReads = mode.joint
 				defer func() { pipeline.JointReads = old }()
 				reqs := make([]*backend.QueryDataRequest, n)
-				for i := range reqs {
-					raw, _ := json.Marshal(map[string]any{"queryType": "telemetry", "topic": f1.TopicTelemetry,
-						"fields": []string{fields[i%len(fields)]}, "offset": "timeRange"})
-					reqs[i] = &backend.QueryDataRequest{PluginContext: backend.PluginContext{OrgID: testOrg},
-						Queries: []backend.DataQuery{{RefID: "A", JSON: raw, MaxDataPoints: 1000, Interval: time.Second,
-							TimeRange: backend.TimeRange{From: from, To: to}}}}
-				}
 				errs := make([]error, n)
 				before := testutil.ToFloat64(counter)
 				b.ReportAllocs()
 				b.ResetTimer()
 				for it := 0; it < b.N; it++ {
+					shift += time.Microsecond
+					for i := range reqs {
+						reqs[i] = request(fields[i%len(fields)], from.Add(shift))
+					}
+					if mode.cached {
+						b.StopTimer()
+						if err := jointBenchQuery(d, request("rpm", from.Add(shift))); err != nil {
+							b.Fatal(err)
+						}
+						b.StartTimer()
+					}
 					// The queries leave together once every goroutine is
-					// running, so that none reaches the joint read more
-					// than JointWait after the first because it started late.
+					// running, as a dashboard's requests arrive together.
 					var wg, ready sync.WaitGroup
 					start := make(chan struct{})
 					ready.Add(n)
