@@ -33,8 +33,9 @@
 // notice when cut), and reads are bounded process-wide (readslots.go).
 // Time-range queries over the same records share one read (jointread.go),
 // which keeps the records it has read for the queries that join it late,
-// at most min(the query's byte budget, 64 MiB), and lets them go when it
-// ends.
+// at most min(the query's byte budget, 64 MiB); a finished read's records
+// answer the same query for 3 s more, only while Kafka's offsets for it are
+// unchanged, 64 MiB of them in all (jointcache.go).
 // Metrics are counted locally and added per batch. The package knows no
 // Grafana handler: pkg/plugin calls it.
 package pipeline

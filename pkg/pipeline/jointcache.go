@@ -33,8 +33,8 @@ import (
 // range since (a range ending at now during a race, whose last partition
 // had nothing after its end yet), the ranges differ and the query reads
 // Kafka. A read that was cut by its timeout is not kept. The cache holds at
-// most jointCacheMax bytes of records (keys and values, as the query budget
-// counts them) in all, an entry at most what its read kept (jointKeptMax);
+// most jointCacheMax bytes of records (counted as a joint read counts what
+// it keeps) in all, an entry at most what its read kept (jointKeptMax);
 // the oldest entry goes first when a new one needs room, and every entry
 // goes JointCacheTTL after it came.
 

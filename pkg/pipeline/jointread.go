@@ -33,11 +33,12 @@ import (
 // metrics count them once. A member whose request ends is handed nothing
 // more; the read stops when no member waits.
 //
-// What the read keeps for joiners is the records it has read (keys and
-// values, counted as the query's byte budget counts them), at most
-// min(the query's byte budget, jointKeptMax): past that it keeps nothing
-// more and takes no more members (a later query reads alone). It is let go
-// when the read ends.
+// What the read keeps for joiners is the records it has read (counted as
+// their keys and values, as the query's byte budget counts them, plus their
+// kgo.Record), at most min(the query's byte budget, jointKeptMax): past
+// that it keeps nothing more and takes no more members (a later query reads
+// alone). It is let go when the read ends, or kept a few seconds more for
+// the same query (jointcache.go).
 
 // JointReads turns sharing on; off, every time-range query reads alone
 // (the benchmarks compare both).
@@ -46,6 +47,11 @@ var JointReads = true
 // jointKeptMax bounds the bytes of records one joint read keeps for the
 // queries that join it while it reads (a var for tests).
 var jointKeptMax int64 = 64 << 20
+
+// keptRecordOverhead is what keeping a record costs beyond its key and
+// value: its kgo.Record (160 bytes in franz-go 1.22) and its place in the
+// list.
+const keptRecordOverhead = 168
 
 var joints = struct {
 	sync.Mutex
@@ -141,7 +147,7 @@ func (g *jointRead) feed(r *kgo.Record, decode func(*kgo.Record)) {
 		g.admit(g.takePending())
 	}
 	if g.keeping {
-		if n := recBytes(r); g.keptBytes+n <= g.keepMax {
+		if n := recBytes(r) + keptRecordOverhead; g.keptBytes+n <= g.keepMax {
 			g.kept = append(g.kept, r)
 			g.keptBytes += n
 		} else {
