@@ -46,11 +46,7 @@ func TestFinishedJointReadAnswersTheSameQueryAgain(t *testing.T) {
 		t.Fatal("a read of a closed range was not kept")
 	}
 	lead, joiner := newJointRun(t, qs[1], batches), newJointRun(t, qs[0], batches)
-	pause := pauseAt(lead.pipe, 150)
-	lead.start(src, pause)
-	waitChan(t, "the rerun to hand on 150 records", pause.reached)
-	joiner.start(src, nil)
-	waitWaiting(t, src, lead, 2)
+	pause := joinAt(t, src, lead, joiner, 150)
 	close(pause.resume)
 	for i, r := range []*jointRun{lead, joiner} {
 		if got := r.result(t); got != want[1-i] {

@@ -207,6 +207,19 @@ func (p *pausePipe) Add(r *Rec) {
 	p.Pipeline.Add(r)
 }
 
+// joinAt starts lead's read, pauses it at its at-th record and starts
+// joiner then, returning once joiner waits on that read (resume the pause
+// to let the read go on).
+func joinAt(t *testing.T, src *Source, lead, joiner *jointRun, at int) *pausePipe {
+	t.Helper()
+	pause := pauseAt(lead.pipe, at)
+	lead.start(src, pause)
+	waitChan(t, fmt.Sprintf("the read to hand on %d records", at), pause.reached)
+	joiner.start(src, nil)
+	waitWaiting(t, src, lead, 2)
+	return pause
+}
+
 func waitChan(t *testing.T, what string, c <-chan struct{}) {
 	t.Helper()
 	select {
@@ -263,11 +276,7 @@ func TestJoinerMidReadAnswersWhatItAnswersAlone(t *testing.T) {
 
 	before := recordsRead(topic)
 	lead, joiner := newJointRun(t, qs[0], batches), newJointRun(t, qs[1], batches)
-	pause := pauseAt(lead.pipe, 150)
-	lead.start(src, pause)
-	waitChan(t, "the read to hand on 150 records", pause.reached)
-	joiner.start(src, nil)
-	waitWaiting(t, src, lead, 2)
+	pause := joinAt(t, src, lead, joiner, 150)
 	close(pause.resume)
 	for i, r := range []*jointRun{lead, joiner} {
 		if got := r.result(t); got != want[i] {
@@ -290,11 +299,7 @@ func TestJointReadMembersLeaveAlone(t *testing.T) {
 
 	// The joiner leaves: the first query answers in full.
 	lead, joiner := newJointRun(t, qs[0], batches), newJointRun(t, qs[1], batches)
-	pause := pauseAt(lead.pipe, 150)
-	lead.start(src, pause)
-	waitChan(t, "the read to hand on 150 records", pause.reached)
-	joiner.start(src, nil)
-	waitWaiting(t, src, lead, 2)
+	pause := joinAt(t, src, lead, joiner, 150)
 	joiner.cancel()
 	waitChan(t, "the cancelled joiner to return", joiner.done)
 	if !errors.Is(joiner.err, context.Canceled) {
@@ -307,11 +312,7 @@ func TestJointReadMembersLeaveAlone(t *testing.T) {
 
 	// The query that started the read leaves: the joiner answers in full.
 	lead, joiner = newJointRun(t, qs[0], batches), newJointRun(t, qs[1], batches)
-	pause = pauseAt(lead.pipe, 150)
-	lead.start(src, pause)
-	waitChan(t, "the read to hand on 150 records", pause.reached)
-	joiner.start(src, nil)
-	waitWaiting(t, src, lead, 2)
+	pause = joinAt(t, src, lead, joiner, 150)
 	lead.cancel()
 	waitChan(t, "the cancelled first query to return", lead.done)
 	if !errors.Is(lead.err, context.Canceled) {
@@ -326,11 +327,7 @@ func TestJointReadMembersLeaveAlone(t *testing.T) {
 	// key go; a query after it reads anew.
 	before := recordsRead(topic)
 	lead, joiner = newJointRun(t, qs[0], batches), newJointRun(t, qs[1], batches)
-	pause = pauseAt(lead.pipe, 150)
-	lead.start(src, pause)
-	waitChan(t, "the read to hand on 150 records", pause.reached)
-	joiner.start(src, nil)
-	waitWaiting(t, src, lead, 2)
+	pause = joinAt(t, src, lead, joiner, 150)
 	joints.Lock()
 	g := joints.open[jointKey(src, lead.q, lead.env)]
 	joints.Unlock()
@@ -371,11 +368,7 @@ func TestJointReadKeepsNoMoreThanItsBound(t *testing.T) {
 
 	before := recordsRead(topic)
 	lead, early, late := newJointRun(t, qs[0], batches), newJointRun(t, qs[1], batches), newJointRun(t, qs[1], batches)
-	pause := pauseAt(lead.pipe, 40)
-	lead.start(src, pause)
-	waitChan(t, "the read to hand on 40 records", pause.reached)
-	early.start(src, nil)
-	waitWaiting(t, src, lead, 2)
+	pause := joinAt(t, src, lead, early, 40)
 	pause2 := pauseAt(lead.pipe, 110) // record 150 of the read
 	pause.Pipeline = pause2
 	close(pause.resume)
@@ -412,11 +405,7 @@ func TestJointReadStopsAtTheQueryByteBudget(t *testing.T) {
 	}
 
 	lead, joiner := newJointRun(t, qs[0], batches), newJointRun(t, qs[1], batches)
-	pause := pauseAt(lead.pipe, 100)
-	lead.start(src, pause)
-	waitChan(t, "the read to hand on 100 records", pause.reached)
-	joiner.start(src, nil)
-	waitWaiting(t, src, lead, 2)
+	pause := joinAt(t, src, lead, joiner, 100)
 	close(pause.resume)
 	for i, r := range []*jointRun{lead, joiner} {
 		if got := r.result(t); got != want[i] {
