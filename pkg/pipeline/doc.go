@@ -17,7 +17,8 @@
 // datasource, topics, partition, format, isolation, precision and key
 // format (hub.go; a feed, fanout.go), which hands each its records and its
 // frames to send (member.go, shared.go); flush.go says when a stream sends,
-// sender.go what, liveness.go when an idle reader gives its broker up.
+// sender.go what (sameschema.go: whether a frame's schema is the last
+// one's), liveness.go when an idle reader gives its broker up.
 //
 // Rules: a bad record is counted and named in a notice, never fatal, and
 // never stops the records around it; a stream batches records into frames,

@@ -1,9 +1,6 @@
 package pipeline
 
 import (
-	"maps"
-	"reflect"
-
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/prometheus/client_golang/prometheus"
@@ -53,23 +50,4 @@ func (f *frameSender) send(fr *data.Frame) error {
 	}
 	f.sent.Inc()
 	return nil
-}
-
-// sameSchema reports whether b's schema is a's (a true answer means their
-// schema JSON is the same; false may be wrong, and is checked on the JSON).
-func sameSchema(a, b *data.Frame) bool {
-	if a.Name != b.Name || a.RefID != b.RefID || len(a.Fields) != len(b.Fields) || !sameValue(a.Meta, b.Meta) {
-		return false
-	}
-	for i, x := range a.Fields {
-		y := b.Fields[i]
-		if x.Name != y.Name || x.Type() != y.Type() || !maps.Equal(x.Labels, y.Labels) || !sameValue(x.Config, y.Config) {
-			return false
-		}
-	}
-	return true
-}
-
-func sameValue[T any](a, b *T) bool {
-	return a == b || (a != nil && b != nil && reflect.DeepEqual(*a, *b))
 }
