@@ -48,7 +48,9 @@ const LOG_ROWS = '[data-testid="logRows"], [data-testid="logRow"], .log-row';
 
 const CASES: Array<{ name: string; query: Record<string, unknown>; shows: 'logs' | 'graph' | 'records' }> = [
   // Raw records show as logs (the datasource prefers the logs view for raw, alerts and race control) or a table.
-  { name: 'raw', query: { queryType: 'raw', topic: 'f1-race-control' }, shows: 'records' },
+  // f1-locations: every car once a second, so a live record comes within the wait at any race speed
+  // (race control is quiet for a lap at a time: at 1x, 80 s without a record).
+  { name: 'raw', query: { queryType: 'raw', topic: 'f1-locations' }, shows: 'records' },
   { name: 'alerts', query: { queryType: 'alerts' }, shows: 'logs' },
   { name: 'wheel spin', query: { queryType: 'wheelSpin', view: 'series' }, shows: 'graph' },
 ];
