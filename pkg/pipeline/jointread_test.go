@@ -288,6 +288,16 @@ func TestJoinerMidReadAnswersWhatItAnswersAlone(t *testing.T) {
 	}
 }
 
+// leave cancels run's request and checks that it returns for that reason.
+func leave(t *testing.T, run *jointRun, who string) {
+	t.Helper()
+	run.cancel()
+	waitChan(t, "the cancelled "+who+" to return", run.done)
+	if !errors.Is(run.err, context.Canceled) {
+		t.Fatalf("the cancelled %s: %v", who, run.err)
+	}
+}
+
 // A joiner whose request ends leaves the read to the others; when the last
 // one leaves, the read stops where it stands, and a later query reads anew.
 func TestJointReadMembersLeaveAlone(t *testing.T) {
@@ -300,11 +310,7 @@ func TestJointReadMembersLeaveAlone(t *testing.T) {
 	// The joiner leaves: the first query answers in full.
 	lead, joiner := newJointRun(t, qs[0], batches), newJointRun(t, qs[1], batches)
 	pause := joinAt(t, src, lead, joiner, 150)
-	joiner.cancel()
-	waitChan(t, "the cancelled joiner to return", joiner.done)
-	if !errors.Is(joiner.err, context.Canceled) {
-		t.Fatalf("the cancelled joiner: %v", joiner.err)
-	}
+	leave(t, joiner, "joiner")
 	close(pause.resume)
 	if got := lead.result(t); got != wantRaw {
 		t.Errorf("the query left alone differs from a lone read:\n got %.600s\nwant %.600s", got, wantRaw)
@@ -313,11 +319,7 @@ func TestJointReadMembersLeaveAlone(t *testing.T) {
 	// The query that started the read leaves: the joiner answers in full.
 	lead, joiner = newJointRun(t, qs[0], batches), newJointRun(t, qs[1], batches)
 	pause = joinAt(t, src, lead, joiner, 150)
-	lead.cancel()
-	waitChan(t, "the cancelled first query to return", lead.done)
-	if !errors.Is(lead.err, context.Canceled) {
-		t.Fatalf("the cancelled first query: %v", lead.err)
-	}
+	leave(t, lead, "first query")
 	close(pause.resume)
 	if got := joiner.result(t); got != wantTelemetry {
 		t.Errorf("the joiner left alone differs from a lone read:\n got %.600s\nwant %.600s", got, wantTelemetry)

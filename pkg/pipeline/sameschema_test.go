@@ -286,7 +286,11 @@ type randomFrames struct {
 	exact   bool // like's shape, and each value like's or a new equal one
 }
 
-func (g *randomFrames) meta(like *data.FrameMeta) *data.FrameMeta {
+// randomPointer builds a random *T (a FrameMeta or a FieldConfig, named
+// name in randomStruct's choices), or one like like: nil, like itself, or a
+// new one whose fields are like's or random (g.exact: each field like's or
+// a new equal one).
+func randomPointer[T any](g *randomFrames, like *T, name string) *T {
 	switch n := g.r.IntN(10); {
 	case g.exact:
 		if like == nil || n == 0 {
@@ -297,33 +301,13 @@ func (g *randomFrames) meta(like *data.FrameMeta) *data.FrameMeta {
 	case n == 1 && like != nil:
 		return like
 	}
-	m := &data.FrameMeta{}
+	v := new(T)
 	var lv reflect.Value
 	if like != nil && (g.exact || g.r.IntN(4) > 0) {
 		lv = reflect.ValueOf(like).Elem()
 	}
-	g.choices[m] = randomStruct(g.r, reflect.ValueOf(m).Elem(), "Meta", lv, g.choices[like], g.exact)
-	return m
-}
-
-func (g *randomFrames) config(like *data.FieldConfig) *data.FieldConfig {
-	switch n := g.r.IntN(10); {
-	case g.exact:
-		if like == nil || n == 0 {
-			return like
-		}
-	case n == 0:
-		return nil
-	case n == 1 && like != nil:
-		return like
-	}
-	c := &data.FieldConfig{}
-	var lv reflect.Value
-	if like != nil && (g.exact || g.r.IntN(4) > 0) {
-		lv = reflect.ValueOf(like).Elem()
-	}
-	g.choices[c] = randomStruct(g.r, reflect.ValueOf(c).Elem(), "Config", lv, g.choices[like], g.exact)
-	return c
+	g.choices[v] = randomStruct(g.r, reflect.ValueOf(v).Elem(), name, lv, g.choices[like], g.exact)
+	return v
 }
 
 // frame builds a random frame, or one like like: half the time exactly
@@ -345,7 +329,7 @@ func (g *randomFrames) frame(like *data.Frame) *data.Frame {
 	if like != nil {
 		likeMeta = like.Meta
 	}
-	f.Meta = g.meta(likeMeta)
+	f.Meta = randomPointer(g, likeMeta, "Meta")
 	for i := range n {
 		var fld *data.Field
 		if g.r.IntN(2) == 0 {
@@ -367,7 +351,7 @@ func (g *randomFrames) frame(like *data.Frame) *data.Frame {
 			fld.Name = fmt.Sprintf("f%d", g.r.IntN(2))
 			fld.Labels = labels[g.r.IntN(len(labels))]
 		}
-		fld.Config = g.config(likeConfig)
+		fld.Config = randomPointer(g, likeConfig, "Config")
 		f.Fields = append(f.Fields, fld)
 	}
 	return f

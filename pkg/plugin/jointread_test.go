@@ -89,8 +89,8 @@ func TestTimeRangeQueriesOverTheSameRecordsShareOneRead(t *testing.T) {
 		if got := frameJSON(t, equalTimesInOneOrder(t, r.Frames)); got != want {
 			t.Errorf("%s together differs from alone:\n got %.300s\nwant %.300s", ref, got, want)
 		}
-		if !strings.Contains(noticesOf(r), "invalid_json") {
-			t.Errorf("%s: the bad record's notice is missing: %.300s", ref, noticesOf(r))
+		if !strings.Contains(noticeText(r), "invalid_json") {
+			t.Errorf("%s: the bad record's notice is missing: %.300s", ref, noticeText(r))
 		}
 	}
 }
@@ -152,16 +152,4 @@ func equalTimesInOneOrder(t testing.TB, frames data.Frames) data.Frames {
 		out[fi] = nf
 	}
 	return out
-}
-
-func noticesOf(r backend.DataResponse) string {
-	var notes []string
-	for _, f := range r.Frames {
-		if f.Meta != nil {
-			for _, n := range f.Meta.Notices {
-				notes = append(notes, n.Text)
-			}
-		}
-	}
-	return strings.Join(notes, "; ")
 }
