@@ -180,12 +180,12 @@ func (d *Datasource) CallResource(ctx context.Context, req *backend.CallResource
 
 func (d *Datasource) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /topics", d.handleTopics)
-	mux.HandleFunc("GET /topics/{topic}/partitions", d.handlePartitions)
-	mux.HandleFunc("GET /drivers", d.handleDrivers)
-	mux.HandleFunc("POST /race/start", d.handleRaceStart)
-	mux.HandleFunc("POST /race/stop", d.handleRaceStop)
-	mux.HandleFunc("GET /race/status", d.handleRaceStatus)
+	mux.HandleFunc("GET /topics", d.whenReady(d.handleTopics))
+	mux.HandleFunc("GET /topics/{topic}/partitions", d.whenReady(d.handlePartitions))
+	mux.HandleFunc("GET /drivers", d.whenReady(d.handleDrivers))
+	mux.HandleFunc("POST /race/start", d.whenReady(d.handleRaceStart))
+	mux.HandleFunc("POST /race/stop", d.whenReady(d.handleRaceStop))
+	mux.HandleFunc("GET /race/status", d.whenReady(d.handleRaceStatus))
 	return d.guardWrites(mux)
 }
 

@@ -150,9 +150,6 @@ func parseRaceSpeed(raw json.RawMessage) (float64, error) {
 }
 
 func (d *Datasource) handleRaceStart(w http.ResponseWriter, r *http.Request) {
-	if !d.resourceReady(w) {
-		return
-	}
 	body, err := readBody(r)
 	if err != nil || len(body) > maxRaceBody {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("the body could not be read or is over %d bytes", maxRaceBody)})
@@ -185,9 +182,6 @@ func (d *Datasource) handleRaceStart(w http.ResponseWriter, r *http.Request) {
 // the latest race on f1-race-control. With none known the stop names no race,
 // which `producer serve` takes as "whatever is running".
 func (d *Datasource) handleRaceStop(w http.ResponseWriter, r *http.Request) {
-	if !d.resourceReady(w) {
-		return
-	}
 	body, _ := readBody(r)
 	if s := bytes.TrimSpace(body); len(s) > 0 {
 		var v map[string]json.RawMessage

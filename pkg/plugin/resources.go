@@ -30,9 +30,6 @@ import (
 const driverSample = 2000
 
 func (d *Datasource) handleTopics(w http.ResponseWriter, r *http.Request) {
-	if !d.resourceReady(w) {
-		return
-	}
 	ctx, cancel := context.WithTimeout(r.Context(), d.settings.Timeout)
 	defer cancel()
 	topics, err := d.kafka.Topics(ctx)
@@ -44,9 +41,6 @@ func (d *Datasource) handleTopics(w http.ResponseWriter, r *http.Request) {
 }
 
 func (d *Datasource) handlePartitions(w http.ResponseWriter, r *http.Request) {
-	if !d.resourceReady(w) {
-		return
-	}
 	topic := r.PathValue("topic")
 	if !query.ValidTopic(topic) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "not a valid topic name: " + topic})
@@ -72,9 +66,6 @@ type driverInfo struct {
 }
 
 func (d *Datasource) handleDrivers(w http.ResponseWriter, r *http.Request) {
-	if !d.resourceReady(w) {
-		return
-	}
 	topic := r.URL.Query().Get("topic")
 	if topic == "" {
 		topic = f1.TopicTelemetry
@@ -137,12 +128,16 @@ func (d *Datasource) driversSeen(ctx context.Context, topic string) ([]string, e
 	return codes, nil
 }
 
-func (d *Datasource) resourceReady(w http.ResponseWriter) bool {
-	if err := d.ready(); err != nil {
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
-		return false
+// whenReady serves h once the instance is ready (valid settings, a Kafka
+// client); before that every resource answers 503 with the reason.
+func (d *Datasource) whenReady(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := d.ready(); err != nil {
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
+			return
+		}
+		h(w, r)
 	}
-	return true
 }
 
 func writeError(w http.ResponseWriter, err error) {
