@@ -120,6 +120,36 @@ func logsFrame(name string, rows []eventRow) *data.Frame {
 	})
 }
 
+// detectorFrame is a detector's events as a table: time, timeEnd, driver,
+// kind (the detector's own measure), gear, rpm, speed, message, severity,
+// extra (a second column of its own) and race_id. kind and extra hold one
+// value per event.
+func detectorFrame(name string, evs []f1.Event, kind, extra *data.Field) *data.Frame {
+	n := len(evs)
+	times, ends := make([]time.Time, n), make([]*time.Time, n)
+	drivers, msgs, sevs, races := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	gears := make([]int64, n)
+	rpms, speeds := make([]float64, n), make([]float64, n)
+	for i, ev := range evs {
+		times[i], ends[i] = msTime(ev.StartTs), endTime(eventRow{start: ev.StartTs, end: ev.EndTs})
+		drivers[i], msgs[i], sevs[i], races[i] = ev.Driver, ev.Message(), ev.Severity, ev.RaceID
+		gears[i], rpms[i], speeds[i] = int64(ev.Gear), ev.RPM, ev.SpeedKph
+	}
+	return data.NewFrame(name,
+		data.NewField("time", nil, times),
+		data.NewField("timeEnd", nil, ends),
+		data.NewField("driver", nil, drivers),
+		kind,
+		data.NewField("gear", nil, gears),
+		data.NewField("rpm", nil, rpms).SetConfig(&data.FieldConfig{Unit: "rotrpm"}),
+		data.NewField("speed", nil, speeds).SetConfig(&data.FieldConfig{Unit: "velocitykmh"}),
+		data.NewField("message", nil, msgs),
+		data.NewField("severity", nil, sevs),
+		extra,
+		data.NewField("race_id", nil, races),
+	).SetMeta(&data.FrameMeta{})
+}
+
 func endTime(r eventRow) *time.Time {
 	if r.end <= r.start {
 		return nil

@@ -4,7 +4,6 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
@@ -156,33 +155,17 @@ func gearShares(d *f1.GearDistribution) [8]float64 {
 	return out
 }
 
-// gearEventsFrame is the anomalies as a table.
+// gearEventsFrame is the anomalies as a table: anomaly is the kind column,
+// other_gear the extra one (the implied gear of a mismatch or the gear
+// before a skipped upshift; null when none).
 func gearEventsFrame(evs []f1.Event) *data.Frame {
-	n := len(evs)
-	times, ends := make([]time.Time, n), make([]*time.Time, n)
-	drivers, anomalies, msgs, sevs, races := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	gears, others := make([]int64, n), make([]*int64, n)
-	rpms, speeds := make([]float64, n), make([]float64, n)
+	anomalies, others := make([]string, len(evs)), make([]*int64, len(evs))
 	for i, ev := range evs {
-		times[i], ends[i] = msTime(ev.StartTs), endTime(eventRow{start: ev.StartTs, end: ev.EndTs})
-		drivers[i], anomalies[i], msgs[i], sevs[i], races[i] = ev.Driver, ev.Anomaly, ev.Message(), ev.Severity, ev.RaceID
-		gears[i], rpms[i], speeds[i] = int64(ev.Gear), ev.RPM, ev.SpeedKph
+		anomalies[i] = ev.Anomaly
 		if ev.OtherGear > 0 {
 			o := int64(ev.OtherGear)
 			others[i] = &o
 		}
 	}
-	return data.NewFrame("gear_anomalies",
-		data.NewField("time", nil, times),
-		data.NewField("timeEnd", nil, ends),
-		data.NewField("driver", nil, drivers),
-		data.NewField("anomaly", nil, anomalies),
-		data.NewField("gear", nil, gears),
-		data.NewField("rpm", nil, rpms).SetConfig(&data.FieldConfig{Unit: "rotrpm"}),
-		data.NewField("speed", nil, speeds).SetConfig(&data.FieldConfig{Unit: "velocitykmh"}),
-		data.NewField("message", nil, msgs),
-		data.NewField("severity", nil, sevs),
-		data.NewField("other_gear", nil, others),
-		data.NewField("race_id", nil, races),
-	).SetMeta(&data.FrameMeta{})
+	return detectorFrame("gear_anomalies", evs, data.NewField("anomaly", nil, anomalies), data.NewField("other_gear", nil, others))
 }

@@ -160,31 +160,13 @@ func slipConfig(thresholdPct float64) *data.FieldConfig {
 // spinEventsFrame is the spins as a table: time, timeEnd, driver, slip_pct
 // (the peak), gear, rpm, speed, message, severity, samples, race_id.
 func spinEventsFrame(evs []f1.Event) *data.Frame {
-	n := len(evs)
-	times, ends := make([]time.Time, n), make([]*time.Time, n)
-	drivers, msgs, sevs, races := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	slips, rpms, speeds := make([]float64, n), make([]float64, n), make([]float64, n)
-	gears, samples := make([]int64, n), make([]int64, n)
+	slips, samples := make([]float64, len(evs)), make([]int64, len(evs))
 	for i, ev := range evs {
-		times[i], ends[i] = msTime(ev.StartTs), endTime(eventRow{start: ev.StartTs, end: ev.EndTs})
-		drivers[i], msgs[i], sevs[i], races[i] = ev.Driver, ev.Message(), ev.Severity, ev.RaceID
-		slips[i], rpms[i], speeds[i] = round2(ev.Peak), ev.RPM, ev.SpeedKph
-		gears[i], samples[i] = int64(ev.Gear), int64(ev.Samples)
+		slips[i], samples[i] = round2(ev.Peak), int64(ev.Samples)
 	}
-	pct := &data.FieldConfig{Unit: "percent"}
-	return data.NewFrame("wheel_spin_events",
-		data.NewField("time", nil, times),
-		data.NewField("timeEnd", nil, ends),
-		data.NewField("driver", nil, drivers),
-		data.NewField("slip_pct", nil, slips).SetConfig(pct),
-		data.NewField("gear", nil, gears),
-		data.NewField("rpm", nil, rpms).SetConfig(&data.FieldConfig{Unit: "rotrpm"}),
-		data.NewField("speed", nil, speeds).SetConfig(&data.FieldConfig{Unit: "velocitykmh"}),
-		data.NewField("message", nil, msgs),
-		data.NewField("severity", nil, sevs),
-		data.NewField("samples", nil, samples),
-		data.NewField("race_id", nil, races),
-	).SetMeta(&data.FrameMeta{})
+	return detectorFrame("wheel_spin_events", evs,
+		data.NewField("slip_pct", nil, slips).SetConfig(&data.FieldConfig{Unit: "percent"}),
+		data.NewField("samples", nil, samples))
 }
 
 // eventRows turns spins and gear anomalies into annotation rows: tags are the
