@@ -2,6 +2,7 @@ import {
   CoreApp,
   DataFrame,
   DataQueryRequest,
+  DataQueryResponse,
   dateTime,
   FieldType,
   createDataFrame,
@@ -152,7 +153,12 @@ describe('query', () => {
                   { name: 'message', type: FieldType.string },
                 ],
               },
-              data: { values: [[1_700_000_000_000], [`${q.queryType} for ${(q.drivers ?? []).join('+') || 'all'}`]] },
+              // Queries whose refId starts with E answer an empty range: the fields, no rows.
+              data: {
+                values: q.refId.startsWith('E')
+                  ? [[], []]
+                  : [[1_700_000_000_000], [`${q.queryType} for ${(q.drivers ?? []).join('+') || 'all'}`]],
+              },
             },
           ],
         };
@@ -191,7 +197,29 @@ describe('query', () => {
     expect(byRef.T.meta?.preferredVisualisationType).toBeUndefined();
   });
 
-  it('leaves dashboards alone', async () => {
+  it('leaves out of a dashboard the frames without rows, so the panel says its noValue', async () => {
+    const ds = makeDs();
+    const targets: PitwallQuery[] = [
+      { refId: 'E1', queryType: 'gearAnomalies', view: 'events' },
+      { refId: 'A', queryType: 'alerts' },
+    ];
+    const refs = (rsp: DataQueryResponse) => (rsp.data as DataFrame[]).map((f) => [f.refId, f.length]);
+    expect(refs(await lastValueFrom(ds.query(request(targets))))).toEqual([['A', 1]]);
+    // Explore shows the empty table's columns.
+    expect(refs(await lastValueFrom(ds.query(request(targets, { app: CoreApp.Explore }))))).toEqual([
+      ['E1', 0],
+      ['A', 1],
+    ]);
+    // The leaderboard panel draws its own waiting state from its (empty) frames.
+    const board = await lastValueFrom(ds.query(request([{ refId: 'E2', queryType: 'leaderboard' }, ...targets])));
+    expect(refs(board)).toEqual([
+      ['E2', 0],
+      ['E1', 0],
+      ['A', 1],
+    ]);
+  });
+
+  it('does not ask dashboards for the logs view', async () => {
     const ds = makeDs();
     const rsp = await lastValueFrom(ds.query(request([{ refId: 'A', queryType: 'alerts' }])));
     expect((rsp.data[0] as DataFrame).meta?.preferredVisualisationType).toBeUndefined();

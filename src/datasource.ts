@@ -20,6 +20,26 @@ import { PitwallVariableSupport } from './variables';
 /** Query types whose rows are events or records, shown in Explore's logs view. */
 export const LOGS_TYPES: QueryType[] = ['alerts', 'raceControl', 'raw'];
 
+/**
+ * A dashboard panel's answer without its frames that hold no rows (an
+ * events table before the first event, say), but for the leaderboard
+ * panel's queries: that panel draws its own waiting state. Grafana 12.4's
+ * table panel draws a frame with fields but no rows as bare column headers
+ * and the time series as empty axes; with no frame left, they (and every other panel) show the panel's
+ * fieldConfig.defaults.noValue, or "No data". The dashboards set noValue
+ * where an empty range is true ("No gear anomalies in this range"; checked
+ * by internal/stackcheck). Explore keeps the empty frames: their columns
+ * are worth seeing there. A stream's frames are left as they are (Grafana
+ * Live keeps its buffer); only this answer's list of them is filtered.
+ */
+export function withoutEmptyFrames(rsp: DataQueryResponse, request: DataQueryRequest<PitwallQuery>): DataQueryResponse {
+  if (request.targets.some((t) => t.queryType === 'leaderboard')) {
+    return rsp;
+  }
+  const data = (rsp.data as DataFrame[]).filter((f) => f.length > 0);
+  return data.length === rsp.data.length ? rsp : { ...rsp, data };
+}
+
 /** Pitwall's datasource: every query runs in the Go backend (QueryData and Live streams). */
 export class PitwallDataSource extends DataSourceWithBackend<PitwallQuery, PitwallOptions> {
   constructor(
@@ -62,11 +82,14 @@ export class PitwallDataSource extends DataSourceWithBackend<PitwallQuery, Pitwa
     return out;
   }
 
-  /** Runs queries in the backend; in Explore, event-like query types prefer the logs view. */
+  /**
+   * Runs queries in the backend. In Explore, event-like query types prefer
+   * the logs view; elsewhere (dashboards) see withoutEmptyFrames.
+   */
   query(request: DataQueryRequest<PitwallQuery>): Observable<DataQueryResponse> {
     const response = super.query(request);
     if (request.app !== CoreApp.Explore) {
-      return response;
+      return response.pipe(map((rsp) => withoutEmptyFrames(rsp, request)));
     }
     const logsRefIds = new Set(
       request.targets.filter((t) => t.queryType && LOGS_TYPES.includes(t.queryType)).map((t) => t.refId)

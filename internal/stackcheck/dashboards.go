@@ -58,6 +58,12 @@ type Panel struct {
 		Title string `json:"title"`
 		URL   string `json:"url"`
 	} `json:"links"`
+	FieldConfig struct {
+		Defaults struct {
+			// NoValue is the text Grafana shows instead of "No data".
+			NoValue string `json:"noValue"`
+		} `json:"defaults"`
+	} `json:"fieldConfig"`
 }
 
 // GridPos is a panel's place on the 24-column grid.
@@ -184,6 +190,9 @@ func CheckDashboard(d Dashboard) []error {
 				for _, e := range checkTarget(t, vars) {
 					add("%s, query %v: %v", where, t["refId"], e)
 				}
+			}
+			for _, e := range checkEmptyState(p) {
+				add("%s: %v", where, e)
 			}
 			walk(p.Panels, false)
 		}

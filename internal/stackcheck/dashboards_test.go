@@ -202,3 +202,59 @@ func TestPluginIncludesAreChecked(t *testing.T) {
 	}
 	mustFind(t, s, "plugin.json includes dashboards/f1.json, which is not in dashboards/")
 }
+
+func TestEmptyStateProblemsAreFound(t *testing.T) {
+	event := func(typ, qt, view string) func(*Dashboard) {
+		return func(d *Dashboard) {
+			p := &d.Panels[0]
+			p.Type = typ
+			p.Targets[0]["queryType"], p.Targets[0]["view"] = qt, view
+			delete(p.Targets[0], "fields")
+		}
+	}
+	with := func(mutates ...func(*Dashboard)) func(*Dashboard) {
+		return func(d *Dashboard) {
+			for _, m := range mutates {
+				m(d)
+			}
+		}
+	}
+	noValue := func(s string) func(*Dashboard) {
+		return func(d *Dashboard) { d.Panels[0].FieldConfig.Defaults.NoValue = s }
+	}
+	for name, m := range map[string]func(*Dashboard){
+		"logs of alerts with a text":     with(event("logs", "alerts", "logs"), noValue("No alerts in this range")),
+		"table of anomalies with a text": with(event("table", "gearAnomalies", "events"), noValue("No gear anomalies")),
+		"gear distribution":              event("barchart", "gearAnomalies", "distribution"),
+		"wheel spin series":              event("timeseries", "wheelSpin", "series"),
+	} {
+		if errs := CheckDashboard(dashboardWith(m)); len(errs) > 0 {
+			t.Errorf("%s was refused: %v", name, errors.Join(errs...))
+		}
+	}
+	rawAlerts := func(d *Dashboard) {
+		d.Panels[0].Type = "table"
+		d.Panels[0].Targets[0]["queryType"], d.Panels[0].Targets[0]["topic"] = "raw", "f1-alerts"
+	}
+	cases := map[string]struct {
+		mutate func(*Dashboard)
+		want   string
+	}{
+		"logs of alerts without a text":     {event("logs", "alerts", "logs"), "set fieldConfig.defaults.noValue"},
+		"race control saying No data":       {with(event("logs", "raceControl", ""), noValue("no data")), "set fieldConfig.defaults.noValue"},
+		"table of anomalies without a text": {event("table", "gearAnomalies", "events"), "set fieldConfig.defaults.noValue"},
+		"raw alerts without a text":         {rawAlerts, "set fieldConfig.defaults.noValue"},
+		"spin events without a text":        {event("table", "wheelSpin", "events"), "set fieldConfig.defaults.noValue"},
+		"predictions without a text":        {event("timeseries", "predictions", "series"), "set fieldConfig.defaults.noValue"},
+		"a text on telemetry":               {noValue("Nothing yet"), `noValue "Nothing yet" on a panel whose queries always have rows`},
+		"a text on gear distribution":       {with(event("barchart", "gearAnomalies", "distribution"), noValue("No gears")), "noValue"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			all := errors.Join(CheckDashboard(dashboardWith(c.mutate))...)
+			if all == nil || !strings.Contains(all.Error(), c.want) {
+				t.Errorf("want a problem mentioning %q, got %v", c.want, all)
+			}
+		})
+	}
+}
