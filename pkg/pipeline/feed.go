@@ -19,10 +19,15 @@ type recordFeeder struct {
 	faults   *Faults
 	decoders map[string]*codec.Decoder
 	keyDecs  map[string]*codec.Decoder // keyFormat json, avro, protobuf, jsonschema
-	rec      codec.Record
-	key      codec.Record
-	cur      Rec // what Add gets; reused, as a Rec is only valid during Add
-	counts   readCounts
+	// lastTopic and lastDec spare most records the map lookup: a read
+	// or stream is mostly one topic.
+	lastTopic string
+	lastDec   *codec.Decoder
+	keyFormat codec.Format // keyFormatOf(q), "": keys not decoded
+	rec       codec.Record
+	key       codec.Record
+	cur       Rec // what Add gets; reused, as a Rec is only valid during Add
+	counts    readCounts
 	// notes, when set, also gets every fault of the record being decoded
 	// (a shared consumer tells its streams).
 	notes func(kind codec.ErrClass, where, msg string)
@@ -32,7 +37,8 @@ type recordFeeder struct {
 }
 
 func newFeeder(src *Source, q *query.Query, pipe Pipeline, faults *Faults) *recordFeeder {
-	return &recordFeeder{src: src, q: q, pipe: pipe, faults: faults, decoders: map[string]*codec.Decoder{}, keyDecs: map[string]*codec.Decoder{}}
+	return &recordFeeder{src: src, q: q, pipe: pipe, faults: faults, decoders: map[string]*codec.Decoder{}, keyDecs: map[string]*codec.Decoder{},
+		keyFormat: keyFormatOf(q)}
 }
 
 // feed decodes one record and adds it; a bad record is counted, not fatal.
@@ -58,12 +64,7 @@ func (f *recordFeeder) decode(ctx context.Context, r *kgo.Record) error {
 	if !f.replay {
 		f.counts.add(r.Topic, len(r.Value))
 	}
-	dec := f.decoders[r.Topic]
-	if dec == nil {
-		dec = codec.NewDecoder(f.q.Format, r.Topic, f.src.Registry, f.src.Limits)
-		dec.SetPrecision(f.q.PrecisionUnit())
-		f.decoders[r.Topic] = dec
-	}
+	dec := f.decoder(r.Topic)
 	if err := dec.Decode(ctx, r.Value, &f.rec); err != nil {
 		f.fault(codec.ClassOf(err), r, err.Error())
 		return err
@@ -72,10 +73,25 @@ func (f *recordFeeder) decode(ctx context.Context, r *kgo.Record) error {
 		f.fault(f.rec.Warning.Class, r, f.rec.Warning.Msg)
 	}
 	f.cur = Rec{Record: &f.rec, Names: dec.Names(), Kafka: r}
-	if kf := keyFormatOf(f.q); kf != "" && len(r.Key) > 0 {
-		f.decodeKey(ctx, kf, r)
+	if f.keyFormat != "" && len(r.Key) > 0 {
+		f.decodeKey(ctx, f.keyFormat, r)
 	}
 	return nil
+}
+
+// decoder is the value decoder of topic's records.
+func (f *recordFeeder) decoder(topic string) *codec.Decoder {
+	if f.lastDec != nil && topic == f.lastTopic {
+		return f.lastDec
+	}
+	dec := f.decoders[topic]
+	if dec == nil {
+		dec = codec.NewDecoder(f.q.Format, topic, f.src.Registry, f.src.Limits)
+		dec.SetPrecision(f.q.PrecisionUnit())
+		f.decoders[topic] = dec
+	}
+	f.lastTopic, f.lastDec = topic, dec
+	return dec
 }
 
 // keyFormatOf is the format q's keys are decoded with ("": not decoded).

@@ -74,24 +74,39 @@ func decodeKinds() string {
 // readCounts accumulates what a query or a stream read, to add to the
 // metrics in one go.
 type readCounts struct {
-	records map[string]int
-	bytes   map[string]int
+	topics map[string]*topicCount
+	// last is the count of the topic of the last record: a read or stream
+	// is mostly one topic, so most records need no map lookup.
+	last      *topicCount
+	lastTopic string
 }
 
+type topicCount struct{ records, bytes int }
+
 func (c *readCounts) add(topic string, n int) {
-	if c.records == nil {
-		c.records, c.bytes = map[string]int{}, map[string]int{}
+	if c.last == nil || topic != c.lastTopic {
+		if c.topics == nil {
+			c.topics = map[string]*topicCount{}
+		}
+		tc := c.topics[topic]
+		if tc == nil {
+			tc = &topicCount{}
+			c.topics[topic] = tc
+		}
+		c.last, c.lastTopic = tc, topic
 	}
-	c.records[topic]++
-	c.bytes[topic] += n
+	c.last.records++
+	c.last.bytes += n
 }
 
 func (c *readCounts) flush(reader string) {
-	for t, n := range c.records {
-		metricRecords.WithLabelValues(t, reader).Add(float64(n))
-		metricBytes.WithLabelValues(t).Add(float64(c.bytes[t]))
-		delete(c.records, t)
-		delete(c.bytes, t)
+	for t, tc := range c.topics {
+		if tc.records == 0 {
+			continue
+		}
+		metricRecords.WithLabelValues(t, reader).Add(float64(tc.records))
+		metricBytes.WithLabelValues(t).Add(float64(tc.bytes))
+		tc.records, tc.bytes = 0, 0
 	}
 }
 

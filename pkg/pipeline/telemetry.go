@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
@@ -30,6 +29,7 @@ type telemetryPipeline struct {
 	tables   map[string]*table.Table // per driver (ModeQuery)
 	live     *table.Table            // all drivers (ModeStream)
 	labels   map[string]string       // driver -> "driver=VER"
+	codes    driverCodes
 	cur      *Rec
 	from, to int64
 	pending  int
@@ -53,16 +53,16 @@ func newTelemetryPipeline(q *query.Query, env *Env) (Pipeline, error) {
 func (p *telemetryPipeline) where() string { return where(p.cur.Kafka) }
 
 func (p *telemetryPipeline) Add(r *Rec) {
-	driver := ""
+	var raw []byte
 	if id, ok := p.driverID.id(r.Names, "driver"); ok {
 		if f, ok := r.Lookup(id); ok && f.Kind == codec.KindString {
-			driver = string(f.Bytes)
+			raw = f.Bytes
 		}
 	}
-	if driver == "" {
-		driver = string(r.Kafka.Key)
+	if len(raw) == 0 {
+		raw = r.Kafka.Key
 	}
-	driver = strings.ToUpper(driver)
+	driver := p.codes.code(raw)
 	if driver == "" || !p.q.WantsDriver(driver) {
 		return
 	}
