@@ -61,6 +61,8 @@ export interface RaceStatus {
   race_id?: string;
   lap?: number;
   total_laps?: number;
+  /** The race's speed (1 = real time); absent when producer serve does not say. */
+  speed?: number;
 }
 
 export async function raceStatus(page: Page): Promise<RaceStatus> {
@@ -70,20 +72,37 @@ export async function raceStatus(page: Page): Promise<RaceStatus> {
 }
 
 /**
- * Makes sure a race is on (starting one at 10× on Monza if not) and that it
- * has run for a moment, so that every panel has data.
+ * Makes sure a race is on, starting one on Monza (at minSpeed, default 10×)
+ * if none is. With minSpeed, a running race slower than that (producer serve
+ * --demo's runs at 1×) is stopped and replaced by one at minSpeed: a check
+ * that wants records every few seconds on every topic needs it (at 1× race
+ * control and positions change once a lap, every 80 s).
  */
-export async function ensureRace(page: Page, laps = 15) {
+export async function ensureRace(page: Page, laps = 15, minSpeed?: number) {
   let st = await raceStatus(page);
+  const speed = minSpeed ?? 10;
+  if (st.state === 'running' && minSpeed !== undefined && (st.speed ?? 0) < minSpeed) {
+    console.log(`race ${st.race_id} runs at ${st.speed ?? 'an unknown speed'}×: stopping it for a race at ${speed}×`);
+    await page.request.post(resource('race/stop'), { data: {} });
+    await expect
+      .poll(async () => (st = await raceStatus(page)).running, { timeout: 60_000, message: 'the race did not stop' })
+      .toBe(false);
+  }
   if (st.state !== 'running') {
     const r = await page.request.post(resource('race/start'), {
-      data: { circuit: 'monza', laps, drivers: [], speed: 10, selectedDriver: '' },
+      data: { circuit: 'monza', laps, drivers: [], speed, selectedDriver: '' },
     });
     expect(r.ok(), `race/start: ${r.status()} ${await r.text()}`).toBeTruthy();
   }
   await expect
-    .poll(async () => (st = await raceStatus(page)).state, { timeout: 60_000, message: 'the race did not start' })
-    .toBe('running');
+    .poll(
+      async () => {
+        st = await raceStatus(page);
+        return st.state === 'running' && (minSpeed === undefined || (st.speed ?? 0) >= minSpeed);
+      },
+      { timeout: 60_000, message: `no race running${minSpeed ? ` at ${minSpeed}× or faster` : ''}` }
+    )
+    .toBe(true);
   return st;
 }
 
@@ -97,7 +116,17 @@ export async function stopRace(page: Page) {
 interface DashboardJSON {
   uid: string;
   templating?: { list?: Array<{ name: string; current?: { text?: string | string[] } }> };
-  panels: Array<{ id: number; type: string; title: string; targets?: Array<{ stream?: boolean }>; panels?: unknown[] }>;
+  panels: DashboardPanel[];
+}
+
+export interface DashboardPanel {
+  id: number;
+  type: string;
+  title: string;
+  targets?: Array<{ stream?: boolean; queryType?: string; view?: string }>;
+  /** noValue: what the panel says when its range holds no rows; set only where that is true (internal/stackcheck). */
+  fieldConfig?: { defaults?: { noValue?: string } };
+  panels?: unknown[];
 }
 
 /** The panels (not rows) of a dashboard of the repository. */
