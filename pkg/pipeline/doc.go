@@ -32,11 +32,14 @@
 // retention) says so in a notice. A lone read holds no raw record: records are
 // handed on as they are read, its bytes are bounded (DefaultQueryBytes, a
 // notice when cut), and reads are bounded process-wide (readslots.go).
-// Time-range queries over the same records share one read (jointread.go),
-// which keeps the records it has read for the queries that join it late,
-// at most min(the query's byte budget, 64 MiB); a finished read's records
-// answer the same query for 3 s more, only while Kafka's offsets for it are
-// unchanged, 64 MiB of them in all (jointcache.go).
+// Time-range queries over the same records share one read (jointread.go).
+// Alone, a read keeps at most 4 MiB of the records it has read for queries
+// that join it, then nothing; a query that joins it past that reads what it
+// missed from Kafka itself (jointmissed.go). A read with several members
+// keeps its records for later joiners, at most min(the query's byte budget,
+// 64 MiB); a finished read that kept all its records answers the same
+// query for 3 s more, only while Kafka's offsets for it are unchanged,
+// 64 MiB of them in all (jointcache.go).
 // Metrics are counted locally and added per batch. The package knows no
 // Grafana handler: pkg/plugin calls it.
 package pipeline

@@ -19,8 +19,9 @@ import (
 // ended would read Kafka again: a browser sends at most six requests at
 // once, so a dashboard's later panels come when its first ones are
 // answered, and a query of a request can start a moment after its
-// siblings' read is done. So a joint read keeps its records for
-// JointCacheTTL after it ends, and a query for the same records in that
+// siblings' read is done. So a joint read that kept all its records (one
+// that had several members, or a lone one within jointLoneKeptMax) keeps
+// them for JointCacheTTL after it ends, and a query for the same records in that
 // time is answered from them by a rerun (the records handed on again,
 // decoded again, in the order the read handed them on), which the queries
 // that come with it join like any joint read. A rerun fetches nothing and
@@ -133,12 +134,18 @@ func (g *jointRead) rerun(src *Source, q *query.Query, env *Env, c *jointCached)
 		}
 		g.note(kind, where, msg)
 	}
-	decode := func(r *kgo.Record) { f.feed(g.ctx, r) }
-	for _, r := range c.recs {
+	// What the read keeps for joiners is c's records handed on so far: c
+	// holds them already.
+	for i, r := range c.recs {
 		if err := g.ctx.Err(); err != nil {
 			return nil, fmt.Errorf("joint range read: %w", err)
 		}
-		g.feed(r, decode)
+		g.kept = c.recs[:i]
+		if g.arrived.Load() {
+			g.admit(g.takePending())
+		}
+		f.feed(g.ctx, r)
 	}
+	g.kept = c.recs
 	return slices.Clone(c.notices), nil
 }

@@ -27,18 +27,28 @@ import (
 // read: one fetch and one decode of each record feed every member's
 // pipeline, in the order Read feeds one. The first query starts reading at
 // once. A query that arrives while the read runs joins it: it is first
-// handed the records read so far (kept by the read, decoded again for it
-// alone), then every record after, so it answers exactly what it answers
-// alone. Faults of records that do not decode reach every member; the
-// metrics count them once. A member whose request ends is handed nothing
-// more; the read stops when no member waits.
+// handed the records read so far, decoded again for it alone, then every
+// record after, so it answers exactly what it answers alone. Faults of
+// records that do not decode reach every member; the metrics count them
+// once. A member whose request ends is handed nothing more; the read stops
+// when no member waits.
 //
-// What the read keeps for joiners is the records it has read (counted as
-// their keys and values, as the query's byte budget counts them, plus their
-// kgo.Record), at most min(the query's byte budget, jointKeptMax): past
-// that it keeps nothing more and takes no more members (a later query reads
-// alone). It is let go when the read ends, or kept a few seconds more for
-// the same query (jointcache.go).
+// What a joiner missed comes from what the read keeps, or else from Kafka.
+// Keeping costs: a record kept holds its fetch's batch in memory, and a
+// lone query (Explore, an alert, one panel) kept its whole range for
+// nothing, which doubled its peak heap. So a read with one member keeps at
+// most jointLoneKeptMax (the records a dashboard's queries, sent together,
+// find read when they arrive); past that it keeps nothing and notes how far
+// it has handed each partition on. A query that joins it then reads the
+// partitions' records up to those offsets itself (fetchMissed: Kafka's
+// records at given offsets do not change), and the read keeps those and
+// every record after for the queries that come later (a dashboard's).
+// A read with several members keeps at most min(the query's byte budget,
+// jointKeptMax): past that it keeps nothing more and takes no more members
+// (a later query reads alone). Kept records count as their keys and values
+// (as the query's byte budget counts them) plus their kgo.Record. They are
+// let go when the read ends, or kept a few seconds more for the same query
+// (jointcache.go).
 
 // JointReads turns sharing on; off, every time-range query reads alone
 // (the benchmarks compare both).
@@ -47,6 +57,10 @@ var JointReads = true
 // jointKeptMax bounds the bytes of records one joint read keeps for the
 // queries that join it while it reads (a var for tests).
 var jointKeptMax int64 = 64 << 20
+
+// jointLoneKeptMax bounds what a read keeps while it has one member (a var
+// for tests).
+var jointLoneKeptMax int64 = 4 << 20
 
 // keptRecordOverhead is what keeping a record costs beyond its key and
 // value: its kgo.Record (160 bytes in franz-go 1.22) and its place in the
@@ -77,17 +91,26 @@ type jointRead struct {
 
 	// The read's goroutine's own.
 	members   []*jointMember // handed each record; members[0] started the read
-	kept      []*kgo.Record  // the records handed on so far, in that order
+	kept      []*kgo.Record  // while keeping: the records handed on so far, in that order
 	keptBytes int64
 	keepMax   int64
-	keeping   bool          // false once keepMax was reached: no one joins any more
-	replay    *recordFeeder // decodes kept records again for a joiner
+	keeping   bool // kept holds every record handed on so far
+	shut      bool // past keepMax with members: no one joins any more
+	// handed is, when not keeping, the offset after the last record handed
+	// on, per partition: what a joiner reads itself (fetchMissed).
+	handed map[tp]int64
+	share  *readShare // what the read reads (its ranges)
+	src    *Source
+	q      *query.Query
+	env    *Env
+	replay *recordFeeder // decodes records again for a joiner
 }
 
 type jointMember struct {
 	pipe   Pipeline
 	faults *Faults
 	gone   atomic.Bool // its request ended: it is handed nothing more
+	err    error       // set by the read: what it missed could not be read
 }
 
 // ReadJoint is Read, sharing the read with the queries that read the same
@@ -109,7 +132,8 @@ func ReadJoint(ctx context.Context, src *Source, q *query.Query, env *Env, pipe 
 	from := cachedRead(key)
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	g := &jointRead{key: key, ctx: rctx, cancel: cancel, done: make(chan struct{}), waiting: 1,
-		members: []*jointMember{m}, keepMax: min(src.queryBytes(), jointKeptMax), keeping: true}
+		members: []*jointMember{m}, keepMax: min(src.queryBytes(), jointKeptMax), keeping: true,
+		src: src, q: q, env: env}
 	joints.open[key] = g
 	joints.Unlock()
 	go g.run(src, q, env, from)
@@ -130,6 +154,7 @@ func (g *jointRead) run(src *Source, q *query.Query, env *Env, from *jointCached
 		g.notices, g.err = g.rerun(src, q, &lead, from)
 	} else {
 		share := &readShare{notes: g.note, feed: g.feed}
+		g.share = share
 		g.notices, g.err = read(g.ctx, src, q, &lead, jointPipe{g}, share)
 		g.cache(share)
 	}
@@ -137,25 +162,45 @@ func (g *jointRead) run(src *Source, q *query.Query, env *Env, from *jointCached
 	if g.err == nil {
 		g.admit(late)
 	}
-	g.kept = nil
+	g.kept, g.handed = nil, nil
 }
 
-// feed keeps r for joiners and hands it on (decode), after handing the
-// members that joined since the last record what was read before.
+// feed keeps r for joiners (or notes how far the read got) and hands it on
+// (decode), after handing the members that joined since the last record
+// what was read before.
 func (g *jointRead) feed(r *kgo.Record, decode func(*kgo.Record)) {
 	if g.arrived.Load() {
 		g.admit(g.takePending())
 	}
 	if g.keeping {
-		if n := recBytes(r) + keptRecordOverhead; g.keptBytes+n <= g.keepMax {
+		keepMax := g.keepMax
+		if len(g.members) == 1 {
+			keepMax = min(keepMax, jointLoneKeptMax)
+		}
+		if n := recBytes(r) + keptRecordOverhead; g.keptBytes+n <= keepMax {
 			g.kept = append(g.kept, r)
 			g.keptBytes += n
-		} else {
+		} else if len(g.members) > 1 {
 			g.admit(g.closeDoor())
-			g.kept, g.keeping = nil, false
+			g.shut = true
+			g.kept, g.keptBytes, g.keeping = nil, 0, false
+		} else {
+			g.forget()
 		}
 	}
+	if !g.keeping && !g.shut {
+		g.handed[tp{r.Topic, r.Partition}] = r.Offset + 1
+	}
 	decode(r)
+}
+
+// forget lets the kept records go, noting how far they reach.
+func (g *jointRead) forget() {
+	g.handed = map[tp]int64{}
+	for _, k := range g.kept {
+		g.handed[tp{k.Topic, k.Partition}] = k.Offset + 1 // a partition's records come in offset order
+	}
+	g.kept, g.keptBytes, g.keeping = nil, 0, false
 }
 
 // takePending returns the members that joined since the last call.
@@ -178,15 +223,22 @@ func (g *jointRead) closeDoor() []*jointMember {
 	return g.takePending()
 }
 
-// admit hands each joiner the records kept so far, then makes it a member.
+// admit hands each joiner the records handed on so far (kept, or read
+// again from Kafka), then makes it a member.
 func (g *jointRead) admit(late []*jointMember) {
 	for _, m := range late {
 		if m.gone.Load() {
 			continue
 		}
 		g.replay.pipe, g.replay.notes = m.pipe, m.faults.note
-		for _, r := range g.kept {
-			g.replay.feed(g.ctx, r)
+		if g.keeping {
+			for _, r := range g.kept {
+				g.replay.feed(g.ctx, r)
+			}
+		} else if err := g.fetchMissed(); err != nil {
+			m.err = fmt.Errorf("joint range read: reading the records read before this query joined: %w", err)
+			g.leave(m)
+			continue // it returns m.err when the read ends
 		}
 		g.members = append(g.members, m)
 	}
@@ -208,19 +260,29 @@ func (g *jointRead) note(kind codec.ErrClass, where, msg string) {
 func (g *jointRead) wait(ctx context.Context, m *jointMember) ([]data.Notice, error) {
 	select {
 	case <-g.done:
+		if m.err != nil {
+			return nil, m.err
+		}
 		return slices.Clone(g.notices), g.err // each member appends its own
 	case <-ctx.Done():
-		m.gone.Store(true)
-		joints.Lock()
-		g.waiting--
-		if g.waiting == 0 {
-			if joints.open[g.key] == g {
-				delete(joints.open, g.key) // no one joins a read being stopped
-			}
-			g.cancel()
-		}
-		joints.Unlock()
+		g.leave(m)
 		return nil, fmt.Errorf("joint range read: %w", ctx.Err())
+	}
+}
+
+// leave hands m nothing more; the read stops when no member waits.
+func (g *jointRead) leave(m *jointMember) {
+	if !m.gone.CompareAndSwap(false, true) {
+		return // it left already
+	}
+	joints.Lock()
+	defer joints.Unlock()
+	g.waiting--
+	if g.waiting == 0 {
+		if joints.open[g.key] == g {
+			delete(joints.open, g.key) // no one joins a read being stopped
+		}
+		g.cancel()
 	}
 }
 

@@ -415,3 +415,64 @@ func TestJointReadStopsAtTheQueryByteBudget(t *testing.T) {
 		}
 	}
 }
+
+// A read with one member keeps at most jointLoneKeptMax and, past it,
+// nothing: a lone query holds no more than that, and its read is not kept
+// for the cache. A query that joins such a read mid-way reads what it
+// missed from Kafka itself and answers what it answers alone; the read
+// keeps those records and every one after, so that the finished read
+// answers the same query again.
+func TestJoinerPastTheLoneBoundReadsWhatItMissed(t *testing.T) {
+	const topic, batches = "joint-lone", 4
+	src, inRange := jointTopic(t, topic, batches)
+	defer func(old int64) { jointLoneKeptMax = old }(jointLoneKeptMax)
+	jointLoneKeptMax = 20 << 10 // about 18 records
+	qs := jointQueries(t, topic)
+	want := []string{alone(t, src, qs[0], batches), alone(t, src, qs[1], batches)}
+
+	before := recordsRead(topic)
+	solo := newJointRun(t, qs[0], batches)
+	solo.start(src, nil)
+	if got := solo.result(t); got != want[0] {
+		t.Errorf("the lone joint read differs from alone:\n got %.600s\nwant %.600s", got, want[0])
+	}
+	if isCached(src, solo) {
+		t.Error("a lone read past its bound was kept for the cache")
+	}
+
+	lead, joiner := newJointRun(t, qs[0], batches), newJointRun(t, qs[1], batches)
+	pause := pauseAt(lead.pipe, 150)
+	lead.start(src, pause)
+	waitChan(t, "the read to hand on 150 records", pause.reached)
+	joints.Lock()
+	g := joints.open[jointKey(src, lead.q, lead.env)]
+	joints.Unlock()
+	// The read's goroutine waits in the 150th Add (record 153: records 0-2
+	// are before the range, record 5 does not decode): its fields hold still.
+	if g.keeping || len(g.kept) != 0 || g.keptBytes != 0 {
+		t.Errorf("the lone read past its bound keeps %d records (%d bytes)", len(g.kept), g.keptBytes)
+	}
+	if got := g.handed[tp{topic, 0}]; got != 154 {
+		t.Errorf("the read notes it handed partition 0 on to offset %d, want 154", got)
+	}
+	joiner.start(src, nil)
+	waitWaiting(t, src, lead, 2)
+	close(pause.resume)
+	for i, r := range []*jointRun{lead, joiner} {
+		if got := r.result(t); got != want[i] {
+			t.Errorf("query %d joint differs from alone:\n got %.600s\nwant %.600s", i, got, want[i])
+		}
+	}
+	if !isCached(src, lead) {
+		t.Fatal("the read a query joined did not keep its records: what the joiner read again and the rest")
+	}
+	again := newJointRun(t, qs[1], batches)
+	again.start(src, nil)
+	if got := again.result(t); got != want[1] {
+		t.Errorf("the query answered from the kept read differs from alone:\n got %.600s\nwant %.600s", got, want[1])
+	}
+	if got := recordsRead(topic) - before; got != float64(2*inRange) {
+		t.Errorf("%.0f records read, want %d: the lone read's and the joint read's (what the joiner read again is not counted again, "+
+			"the last query is answered from the kept read)", got, 2*inRange)
+	}
+}
