@@ -20,7 +20,7 @@ import (
 // once, so a dashboard's later panels come when its first ones are
 // answered, and a query of a request can start a moment after its
 // siblings' read is done. So a joint read that kept all its records (one
-// that had several members, or a lone one within jointLoneKeptMax) keeps
+// that had several members, or a lone one within JointLoneKeptMax) keeps
 // them for JointCacheTTL after it ends, and a query for the same records in that
 // time is answered from them by a rerun (the records handed on again,
 // decoded again, in the order the read handed them on), which the queries

@@ -37,7 +37,7 @@ import (
 // Keeping costs: a record kept holds its fetch's batch in memory, and a
 // lone query (Explore, an alert, one panel) kept its whole range for
 // nothing, which doubled its peak heap. So a read with one member keeps at
-// most jointLoneKeptMax (the records a dashboard's queries, sent together,
+// most JointLoneKeptMax (the records a dashboard's queries, sent together,
 // find read when they arrive); past that it keeps nothing and notes how far
 // it has handed each partition on. A query that joins it then reads the
 // partitions' records up to those offsets itself (fetchMissed: Kafka's
@@ -58,9 +58,9 @@ var JointReads = true
 // queries that join it while it reads (a var for tests).
 var jointKeptMax int64 = 64 << 20
 
-// jointLoneKeptMax bounds what a read keeps while it has one member (a var
-// for tests).
-var jointLoneKeptMax int64 = 4 << 20
+// JointLoneKeptMax bounds what a read keeps while it has one member (the
+// benchmarks raise it to have a lone read kept for the cache).
+var JointLoneKeptMax int64 = 4 << 20
 
 // keptRecordOverhead is what keeping a record costs beyond its key and
 // value: its kgo.Record (160 bytes in franz-go 1.22) and its place in the
@@ -175,7 +175,7 @@ func (g *jointRead) feed(r *kgo.Record, decode func(*kgo.Record)) {
 	if g.keeping {
 		keepMax := g.keepMax
 		if len(g.members) == 1 {
-			keepMax = min(keepMax, jointLoneKeptMax)
+			keepMax = min(keepMax, JointLoneKeptMax)
 		}
 		if n := recBytes(r) + keptRecordOverhead; g.keptBytes+n <= keepMax {
 			g.kept = append(g.kept, r)

@@ -416,7 +416,7 @@ func TestJointReadStopsAtTheQueryByteBudget(t *testing.T) {
 	}
 }
 
-// A read with one member keeps at most jointLoneKeptMax and, past it,
+// A read with one member keeps at most JointLoneKeptMax and, past it,
 // nothing: a lone query holds no more than that, and its read is not kept
 // for the cache. A query that joins such a read mid-way reads what it
 // missed from Kafka itself and answers what it answers alone; the read
@@ -425,8 +425,8 @@ func TestJointReadStopsAtTheQueryByteBudget(t *testing.T) {
 func TestJoinerPastTheLoneBoundReadsWhatItMissed(t *testing.T) {
 	const topic, batches = "joint-lone", 4
 	src, inRange := jointTopic(t, topic, batches)
-	defer func(old int64) { jointLoneKeptMax = old }(jointLoneKeptMax)
-	jointLoneKeptMax = 20 << 10 // about 18 records
+	defer func(old int64) { JointLoneKeptMax = old }(JointLoneKeptMax)
+	JointLoneKeptMax = 20 << 10 // about 18 records
 	qs := jointQueries(t, topic)
 	want := []string{alone(t, src, qs[0], batches), alone(t, src, qs[1], batches)}
 
