@@ -23,14 +23,18 @@ import (
 // CapacityResult is the best of a few runs of one format and query type.
 type CapacityResult struct {
 	Format, Kind string
-	Records      int64
-	Runs         int
-	Wall, CPU    time.Duration // of the best run
-	RPSPerCore   float64
-	RPSWall      float64
-	Packets      int
-	Bytes        int64
-	Phase        PhaseStats
+	// Fixed100: streamed with flushMs 100, the fixed cadence every stream
+	// had before adaptive flushing (Config.CapacityBaseline), to compare
+	// with the default in the same run.
+	Fixed100   bool
+	Records    int64
+	Runs       int
+	Wall, CPU  time.Duration // of the best run
+	RPSPerCore float64
+	RPSWall    float64
+	Packets    int
+	Bytes      int64
+	Phase      PhaseStats
 }
 
 // capacityTopic is the telemetry topic pre-filled for format.
@@ -47,11 +51,16 @@ func prefillCapacity(ctx context.Context, env *runEnv, format string) (int64, er
 }
 
 // runCapacity streams the whole capacity topic of format with queryType,
-// runs times, and keeps the fastest run per core.
-func runCapacity(ctx context.Context, env *runEnv, format, queryType string, n int64, runs int) (CapacityResult, error) {
-	res := CapacityResult{Format: format, Kind: queryType, Records: n, Runs: runs}
+// runs times, and keeps the fastest run per core; fixed100 streams it with
+// flushMs 100 instead of the default flush.
+func runCapacity(ctx context.Context, env *runEnv, format, queryType string, n int64, runs int, fixed100 bool) (CapacityResult, error) {
+	res := CapacityResult{Format: format, Kind: queryType, Records: n, Runs: runs, Fixed100: fixed100}
 	topic := capacityTopic(format)
-	query := fmt.Sprintf(`{"queryType":%q,"topic":%q,"format":%q,"offset":"earliest","stream":true}`, queryType, topic, format)
+	flush := ""
+	if fixed100 {
+		flush = `,"flushMs":100`
+	}
+	query := fmt.Sprintf(`{"queryType":%q,"topic":%q,"format":%q,"offset":"earliest","stream":true%s}`, queryType, topic, format, flush)
 	ph := env.startPhase()
 	prev := runtime.GOMAXPROCS(1)
 	defer runtime.GOMAXPROCS(prev)
@@ -114,4 +123,12 @@ func capacityRun(ctx context.Context, env *runEnv, query, topic string, n int64)
 		return 0, 0, st, fmt.Errorf("stream %s read %d records but sent no frame", s.path, n)
 	}
 	return wall, cpu, st, nil
+}
+
+// label is the query type column of the report.
+func (c CapacityResult) label() string {
+	if c.Fixed100 {
+		return c.Kind + " fixed100"
+	}
+	return c.Kind
 }

@@ -33,6 +33,7 @@ func run() error {
 	kafka := flag.String("kafka", KafkaFake, "broker: fake (producer dev's kfake) or real (three Apache Kafka brokers; needs Java 17 and the classpath of go tool mage integration)")
 	pprofAddr := flag.String("pprof", "", "serve net/http/pprof on this address (e.g. 127.0.0.1:6060) during the run, to take heap profiles at a phase's peak")
 	realBrokers := flag.Int("brokers", 3, "with -kafka real: 1 or 3 brokers (1: no replication, to compare with 3)")
+	capBaseline := flag.Bool("capacity-baseline", false, "capacity phase: also stream each topic with flushMs 100 (the fixed cadence before adaptive flushing), to compare in one run")
 	streams := flag.String("streams", "", "comma-separated stream counts of the streams phase (default 1,10,50,100; quick 1,10)")
 	flag.Parse()
 	cfg := DefaultConfig()
@@ -40,6 +41,7 @@ func run() error {
 		cfg = QuickConfig()
 	}
 	cfg.Producer = *producer
+	cfg.CapacityBaseline = *capBaseline
 	switch *kafka {
 	case KafkaFake, KafkaReal:
 		cfg.Kafka = *kafka

@@ -58,7 +58,7 @@ func (r *Results) Print(w io.Writer) error {
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "format\tquery type\trecords\tbest of\twall s\tCPU s\trecords/s/core\trecords/s wall\tframes\tMB sent\tRSS MB start/peak\tpeak heap MB\tload\t")
 	for _, c := range r.Capacity {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.2f\t%.2f\t%.0f\t%.0f\t%d\t%.1f\t%s\t%.1f\t%.2f\t\n", c.Format, c.Kind, c.Records, c.Runs,
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.2f\t%.2f\t%.0f\t%.0f\t%d\t%.1f\t%s\t%.1f\t%.2f\t\n", c.Format, c.label(), c.Records, c.Runs,
 			c.Wall.Seconds(), c.CPU.Seconds(), c.RPSPerCore, c.RPSWall, c.Packets, float64(c.Bytes)/(1<<20), c.Phase.rss(), c.Phase.PeakHeapMB, c.Phase.LoadEnd)
 	}
 	tw.Flush()
@@ -135,6 +135,9 @@ func (r *Results) Summary() map[string]any {
 	}
 	for _, c := range r.Capacity {
 		k := "pipeline_" + c.Format + "_" + strings.ToLower(c.Kind)
+		if c.Fixed100 {
+			k += "_fixed100"
+		}
 		out[k+"_rps_per_core"], out[k+"_rps_wall"] = round(c.RPSPerCore, 0), round(c.RPSWall, 0)
 	}
 	kind := "telemetry"

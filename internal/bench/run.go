@@ -27,9 +27,13 @@ type Config struct {
 	Paces          []Pace
 	CapacityRateHz float64 // telemetry samples per car per second of the capacity topic
 	CapacityRuns   int
-	QueryRuns      int
-	Laps           int           // race distance of the pre-filled races (0: the circuit's)
-	Hour           time.Duration // span of the time-range query
+	// CapacityBaseline also streams each capacity topic with flushMs 100
+	// (the fixed cadence before adaptive flushing) after the default, so
+	// both are measured in one run.
+	CapacityBaseline bool
+	QueryRuns        int
+	Laps             int           // race distance of the pre-filled races (0: the circuit's)
+	Hour             time.Duration // span of the time-range query
 	// StreamCounts are the numbers of concurrent streams of the streams
 	// phase, each run for StreamsDuration.
 	StreamCounts    []int
@@ -216,13 +220,19 @@ func runCapacityPhase(ctx context.Context, env *runEnv, res *Results) error {
 		if err != nil {
 			return err
 		}
+		modes := []bool{false} // the default flush; with the baseline, then flushMs 100
+		if env.cfg.CapacityBaseline {
+			modes = append(modes, true)
+		}
 		for _, kind := range env.kinds() {
 			env.logf("capacity: %s %s, %d records, %d run(s)", format, kind, n, env.cfg.CapacityRuns)
-			cr, err := runCapacity(ctx, env, format, kind, n, env.cfg.CapacityRuns)
-			if err != nil {
-				return fmt.Errorf("capacity %s %s: %w", format, kind, err)
+			for _, fixed100 := range modes {
+				cr, err := runCapacity(ctx, env, format, kind, n, env.cfg.CapacityRuns, fixed100)
+				if err != nil {
+					return fmt.Errorf("capacity %s %s: %w", format, kind, err)
+				}
+				res.Capacity = append(res.Capacity, cr)
 			}
-			res.Capacity = append(res.Capacity, cr)
 		}
 	}
 	return nil
