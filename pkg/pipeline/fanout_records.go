@@ -55,7 +55,7 @@ func (f *feed) dispatch(recs []*kgo.Record) {
 		}
 	}
 	f.lag = f.cons.Lag()
-	f.dec.counts.flush("stream")
+	f.dec.flushCounts("stream")
 	f.faults.flushMetrics()
 }
 

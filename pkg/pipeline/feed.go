@@ -13,21 +13,20 @@ import (
 // recordFeeder decodes Kafka records and hands them to a pipeline, counting
 // bad records in faults. It is shared by QueryData and RunStream.
 type recordFeeder struct {
-	src      *Source
-	q        *query.Query
-	pipe     Pipeline
-	faults   *Faults
-	decoders map[string]*codec.Decoder
-	keyDecs  map[string]*codec.Decoder // keyFormat json, avro, protobuf, jsonschema
-	// lastTopic and lastDec spare most records the map lookup: a read
-	// or stream is mostly one topic.
+	src    *Source
+	q      *query.Query
+	pipe   Pipeline
+	faults *Faults
+	topics map[string]*feedTopic
+	// lastTopic and last spare most records the map lookup: a read or
+	// stream is mostly one topic.
 	lastTopic string
-	lastDec   *codec.Decoder
-	keyFormat codec.Format // keyFormatOf(q), "": keys not decoded
+	last      *feedTopic
+	keyDecs   map[string]*codec.Decoder // keyFormat json, avro, protobuf, jsonschema
+	keyFormat codec.Format              // keyFormatOf(q), "": keys not decoded
 	rec       codec.Record
 	key       codec.Record
 	cur       Rec // what Add gets; reused, as a Rec is only valid during Add
-	counts    readCounts
 	// notes, when set, also gets every fault of the record being decoded
 	// (a shared consumer tells its streams).
 	notes func(kind codec.ErrClass, where, msg string)
@@ -37,8 +36,15 @@ type recordFeeder struct {
 }
 
 func newFeeder(src *Source, q *query.Query, pipe Pipeline, faults *Faults) *recordFeeder {
-	return &recordFeeder{src: src, q: q, pipe: pipe, faults: faults, decoders: map[string]*codec.Decoder{}, keyDecs: map[string]*codec.Decoder{},
+	return &recordFeeder{src: src, q: q, pipe: pipe, faults: faults, topics: map[string]*feedTopic{}, keyDecs: map[string]*codec.Decoder{},
 		keyFormat: keyFormatOf(q)}
+}
+
+// feedTopic is what a feeder keeps of one topic: the decoder of its
+// values and what it read of it since the metrics were last given it.
+type feedTopic struct {
+	dec            *codec.Decoder
+	records, bytes int
 }
 
 // feed decodes one record and adds it; a bad record is counted, not fatal.
@@ -61,10 +67,12 @@ func (f *recordFeeder) fault(kind codec.ErrClass, r *kgo.Record, msg string) {
 // decode decodes r into f.cur (valid until the next decode); a record that
 // does not decode is counted and its error returned.
 func (f *recordFeeder) decode(ctx context.Context, r *kgo.Record) error {
+	t := f.topic(r.Topic)
 	if !f.replay {
-		f.counts.add(r.Topic, len(r.Value))
+		t.records++
+		t.bytes += len(r.Value)
 	}
-	dec := f.decoder(r.Topic)
+	dec := t.dec
 	if err := dec.Decode(ctx, r.Value, &f.rec); err != nil {
 		f.fault(codec.ClassOf(err), r, err.Error())
 		return err
@@ -79,19 +87,33 @@ func (f *recordFeeder) decode(ctx context.Context, r *kgo.Record) error {
 	return nil
 }
 
-// decoder is the value decoder of topic's records.
-func (f *recordFeeder) decoder(topic string) *codec.Decoder {
-	if f.lastDec != nil && topic == f.lastTopic {
-		return f.lastDec
+// topic is what f keeps of topic, its decoder made at its first record.
+func (f *recordFeeder) topic(topic string) *feedTopic {
+	if f.last != nil && topic == f.lastTopic {
+		return f.last
 	}
-	dec := f.decoders[topic]
-	if dec == nil {
-		dec = codec.NewDecoder(f.q.Format, topic, f.src.Registry, f.src.Limits)
+	t := f.topics[topic]
+	if t == nil {
+		dec := codec.NewDecoder(f.q.Format, topic, f.src.Registry, f.src.Limits)
 		dec.SetPrecision(f.q.PrecisionUnit())
-		f.decoders[topic] = dec
+		t = &feedTopic{dec: dec}
+		f.topics[topic] = t
 	}
-	f.lastTopic, f.lastDec = topic, dec
-	return dec
+	f.lastTopic, f.last = topic, t
+	return t
+}
+
+// flushCounts adds the records and bytes read since the last flush to the
+// metrics (reader: query, stream).
+func (f *recordFeeder) flushCounts(reader string) {
+	for name, t := range f.topics {
+		if t.records == 0 {
+			continue
+		}
+		metricRecords.WithLabelValues(name, reader).Add(float64(t.records))
+		metricBytes.WithLabelValues(name).Add(float64(t.bytes))
+		t.records, t.bytes = 0, 0
+	}
 }
 
 // keyFormatOf is the format q's keys are decoded with ("": not decoded).

@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -55,23 +54,9 @@ func (g *jointRead) fetchMissed() error {
 		}
 		g.replay.feed(g.ctx, r)
 	}
-	var done func(string, int32)
-	topics := topics(g.q)
-	var m *merger
-	if len(topics) > 1 {
-		m = newMerger(topics, parts, feed)
-		feed, done = m.add, m.done
-	}
-	ctx, cancel := context.WithTimeout(g.ctx, max(30*time.Second, 3*g.src.Timeout))
+	ctx, cancel := context.WithTimeout(g.ctx, g.src.readTimeout())
 	defer cancel()
-	from, to := g.env.From.UnixMilli(), g.env.To.UnixMilli()
-	err := g.src.Kafka.ReadRanges(ctx, ranges, func(r *kgo.Record) error {
-		if ms := r.Timestamp.UnixMilli(); ms < from || ms > to {
-			return nil
-		}
-		feed(r)
-		return nil
-	}, done, isolation(g.q))
+	m, err := readRanges(ctx, g.src, g.q, g.env, ranges, parts, feed, nil)
 	if err != nil {
 		return fmt.Errorf("reading %d partitions again: %w", len(parts), err)
 	}

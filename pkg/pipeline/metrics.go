@@ -71,45 +71,6 @@ func decodeKinds() string {
 	return s
 }
 
-// readCounts accumulates what a query or a stream read, to add to the
-// metrics in one go.
-type readCounts struct {
-	topics map[string]*topicCount
-	// last is the count of the topic of the last record: a read or stream
-	// is mostly one topic, so most records need no map lookup.
-	last      *topicCount
-	lastTopic string
-}
-
-type topicCount struct{ records, bytes int }
-
-func (c *readCounts) add(topic string, n int) {
-	if c.last == nil || topic != c.lastTopic {
-		if c.topics == nil {
-			c.topics = map[string]*topicCount{}
-		}
-		tc := c.topics[topic]
-		if tc == nil {
-			tc = &topicCount{}
-			c.topics[topic] = tc
-		}
-		c.last, c.lastTopic = tc, topic
-	}
-	c.last.records++
-	c.last.bytes += n
-}
-
-func (c *readCounts) flush(reader string) {
-	for t, tc := range c.topics {
-		if tc.records == 0 {
-			continue
-		}
-		metricRecords.WithLabelValues(t, reader).Add(float64(tc.records))
-		metricBytes.WithLabelValues(t).Add(float64(tc.bytes))
-		tc.records, tc.bytes = 0, 0
-	}
-}
-
 // MetricRecordsRead is the records_total counter of a topic and reader
 // (query, stream).
 func MetricRecordsRead(topic, reader string) prometheus.Counter {

@@ -3,7 +3,6 @@ package pipeline
 import (
 	"math"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
@@ -49,6 +48,7 @@ type rawPipeline struct {
 	pending  int
 	timeIDs  idCache
 	drvIDs   idCache
+	codes    driverCodes // the key or driver field as the code Drivers lists
 	cols     rawColumns
 	times    timeSources
 }
@@ -148,12 +148,12 @@ func (p *rawPipeline) rowTime(r *Rec) int64 {
 // driverMatches: the record key (F1 topics are keyed by driver) or a
 // "driver" field names a wanted driver.
 func (p *rawPipeline) driverMatches(r *Rec) bool {
-	if p.q.WantsDriver(strings.ToUpper(string(r.Kafka.Key))) {
+	if p.q.WantsDriver(p.codes.code(r.Kafka.Key)) {
 		return true
 	}
 	if id, ok := p.drvIDs.id(r.Names, "driver"); ok {
 		if f, ok := r.Lookup(id); ok && f.Kind == codec.KindString {
-			return p.q.WantsDriver(strings.ToUpper(string(f.Bytes)))
+			return p.q.WantsDriver(p.codes.code(f.Bytes))
 		}
 	}
 	return false

@@ -65,7 +65,7 @@ func read(ctx context.Context, src *Source, q *query.Query, env *Env, pipe Pipel
 	if share != nil {
 		feeder.notes = share.notes
 	}
-	readTimeout := max(30*time.Second, 3*src.Timeout)
+	readTimeout := src.readTimeout()
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)
 	defer cancel()
 	topics := topics(q)
@@ -96,20 +96,8 @@ func read(ctx context.Context, src *Source, q *query.Query, env *Env, pipe Pipel
 		decode := feed
 		feed = func(r *kgo.Record) { share.feed(r, decode) }
 	}
-	var m *merger
-	var done func(string, int32)
-	if len(topics) > 1 {
-		m = newMerger(topics, parts, feed)
-		feed, done = m.add, m.done
-	}
 	total, bytes := 0, int64(0)
-	from, to := env.From.UnixMilli(), env.To.UnixMilli()
-	err = src.Kafka.ReadRanges(ctx, ranges, func(r *kgo.Record) error {
-		if q.Offset == query.OffsetTimeRange {
-			if ms := r.Timestamp.UnixMilli(); ms < from || ms > to {
-				return nil
-			}
-		}
+	m, err := readRanges(ctx, src, q, env, ranges, parts, feed, func(r *kgo.Record) error {
 		if total >= q.Limit {
 			return errLimit
 		}
@@ -118,9 +106,8 @@ func read(ctx context.Context, src *Source, q *query.Query, env *Env, pipe Pipel
 		}
 		total++
 		bytes += recBytes(r)
-		feed(r)
 		return nil
-	}, done, isolation(q))
+	})
 	switch {
 	case errors.Is(err, errLimit):
 		notices = append(notices, data.Notice{Severity: data.NoticeSeverityWarning,
@@ -147,10 +134,44 @@ func read(ctx context.Context, src *Source, q *query.Query, env *Env, pipe Pipel
 					"so values derived near them may be slightly off; narrow the time range", m.early, maxMergeHeld>>20)})
 		}
 	}
-	feeder.counts.flush("query")
+	feeder.flushCounts("query")
 	feeder.faults.flushMetrics()
 	return notices, nil
 }
+
+// readRanges reads ranges (parts: their partitions) and hands feed each
+// record in q's time range (for the timeRange offset), merged by timestamp
+// when q reads several topics; the merger it returns (nil for one topic)
+// still holds the records that wait for the other topics (flush). admit,
+// when set, sees each record first; its error stops the read.
+func readRanges(ctx context.Context, src *Source, q *query.Query, env *Env, ranges map[string]map[int32]kafka.Range, parts []tp,
+	feed func(*kgo.Record), admit func(*kgo.Record) error) (*merger, error) {
+	var m *merger
+	var done func(string, int32)
+	if topics := topics(q); len(topics) > 1 {
+		m = newMerger(topics, parts, feed)
+		feed, done = m.add, m.done
+	}
+	from, to := env.From.UnixMilli(), env.To.UnixMilli()
+	err := src.Kafka.ReadRanges(ctx, ranges, func(r *kgo.Record) error {
+		if q.Offset == query.OffsetTimeRange {
+			if ms := r.Timestamp.UnixMilli(); ms < from || ms > to {
+				return nil
+			}
+		}
+		if admit != nil {
+			if err := admit(r); err != nil {
+				return err
+			}
+		}
+		feed(r)
+		return nil
+	}, done, isolation(q))
+	return m, err
+}
+
+// readTimeout is how long one read may take.
+func (src *Source) readTimeout() time.Duration { return max(30*time.Second, 3*src.Timeout) }
 
 // queryBytes is the byte budget of one query.
 func (src *Source) queryBytes() int64 {

@@ -294,7 +294,7 @@ func (s *liveStream) sendFrames(frames []*data.Frame) error {
 
 // metrics adds what the stream counted (reading on its own).
 func (s *liveStream) metrics() {
-	s.feeder.counts.flush("stream")
+	s.feeder.flushCounts("stream")
 	s.faults.flushMetrics()
 	if s.cons != nil {
 		s.lagGauge().Set(float64(s.cons.Lag()))
