@@ -56,19 +56,6 @@ func raceControlType(category, flag, msg string) string {
 	return f1.EventFlag
 }
 
-// carSample is one OpenF1 /car_data element. Pointers tell a missing field
-// from a zero.
-type carSample struct {
-	Date         *string  `json:"date"`
-	DriverNumber *int     `json:"driver_number"`
-	Speed        *float64 `json:"speed"`
-	RPM          *float64 `json:"rpm"`
-	NGear        *int     `json:"n_gear"`
-	Throttle     *float64 `json:"throttle"`
-	Brake        *float64 `json:"brake"`
-	DRS          *int     `json:"drs"`
-}
-
 // ParseOpenF1JSON reads OpenF1 car_data: a JSON array of samples with date,
 // driver_number, speed, rpm, n_gear, throttle, brake and drs. The driver
 // comes from driver_number, else from Options.Driver or the file name.
@@ -86,7 +73,7 @@ func ParseOpenF1JSON(data []byte, name string, opt Options) (*File, error) {
 	var fileDriver *f1.Driver
 	for i := 0; dec.More(); i++ {
 		off := dec.InputOffset()
-		var s carSample
+		var s of1CarSample
 		if err := dec.Decode(&s); err != nil {
 			var se *json.SyntaxError
 			if errors.As(err, &se) {
@@ -135,21 +122,4 @@ func ParseOpenF1JSON(data []byte, name string, opt Options) (*File, error) {
 		return nil, fmt.Errorf("%s:%d: the JSON array is not closed: %v", name, lineAt(dec.InputOffset()), err)
 	}
 	return f, nil
-}
-
-func (s *carSample) missing() []string {
-	var m []string
-	if s.Date == nil {
-		m = append(m, "date")
-	}
-	for _, f := range []struct {
-		name string
-		nil  bool
-	}{{"speed", s.Speed == nil}, {"rpm", s.RPM == nil}, {"n_gear", s.NGear == nil}, {"throttle", s.Throttle == nil},
-		{"brake", s.Brake == nil}, {"drs", s.DRS == nil}} {
-		if f.nil {
-			m = append(m, f.name)
-		}
-	}
-	return m
 }

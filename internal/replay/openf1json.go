@@ -91,6 +91,37 @@ type (
 	}
 )
 
+// of1CarSample is one OpenF1 /car_data element. Pointers tell a missing field
+// from a zero.
+type of1CarSample struct {
+	Date         *string  `json:"date"`
+	DriverNumber *int     `json:"driver_number"`
+	Speed        *float64 `json:"speed"`
+	RPM          *float64 `json:"rpm"`
+	NGear        *int     `json:"n_gear"`
+	Throttle     *float64 `json:"throttle"`
+	Brake        *float64 `json:"brake"`
+	DRS          *int     `json:"drs"`
+}
+
+// missing names the fields a sample lacks (driver_number may be absent).
+func (s *of1CarSample) missing() []string {
+	var m []string
+	if s.Date == nil {
+		m = append(m, "date")
+	}
+	for _, f := range []struct {
+		name string
+		nil  bool
+	}{{"speed", s.Speed == nil}, {"rpm", s.RPM == nil}, {"n_gear", s.NGear == nil}, {"throttle", s.Throttle == nil},
+		{"brake", s.Brake == nil}, {"drs", s.DRS == nil}} {
+		if f.nil {
+			m = append(m, f.name)
+		}
+	}
+	return m
+}
+
 func decodeArray[T any](b []byte, endpoint string) ([]T, error) {
 	var out []T
 	if err := json.Unmarshal(b, &out); err != nil {

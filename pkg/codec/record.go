@@ -108,19 +108,19 @@ var DefaultLimits = Limits{
 }
 
 func (l Limits) withDefaults() Limits {
-	if l.MaxValueBytes <= 0 {
-		l.MaxValueBytes = DefaultLimits.MaxValueBytes
-	}
-	if l.MaxDepth <= 0 {
-		l.MaxDepth = DefaultLimits.MaxDepth
-	}
-	if l.MaxFields <= 0 {
-		l.MaxFields = DefaultLimits.MaxFields
-	}
-	if l.MaxNames <= 0 {
-		l.MaxNames = DefaultLimits.MaxNames
-	}
+	l.MaxValueBytes = positiveOr(l.MaxValueBytes, DefaultLimits.MaxValueBytes)
+	l.MaxDepth = positiveOr(l.MaxDepth, DefaultLimits.MaxDepth)
+	l.MaxFields = positiveOr(l.MaxFields, DefaultLimits.MaxFields)
+	l.MaxNames = positiveOr(l.MaxNames, DefaultLimits.MaxNames)
 	return l
+}
+
+// positiveOr is v, or def when v is zero or negative (a limit left unset).
+func positiveOr(v, def int) int {
+	if v <= 0 {
+		return def
+	}
+	return v
 }
 
 // ErrClass names a class of decode failure. The values are the kind label

@@ -2,6 +2,7 @@ package f1
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -47,20 +48,24 @@ var reserves = []Driver{
 }
 
 // Grid returns the default 2024 grid (20 drivers).
-func Grid() []Driver {
-	out := make([]Driver, len(grid2024))
-	copy(out, grid2024)
-	return out
-}
+func Grid() []Driver { return slices.Clone(grid2024) }
 
 // DriverByCode finds a 2024 driver (grid or reserve) by code, case-insensitively.
 func DriverByCode(code string) (Driver, bool) {
 	c := strings.ToUpper(strings.TrimSpace(code))
+	return findDriver(func(d Driver) bool { return d.Code == c })
+}
+
+// DriverByNumber finds a 2024 driver (grid or reserve) by car number.
+func DriverByNumber(n int) (Driver, bool) {
+	return findDriver(func(d Driver) bool { return d.Number == n })
+}
+
+// findDriver is the first 2024 driver, grid then reserves, that match accepts.
+func findDriver(match func(Driver) bool) (Driver, bool) {
 	for _, list := range [][]Driver{grid2024, reserves} {
-		for _, d := range list {
-			if d.Code == c {
-				return d, true
-			}
+		if i := slices.IndexFunc(list, match); i >= 0 {
+			return list[i], true
 		}
 	}
 	return Driver{}, false

@@ -110,15 +110,3 @@ func PenaltyOf(rc *RaceControl) (Penalty, bool) {
 	}
 	return Penalty{Driver: code, Seconds: secs, Ts: rc.Ts, Served: words(rc.Message)["SERVED"]}, true
 }
-
-// DriverByNumber finds a 2024 driver (grid or reserve) by car number.
-func DriverByNumber(n int) (Driver, bool) {
-	for _, list := range [][]Driver{grid2024, reserves} {
-		for _, d := range list {
-			if d.Number == n {
-				return d, true
-			}
-		}
-	}
-	return Driver{}, false
-}

@@ -1,6 +1,9 @@
 package f1
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Team is a constructor with its livery colour and its gear table.
 //
@@ -50,11 +53,7 @@ func init() {
 }
 
 // Teams returns the 2024 constructors.
-func Teams() []Team {
-	out := make([]Team, len(teams))
-	copy(out, teams)
-	return out
-}
+func Teams() []Team { return slices.Clone(teams) }
 
 // TeamByName finds a team by name, case-insensitively. FastF1's older names
 // ("Red Bull", "Haas", "Sauber", "Alfa Romeo", "AlphaTauri") map to 2024 teams.

@@ -1,10 +1,11 @@
 // Package pipeline turns Kafka records into frames, the same way for a
 // time-range query (Read, for QueryData) and for a live stream (RunStream):
-// it reads the partitions a query.Query asks for (read.go, stream.go),
-// decodes each record (and, for a raw query's keyFormat, its key) with
-// pkg/codec (feed.go), counts what it cannot use (faults.go, metrics.go)
-// and hands the rest to the query type's Pipeline (New): raw.go and
-// telemetry.go fill a pkg/table (rawcols.go: the key, header and series
+// it reads the partitions a query.Query asks for (read.go, stream.go) from a
+// Source (source.go: a datasource's Kafka client and registry, and the byte
+// budget of a query), decodes each record (and, for a raw query's keyFormat,
+// its key) with pkg/codec (feed.go), counts what it cannot use (faults.go,
+// metrics.go) and hands the rest to the query type's Pipeline (New): raw.go
+// and telemetry.go fill a pkg/table (rawcols.go: the key, header and series
 // columns of raw frames), f1.go reads F1 records with pkg/f1wire into a
 // pkg/f1frame Builder. Several topics are merged by timestamp as they are
 // read (merge.go); resume.go keeps a failed stream's place and says what a

@@ -8,7 +8,6 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/pitwall-f1/pitwall/pkg/codec"
-	"github.com/pitwall-f1/pitwall/pkg/kafka"
 	"github.com/pitwall-f1/pitwall/pkg/query"
 )
 
@@ -113,26 +112,6 @@ type Rec struct {
 	// (json, avro, protobuf, jsonschema) and the key decoded; else nil.
 	Key      *codec.Record
 	KeyNames *codec.Names
-}
-
-// Source is what pipelines read: one datasource instance's Kafka client
-// and Schema Registry, the limits its records are decoded with, and the
-// timeout of its look-ups.
-type Source struct {
-	Kafka    *kafka.Client
-	Registry *codec.Registry // nil: no registry configured
-	Limits   codec.Limits
-	Timeout  time.Duration
-	// QueryBytes is the byte budget of one query (0: DefaultQueryBytes).
-	QueryBytes int64
-}
-
-// isolation is the Kafka isolation level of q's reads.
-func isolation(q *query.Query) kafka.Isolation {
-	if q.Isolation == query.ReadUncommitted {
-		return kafka.ReadUncommitted
-	}
-	return kafka.ReadCommitted
 }
 
 // where names a record for a fault notice.

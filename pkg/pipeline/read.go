@@ -20,13 +20,6 @@ var (
 	errBudget = errors.New("byte budget reached")
 )
 
-// DefaultQueryBytes is the byte budget of one query: the keys and values
-// of the records it reads. Past it the read stops and a notice says the
-// result was cut. Records are handed to the pipeline as they are read (the
-// pipelines decimate as they go), so the budget bounds a query's work and,
-// with the merge's bound, its memory.
-const DefaultQueryBytes = 256 << 20
-
 // Read reads the records a QueryData query asks for (over env's time range
 // for the timeRange offset) into its pipeline. It returns notices about the
 // read itself (limits, timeouts); bad records are counted in env.Faults.
@@ -168,17 +161,6 @@ func readRanges(ctx context.Context, src *Source, q *query.Query, env *Env, rang
 		return nil
 	}, done, isolation(q))
 	return m, err
-}
-
-// readTimeout is how long one read may take.
-func (src *Source) readTimeout() time.Duration { return max(30*time.Second, 3*src.Timeout) }
-
-// queryBytes is the byte budget of one query.
-func (src *Source) queryBytes() int64 {
-	if src.QueryBytes > 0 {
-		return src.QueryBytes
-	}
-	return DefaultQueryBytes
 }
 
 // trimmedNotice says when a time range starts before the oldest record
