@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -178,41 +175,6 @@ func openSinkTo(ctx context.Context, kc *kafkaConfig) (*sink, func(), error) {
 	}
 	snk := newSink(cl, kc, ids)
 	return snk, func() { snk.close(); cl.Close() }, nil
-}
-
-// truthWriter writes truth events as JSON lines.
-type truthWriter struct {
-	w   *bufio.Writer
-	enc *json.Encoder
-}
-
-func (t *truthWriter) write(tr *sim.Truth) error {
-	if t.w == nil {
-		return nil
-	}
-	return t.enc.Encode(tr)
-}
-
-func (t *truthWriter) Flush() error {
-	if t.w == nil {
-		return nil
-	}
-	if err := t.w.Flush(); err != nil {
-		return fmt.Errorf("writing --truth file: %w", err)
-	}
-	return nil
-}
-
-func openTruth(path string) (*truthWriter, func(), error) {
-	if path == "" {
-		return &truthWriter{}, func() {}, nil
-	}
-	fh, err := os.Create(path)
-	if err != nil {
-		return nil, nil, fmt.Errorf("cannot write the --truth file: %w", err)
-	}
-	w := bufio.NewWriter(fh)
-	return &truthWriter{w: w, enc: json.NewEncoder(w)}, func() { _ = w.Flush(); _ = fh.Close() }, nil
 }
 
 // driveRace runs one race into the sink, paced by its speed. Timestamps are

@@ -171,11 +171,5 @@ func (b *devBroker) runRace(ctx context.Context, producer string, args []string)
 	if err != nil {
 		return err
 	}
-	select {
-	case <-ctx.Done():
-		_ = c.stop()
-		return ctx.Err()
-	case <-c.done:
-		return c.exitErr()
-	}
+	return raceWithStreams(ctx, c, nil, 0)
 }

@@ -187,12 +187,16 @@ func pluginCounter(name string, want map[string]string) float64 {
 	return sum
 }
 
-// raceWithStreams lets race run for dur (or until it ends) while streams
+// raceWithStreams lets race run for dur (0: until it ends) while streams
 // read it, then stops it. It fails as soon as a stream does, stopping the
 // race.
 func raceWithStreams(ctx context.Context, race *child, streams []*stream, dur time.Duration) error {
-	timer := time.NewTimer(dur)
-	defer timer.Stop()
+	var timeUp <-chan time.Time // nil: never
+	if dur > 0 {
+		timer := time.NewTimer(dur)
+		defer timer.Stop()
+		timeUp = timer.C
+	}
 	tick := time.NewTicker(200 * time.Millisecond)
 	defer tick.Stop()
 	for {
@@ -200,7 +204,7 @@ func raceWithStreams(ctx context.Context, race *child, streams []*stream, dur ti
 		case <-ctx.Done():
 			_ = race.stop()
 			return ctx.Err()
-		case <-timer.C:
+		case <-timeUp:
 			return race.stop()
 		case <-race.done:
 			return race.stop()

@@ -5,6 +5,9 @@
 //	                Schema Registry, resource routes, Dispose
 //	query.go        QueryData: each query read by time range (pkg/pipeline)
 //	stream.go       RunStream, SubscribeStream, PublishStream (Grafana Live)
+//	streamlimits.go at most maxStreams running streams; a new one waits
+//	subscriptions.go  the channels Grafana subscribed to lately (a stream
+//	                run again after a restart has lost its place)
 //	health.go       CheckHealth
 //	resources.go    GET topics, partitions, drivers (the query editor)
 //	race.go         POST race/start, race/stop (the leaderboard panel)
