@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -112,6 +113,19 @@ func (f *cmdFlags) printUsage(w io.Writer) {
 		}
 		fmt.Fprintf(w, "  --%s\n      %s%s [%s]\n", fl.Name, fl.Usage, def, envName(fl.Name))
 	}
+}
+
+// parseSpeed reads --speed: a factor > 0, or "max".
+func parseSpeed(s string) (float64, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "max" || s == "0" {
+		return 0, nil
+	}
+	f, err := strconv.ParseFloat(strings.TrimSuffix(s, "x"), 64)
+	if err != nil || !(f > 0 && f <= 1e6) { // NaN fails both
+		return 0, fmt.Errorf("bad --speed %q: want a factor such as 1 or 10, or max", s)
+	}
+	return f, nil
 }
 
 // kafkaConfig is how to reach Kafka and the Schema Registry, and the topic

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -31,19 +30,6 @@ type raceSpec struct {
 	speed       float64 // 0: as fast as possible
 	truth       string  // file for injected events and pit stops, "" none
 	predictions bool    // publish pkg/f1/predict's predictions on f1-predictions
-}
-
-// parseSpeed reads --speed: a factor > 0, or "max".
-func parseSpeed(s string) (float64, error) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	if s == "max" || s == "0" {
-		return 0, nil
-	}
-	f, err := strconv.ParseFloat(strings.TrimSuffix(s, "x"), 64)
-	if err != nil || !(f > 0 && f <= 1e6) { // NaN fails both
-		return 0, fmt.Errorf("bad --speed %q: want a factor such as 1 or 10, or max", s)
-	}
-	return f, nil
 }
 
 // newRaceSpec checks a race's settings and fills in the sim config.

@@ -11,7 +11,9 @@
 //   - with a race's laps: FastF1 results, OpenF1 stints, weather (FastF1 or
 //     OpenF1) and location tracks (t, driver, x, y); Assemble puts all the
 //     files of a race on one clock (raceset.go);
-//   - a whole OpenF1 session, as internal/openf1 downloads it (OpenF1Race).
+//   - a whole OpenF1 session, as internal/openf1 downloads it (OpenF1Race;
+//     openf1session.go reads its drivers and race control, openf1timing.go
+//     its timing, openf1samples.go its weather, locations and car data).
 //
 // Each parser checks the columns, reports malformed rows by line number and
 // never guesses a driver: it comes from a column, from Options.Driver or

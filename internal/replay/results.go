@@ -213,15 +213,14 @@ func parseLocations(t *table) (*locationsFile, error) {
 			return nil, t.rowErr(i, "driver", t.str(i, "driver"), "a three-letter driver code")
 		}
 		var s xy
-		var err error
-		if s.T, err = t.num(i, "t"); err != nil {
-			return nil, err
-		}
-		if s.X, err = t.num(i, "x"); err != nil {
-			return nil, err
-		}
-		if s.Y, err = t.num(i, "y"); err != nil {
-			return nil, err
+		for _, c := range []struct {
+			col string
+			dst *float64
+		}{{"t", &s.T}, {"x", &s.X}, {"y", &s.Y}} {
+			var err error
+			if *c.dst, err = t.num(i, c.col); err != nil {
+				return nil, err
+			}
 		}
 		tr := lf.tracks[code]
 		if n := len(tr); n > 0 && s.T <= tr[n-1].T {
