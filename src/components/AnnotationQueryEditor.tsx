@@ -6,6 +6,7 @@ import type { PitwallDataSource } from '../datasource';
 import { ANNOTATION_TYPES, DEFAULT_ANNOTATION_SEVERITY, DEFAULT_TOPICS, queryTypeInfo } from '../options';
 import { PitwallOptions, PitwallQuery, QueryType } from '../types';
 import { DriversField } from './DriversSelect';
+import { LABEL_WIDTH } from './QueryOptions';
 import { OverspeedField, SeverityField, SpinThresholdField } from './ThresholdFields';
 import { TopicSelect } from './TopicSelect';
 import { useQueryUpdate } from './useQueryUpdate';
@@ -29,8 +30,6 @@ const HELP: Record<string, string> = {
   wheelSpin: 'Each wheel-spin event becomes an annotation spanning its duration.',
   gearAnomalies: 'Each gear anomaly (lugging, over-rev, mismatch, skipped upshift) becomes an annotation.',
 };
-
-const LABEL_WIDTH = 14;
 
 /** Annotation query editor: alerts (with the overspeed threshold), race control, wheel spin or gear anomalies. */
 export function AnnotationQueryEditor({ query, datasource, onChange }: Props) {

@@ -1,7 +1,8 @@
-import { ComboboxOption, InlineField, MultiCombobox, Stack } from '@grafana/ui';
+import { ComboboxOption, InlineField, Stack } from '@grafana/ui';
 import React, { useMemo } from 'react';
 
 import type { PitwallDataSource } from '../datasource';
+import { NamesPicker } from './NamesPicker';
 import { ResourceError } from './ResourceError';
 import { useResource } from './useResource';
 import { variableOptions } from './variableOptions';
@@ -11,7 +12,6 @@ interface Props {
   value?: string[];
   onChange: (drivers: string[]) => void;
   id: string;
-  width?: number;
 }
 
 /** One empty list for every render: a new [] each time would change the picker's value on every render. */
@@ -24,7 +24,7 @@ export function normaliseDriver(v: string): string {
 }
 
 /** Drivers from the backend's `drivers` resource plus template variables; empty means all. */
-export function DriversSelect({ datasource, value = NO_DRIVERS, onChange, id, width = 40 }: Props) {
+export function DriversSelect({ datasource, value = NO_DRIVERS, onChange, id }: Props) {
   const drivers = useResource(() => datasource.getDrivers(), `${datasource.uid}/drivers`);
 
   const options = useMemo(() => {
@@ -43,20 +43,15 @@ export function DriversSelect({ datasource, value = NO_DRIVERS, onChange, id, wi
 
   return (
     <Stack direction="row" gap={0.5} alignItems="center">
-      <MultiCombobox<string>
+      <NamesPicker
         id={id}
-        width={width}
         options={options}
         value={value}
         loading={drivers.loading}
-        createCustomValue
         customValueDescription="Use this driver code"
-        isClearable
         placeholder="All drivers"
-        onChange={(items) => {
-          const codes = items.map((i) => normaliseDriver(i.value)).filter(Boolean);
-          onChange(codes.filter((c, i) => codes.indexOf(c) === i));
-        }}
+        normalise={normaliseDriver}
+        onChange={onChange}
       />
       <ResourceError what="drivers" error={drivers.error} />
     </Stack>

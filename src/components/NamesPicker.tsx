@@ -10,29 +10,45 @@ interface Props {
   placeholder: string;
   /** Keep at most this many names. */
   max?: number;
+  /** How a picked or typed name is written (default: trimmed). */
+  normalise?: (name: string) => string;
+  /** The options are still being fetched. */
+  loading?: boolean;
   onChange: (names: string[]) => void;
 }
 
-/** A multi-picker of names (fields, columns) that also takes typed ones; names are trimmed, empty ones dropped. */
-export function NamesPicker({ id, options, value, customValueDescription, placeholder, max, onChange }: Props) {
+const trim = (name: string) => name.trim();
+
+/**
+ * A multi-picker of names (fields, columns, drivers) that also takes typed ones: names are
+ * normalised (trimmed unless `normalise` says otherwise), empty ones and repeats dropped.
+ */
+export function NamesPicker({
+  id,
+  options,
+  value,
+  customValueDescription,
+  placeholder,
+  max,
+  normalise = trim,
+  loading,
+  onChange,
+}: Props) {
   return (
     <MultiCombobox<string>
       id={id}
       width={40}
       options={options}
       value={value}
+      loading={loading}
       createCustomValue
       customValueDescription={customValueDescription}
       isClearable
       placeholder={placeholder}
-      onChange={(items) =>
-        onChange(
-          items
-            .map((v) => v.value.trim())
-            .filter(Boolean)
-            .slice(0, max)
-        )
-      }
+      onChange={(items) => {
+        const names = items.map((v) => normalise(v.value)).filter(Boolean);
+        onChange(names.filter((n, i) => names.indexOf(n) === i).slice(0, max));
+      }}
     />
   );
 }

@@ -124,6 +124,17 @@ describe('QueryEditor changes apply at once', () => {
     expect(last().drivers).toEqual(['$driver']);
   });
 
+  it('writes a typed driver code upper-case, and a code given twice once', async () => {
+    const { last } = renderQueryEditor(ds, { refId: 'A', queryType: 'telemetry', drivers: ['HAM'] });
+    await userEvent.type(screen.getByLabelText('Drivers'), ' nor');
+    await userEvent.click(await screen.findByRole('option', { name: /nor/ }));
+    expect(last().drivers).toEqual(['HAM', 'NOR']);
+    await userEvent.clear(screen.getByLabelText('Drivers')); // the search keeps "nor"
+    await userEvent.type(screen.getByLabelText('Drivers'), 'ham ');
+    await userEvent.click(await screen.findByRole('option', { name: /ham/ }));
+    expect(last().drivers).toEqual(['HAM', 'NOR']);
+  });
+
   it('shows N only for the last-N offset, and commits it on blur', async () => {
     const { last, calls } = renderQueryEditor(ds, { refId: 'A', queryType: 'telemetry', offset: 'timeRange' });
     expect(screen.queryByLabelText('N')).not.toBeInTheDocument();
