@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"runtime"
-	"sync"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
@@ -21,12 +20,9 @@ type multiSender struct {
 	cpu   chan chan time.Duration
 	done  chan struct{}
 
-	mu      sync.Mutex
-	packets int
-	rows    int
-	lat     []float64
-	timeIdx map[int]int // stream -> index of its time column; -1 none
-	errs    parseErrors
+	parsedRows // and, under its mu:
+	packets    int
+	timeIdx    map[int]int // stream -> index of its time column; -1 none
 }
 
 type mpacket struct {
@@ -72,8 +68,7 @@ func (m *multiSender) close() {
 func (m *multiSender) stats() SenderStats {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return SenderStats{Packets: m.packets, Rows: m.rows, Latency: summarize(append([]float64(nil), m.lat...)),
-		ParseErrors: m.errs.n, FirstError: m.errs.first}
+	return SenderStats{Packets: m.packets, Rows: m.rows, Latency: m.latency(), ParseErrors: m.errs.n, FirstError: m.errs.first}
 }
 
 func (m *multiSender) parseLoop() {
@@ -89,22 +84,14 @@ func (m *multiSender) parseLoop() {
 			if !ok {
 				return
 			}
-			if err := m.parse(&p, pk); err != nil {
-				m.mu.Lock()
-				m.errs.add(err)
-				m.mu.Unlock()
-			}
+			m.parse(&p, pk.data, func(v *fastjson.Value) error { return m.read(v, pk) })
 		}
 	}
 }
 
-func (m *multiSender) parse(p *fastjson.Parser, pk mpacket) error {
-	v, err := p.ParseBytes(pk.data)
-	if err != nil {
-		return fmt.Errorf("packet is not JSON: %w", err)
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
+// read reads one packet of a stream (under mu): a schema (when present)
+// says which column is the time; data.values holds the columns.
+func (m *multiSender) read(v *fastjson.Value, pk mpacket) error {
 	m.packets++
 	if fields := v.GetArray("schema", "fields"); fields != nil {
 		m.timeIdx[pk.stream] = -1
@@ -127,21 +114,8 @@ func (m *multiSender) parse(p *fastjson.Parser, pk mpacket) error {
 		m.rows += len(cols[0].GetArray())
 		return nil
 	}
-	times, err := cols[ti].Array()
-	if err != nil {
-		return fmt.Errorf("stream %d: the time column is not an array: %w", pk.stream, err)
+	if err := m.addTimes(cols[ti], pk.at); err != nil {
+		return fmt.Errorf("stream %d: %w", pk.stream, err)
 	}
-	at := float64(pk.at.UnixNano()) / 1e6
-	for _, t := range times {
-		if t.Type() == fastjson.TypeNull {
-			continue
-		}
-		ms, err := t.Float64()
-		if err != nil {
-			return fmt.Errorf("stream %d: a time is not a number: %w", pk.stream, err)
-		}
-		m.lat = append(m.lat, at-ms)
-	}
-	m.rows += len(times)
 	return nil
 }

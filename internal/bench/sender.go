@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
@@ -22,15 +21,12 @@ type Sender struct {
 	queue     chan packet
 	done      chan struct{}
 
-	mu      sync.Mutex
-	packets int
-	bytes   int64
-	first   time.Time
-	last    time.Time
-	rows    int
-	lat     []float64 // ms
-	timeIdx int       // index of timeField in the current schema; -1 unknown
-	errs    parseErrors
+	parsedRows // and, under its mu:
+	packets    int
+	bytes      int64
+	first      time.Time
+	last       time.Time
+	timeIdx    int // index of timeField in the current schema; -1 unknown
 }
 
 type packet struct {
@@ -82,20 +78,6 @@ type SenderStats struct {
 	FirstError  error
 }
 
-// parseErrors counts the packets a sender could not parse and keeps the
-// first error.
-type parseErrors struct {
-	n     int
-	first error
-}
-
-func (e *parseErrors) add(err error) {
-	e.n++
-	if e.first == nil {
-		e.first = err
-	}
-}
-
 // Rows is how many rows have been parsed so far.
 func (s *Sender) Rows() int {
 	s.mu.Lock()
@@ -108,30 +90,20 @@ func (s *Sender) Stats() SenderStats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return SenderStats{Packets: s.packets, Bytes: s.bytes, Rows: s.rows, First: s.first, Last: s.last,
-		Latency: summarize(append([]float64(nil), s.lat...)), ParseErrors: s.errs.n, FirstError: s.errs.first}
+		Latency: s.latency(), ParseErrors: s.errs.n, FirstError: s.errs.first}
 }
 
 func (s *Sender) parseLoop() {
 	defer close(s.done)
 	var p fastjson.Parser
 	for pk := range s.queue {
-		if err := s.parse(&p, pk); err != nil {
-			s.mu.Lock()
-			s.errs.add(err)
-			s.mu.Unlock()
-		}
+		s.parse(&p, pk.data, func(v *fastjson.Value) error { return s.read(v, pk.at) })
 	}
 }
 
-// parse reads one packet: a schema (when present) says which column is the
-// time; data.values holds the columns.
-func (s *Sender) parse(p *fastjson.Parser, pk packet) error {
-	v, err := p.ParseBytes(pk.data)
-	if err != nil {
-		return fmt.Errorf("packet is not JSON: %w", err)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// read reads one packet (under mu): a schema (when present) says which
+// column is the time; data.values holds the columns.
+func (s *Sender) read(v *fastjson.Value, at time.Time) error {
 	if fields := v.GetArray("schema", "fields"); fields != nil {
 		s.timeIdx = -1
 		for i, f := range fields {
@@ -147,18 +119,8 @@ func (s *Sender) parse(p *fastjson.Parser, pk packet) error {
 	if s.timeIdx < 0 || s.timeIdx >= len(cols) {
 		return fmt.Errorf("packet has no %q column (a data packet before its schema?)", s.timeField)
 	}
-	times, err := cols[s.timeIdx].Array()
-	if err != nil {
-		return fmt.Errorf("column %q is not an array: %w", s.timeField, err)
+	if err := s.addTimes(cols[s.timeIdx], at); err != nil {
+		return fmt.Errorf("column %q: %w", s.timeField, err)
 	}
-	at := float64(pk.at.UnixNano()) / 1e6
-	for _, t := range times {
-		ms, err := t.Float64()
-		if err != nil {
-			return fmt.Errorf("a %q value is not a number: %w", s.timeField, err)
-		}
-		s.lat = append(s.lat, at-ms)
-	}
-	s.rows += len(times)
 	return nil
 }

@@ -74,3 +74,30 @@ func TestSenderWithoutTimingOnlyCounts(t *testing.T) {
 		t.Fatalf("got %+v, want 3 packets counted and nothing parsed", st)
 	}
 }
+
+func TestMultiSenderTimesTheRowsOfEachStream(t *testing.T) {
+	m := newMultiSender()
+	a, b := backend.NewStreamSender(m.sender(1)), backend.NewStreamSender(m.sender(2))
+	now := time.Now()
+	if err := a.SendFrame(liveFrame(now.Add(-time.Second), now.Add(-time.Second)), data.IncludeAll); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.SendFrame(liveFrame(now.Add(-2*time.Second)), data.IncludeAll); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SendFrame(liveFrame(now.Add(-time.Second)), data.IncludeDataOnly); err != nil {
+		t.Fatal(err)
+	}
+	// A stream whose first packet has no schema cannot be timed: an error.
+	if err := backend.NewStreamSender(m.sender(3)).SendFrame(liveFrame(now), data.IncludeDataOnly); err != nil {
+		t.Fatal(err)
+	}
+	m.close()
+	st := m.stats()
+	if st.Packets != 4 || st.Rows != 4 || st.Latency.N != 4 || st.ParseErrors != 1 || st.FirstError == nil {
+		t.Fatalf("got %+v, want 4 packets, 4 timed rows and one parse error", st)
+	}
+	if st.Latency.Min < 999 || st.Latency.Max < 1999 || st.Latency.Max > 60_000 {
+		t.Fatalf("latencies %+v do not match rows stamped 1-2 s before sending", st.Latency)
+	}
+}
