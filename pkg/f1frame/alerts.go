@@ -262,21 +262,13 @@ func (a *alerts) rows(als []sourced) []eventRow {
 func (a *alerts) logs(als []sourced) *data.Frame {
 	rows := a.rows(als)
 	f := logsFrame("alerts", rows)
-	n := len(als)
-	drivers, kinds, sevs, races, srcs := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	vals := make([]float64, n)
-	for i := range als {
-		al := &als[i]
-		drivers[i], kinds[i], sevs[i], races[i], vals[i] = al.Driver, al.Kind, al.Severity, al.RaceID, round3(al.Value)
-		srcs[i] = rows[i].labels[len(rows[i].labels)-1].v
-	}
 	f.Fields = append(f.Fields,
-		data.NewField("driver", nil, drivers),
-		data.NewField("kind", nil, kinds),
-		data.NewField("alert_severity", nil, sevs),
-		data.NewField("value", nil, vals),
-		data.NewField("race_id", nil, races),
-		data.NewField("source", nil, srcs),
+		perEvent("driver", als, func(al *sourced) string { return al.Driver }),
+		perEvent("kind", als, func(al *sourced) string { return al.Kind }),
+		perEvent("alert_severity", als, func(al *sourced) string { return al.Severity }),
+		perEvent("value", als, func(al *sourced) float64 { return round3(al.Value) }),
+		perEvent("race_id", als, func(al *sourced) string { return al.RaceID }),
+		perEvent("source", rows, func(r *eventRow) string { return r.labels[len(r.labels)-1].v }),
 	)
 	return f
 }

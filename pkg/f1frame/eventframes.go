@@ -120,6 +120,16 @@ func logsFrame(name string, rows []eventRow) *data.Frame {
 	})
 }
 
+// perEvent is a column of one value per event of evs, such as the columns
+// of its own that a caller appends to a logs frame.
+func perEvent[E, V any](name string, evs []E, value func(*E) V) *data.Field {
+	vals := make([]V, len(evs))
+	for i := range evs {
+		vals[i] = value(&evs[i])
+	}
+	return data.NewField(name, nil, vals)
+}
+
 // detectorFrame is a detector's events as a table: time, timeEnd, driver,
 // kind (the detector's own measure), gear, rpm, speed, message, severity,
 // extra (a second column of its own) and race_id. kind and extra hold one

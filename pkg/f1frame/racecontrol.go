@@ -114,21 +114,13 @@ func (r *raceControl) rows(evs []f1.RaceControl) []eventRow {
 
 func (r *raceControl) logs(evs []f1.RaceControl) *data.Frame {
 	f := logsFrame("race_control", r.rows(evs))
-	n := len(evs)
-	types, drivers, flags, races := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	laps, totals := make([]int64, n), make([]int64, n)
-	for i := range evs {
-		rc := &evs[i]
-		flag, _ := f1.FlagOf(rc)
-		types[i], drivers[i], flags[i], races[i], laps[i], totals[i] = rc.Type, rc.Driver, flag, rc.RaceID, int64(rc.Lap), int64(rc.TotalLaps)
-	}
 	f.Fields = append(f.Fields,
-		data.NewField("type", nil, types),
-		data.NewField("driver", nil, drivers),
-		data.NewField("lap", nil, laps),
-		data.NewField("total_laps", nil, totals),
-		data.NewField("flag", nil, flags),
-		data.NewField("race_id", nil, races),
+		perEvent("type", evs, func(rc *f1.RaceControl) string { return rc.Type }),
+		perEvent("driver", evs, func(rc *f1.RaceControl) string { return rc.Driver }),
+		perEvent("lap", evs, func(rc *f1.RaceControl) int64 { return int64(rc.Lap) }),
+		perEvent("total_laps", evs, func(rc *f1.RaceControl) int64 { return int64(rc.TotalLaps) }),
+		perEvent("flag", evs, func(rc *f1.RaceControl) string { flag, _ := f1.FlagOf(rc); return flag }),
+		perEvent("race_id", evs, func(rc *f1.RaceControl) string { return rc.RaceID }),
 	)
 	return f
 }
