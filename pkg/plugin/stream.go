@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -14,16 +15,14 @@ import (
 // SubscribeStream lets a user join a channel when its path decodes to a live
 // query of this datasource's org. Unknown paths are refused.
 func (d *Datasource) SubscribeStream(_ context.Context, req *backend.SubscribeStreamRequest) (*backend.SubscribeStreamResponse, error) {
-	if err := d.ready(); err != nil {
-		return &backend.SubscribeStreamResponse{Status: backend.SubscribeStreamStatusNotFound}, nil
-	}
-	org, _, err := query.DecodeChannelPath(req.Path)
-	if err != nil {
+	_, err := d.channelQuery(req.Path, req.PluginContext.OrgID)
+	var other *otherOrgError
+	switch {
+	case errors.As(err, &other):
+		return &backend.SubscribeStreamResponse{Status: backend.SubscribeStreamStatusPermissionDenied}, nil
+	case err != nil:
 		d.log.Debug("refused stream subscription", "path", req.Path, "error", err)
 		return &backend.SubscribeStreamResponse{Status: backend.SubscribeStreamStatusNotFound}, nil
-	}
-	if org != req.PluginContext.OrgID {
-		return &backend.SubscribeStreamResponse{Status: backend.SubscribeStreamStatusPermissionDenied}, nil
 	}
 	d.subs.note(req.Path, time.Now())
 	return &backend.SubscribeStreamResponse{Status: backend.SubscribeStreamStatusOK}, nil
@@ -39,15 +38,9 @@ func (d *Datasource) PublishStream(context.Context, *backend.PublishStreamReques
 // Grafana calls RunStream again after a backoff; the stream then resumes
 // from the next offset of each partition, see pipeline.Resumes).
 func (d *Datasource) RunStream(ctx context.Context, req *backend.RunStreamRequest, sender *backend.StreamSender) error {
-	if err := d.ready(); err != nil {
-		return err
-	}
-	org, q, err := query.DecodeChannelPath(req.Path)
+	q, err := d.channelQuery(req.Path, req.PluginContext.OrgID)
 	if err != nil {
 		return err
-	}
-	if org != req.PluginContext.OrgID {
-		return fmt.Errorf("channel path %q belongs to org %d, not %d", req.Path, org, req.PluginContext.OrgID)
 	}
 	// Grafana subscribes before it runs a channel, except when it runs it
 	// again after the plugin restarted: then the stream has lost its place.
@@ -62,4 +55,31 @@ func (d *Datasource) RunStream(ctx context.Context, req *backend.RunStreamReques
 	return pipeline.RunStream(ctx, d.source(), q, sender, pipeline.StreamOptions{
 		Path: req.Path, UID: d.uid, Resume: d.resume, AliveEvery: d.aliveEvery, LossAfter: d.lossAfter, Log: d.log,
 		Fresh: fresh, Hub: d.hub})
+}
+
+// channelQuery is the live query of a channel path, checked: the settings
+// are valid, the path decodes, and its query is of org (another org's is an
+// *otherOrgError).
+func (d *Datasource) channelQuery(path string, org int64) (*query.Query, error) {
+	if err := d.ready(); err != nil {
+		return nil, err
+	}
+	pathOrg, q, err := query.DecodeChannelPath(path)
+	if err != nil {
+		return nil, err
+	}
+	if pathOrg != org {
+		return nil, &otherOrgError{path: path, org: pathOrg, caller: org}
+	}
+	return q, nil
+}
+
+// otherOrgError is a channel path of another org's query.
+type otherOrgError struct {
+	path        string
+	org, caller int64
+}
+
+func (e *otherOrgError) Error() string {
+	return fmt.Sprintf("channel path %q belongs to org %d, not %d", e.path, e.org, e.caller)
 }
