@@ -45,6 +45,25 @@ func (s Span) Bucket(ts int64) int64 {
 	return int64(float64(ts-s.from) / float64(s.to-s.from+1) * float64(s.n))
 }
 
+// Places cuts each bucket into places equal places and says where ts
+// falls: its bucket and its place there (0 to places-1). Place (b, i) is
+// the same time for every series of the span (Slot), and the places grow
+// with ts. pkg/table OnGrid puts a decimation's points on them so that
+// series share their times.
+func (s Span) Places(ts int64, places int) (b int64, i int) {
+	b = s.Bucket(ts)
+	i = int((ts - s.Slot(b, 0, places)) * int64(places) / max(s.Slot(b+1, 0, places)-s.Slot(b, 0, places), 1))
+	return b, min(max(i, 0), places-1)
+}
+
+// Slot is the time (unix ns) of place i of bucket b when each bucket has
+// places equal places: the bucket's start for i = 0.
+func (s Span) Slot(b int64, i, places int) int64 {
+	places = max(places, 1)
+	per := float64(s.to-s.from+1) / float64(s.n*int64(places))
+	return s.from + int64(float64(b*int64(places)+int64(i))*per)
+}
+
 // Column is one number column of a table: row r holds Vals[r] unless
 // Null[r].
 type Column struct {

@@ -39,7 +39,7 @@ type telemetryPipeline struct {
 
 func newTelemetryPipeline(q *query.Query, env *Env) (Pipeline, error) {
 	p := &telemetryPipeline{q: q, env: env, tables: map[string]*table.Table{}, labels: map[string]string{},
-		opt: table.Options{NumbersOnly: true, Skip: []string{"ts"}, Allow: q.Fields}}
+		opt: table.Options{NumbersOnly: true, Skip: []string{"ts"}, Allow: q.Fields, Grid: true}}
 	if env.Mode == ModeStream {
 		o := p.opt
 		o.Labels = true
@@ -183,7 +183,9 @@ func (p *telemetryPipeline) thin() *table.Table {
 	held := p.live.SplitAt(cut)
 	if p.live.Rows() > 0 {
 		start := from - from%b
-		p.live.Decimate(int(2*(cut-start)/b), start, cut-1)
+		n := int(2 * (cut - start) / b)
+		p.live.Decimate(n, start, cut-1)
+		p.live.OnGrid(n, start, cut-1)
 	}
 	return held
 }

@@ -72,11 +72,15 @@ func (t *Table) Frame(name string, fieldLabels data.Labels) *data.Frame {
 
 // Take returns the rows as a frame (Frame), in time order and, for the last
 // frame of a query (final), decimated to maxPoints per series over [from,
-// to], and empties the table, keeping its columns.
+// to] and, with Options.Grid, put on its buckets' places (OnGrid), and
+// empties the table, keeping its columns.
 func (t *Table) Take(name string, fieldLabels data.Labels, final bool, maxPoints int, from, to int64) *data.Frame {
 	t.SortByTime()
 	if final {
 		t.Decimate(maxPoints, from, to)
+		if t.opt.Grid {
+			t.OnGrid(maxPoints, from, to)
+		}
 	}
 	f := t.Frame(name, fieldLabels)
 	t.Reset()

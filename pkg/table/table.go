@@ -73,6 +73,10 @@ type Options struct {
 	Skip []string
 	// NumbersOnly ignores string and bool fields.
 	NumbersOnly bool
+	// Grid has Take put a decimated series' rows on the places of its
+	// buckets (OnGrid), shared by every series: for a panel that draws
+	// them.
+	Grid bool
 }
 
 type column struct {
