@@ -21,6 +21,11 @@ import (
 // labels layout (a leading "labels" column holding "driver=VER"), which
 // Grafana splits into the same per-driver series; QueryData with stream:true
 // returns its history in that layout too so the live rows append to it.
+//
+// Decimated points are put on places every driver shares (table
+// Options.Grid, Table.OnGrid; a Live push's too, thin): Grafana joins a
+// panel's series on time, and twenty drivers at their own instants made
+// that join twenty times longer.
 
 type telemetryPipeline struct {
 	q        *query.Query
