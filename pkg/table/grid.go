@@ -61,7 +61,7 @@ func (t *Table) OnGrid(maxPoints int, from, to int64) {
 			s.settle(places)
 			s.bucket = b
 		}
-		s.open = append(s.open, gridRow{row: r, place: i})
+		s.open = append(s.open, gridRow{row: r, bucket: b, place: i})
 	}
 	moved := false
 	for _, s := range order {
@@ -111,7 +111,7 @@ func (s *gridSeries) settle(places int) {
 	for k := range s.open {
 		p := max(s.open[k].place, prev+1)
 		p = min(p, places-(n-k)) // leave room for the rows after it
-		s.open[k].place, s.open[k].bucket = p, s.bucket
+		s.open[k].place = p
 		prev = p
 	}
 	s.done = append(s.done, s.open...)
