@@ -4,12 +4,12 @@
  * written by the stack check that runs each query on an in-process Kafka), with
  * Grafana's own display names, matchers, transformations and field config.
  */
-import { DataFrameJSON } from '@grafana/data';
+import { DataFrameJSON, FieldType } from '@grafana/data';
 import fs from 'fs';
 import path from 'path';
 
 import { checkAnnotationFrames, checkPanel } from './testing/panelCheck';
-import { DashboardPanel } from './testing/panelRender';
+import { DashboardPanel, renderFrames, toPanelFrames } from './testing/panelRender';
 
 const ROOT = path.join(__dirname, '..');
 const FRAMES: Record<string, DataFrameJSON[]> = JSON.parse(
@@ -32,10 +32,20 @@ function allPanels(ps: DashboardPanel[]): DashboardPanel[] {
   return ps.flatMap((p) => [p, ...allPanels(p.panels ?? [])]);
 }
 
-/** The frames of a panel's first query, under the stack check's key. */
+/** The "-- Dashboard --" datasource: a panel that draws another panel's answer (its query names the panel). */
+const DASHBOARD_DS = '-- Dashboard --';
+
+/**
+ * The frames of a panel's first query, under the stack check's key; for a panel that shares another's
+ * answer, the source panel's (Grafana hands it those frames, before the source's transformations).
+ */
 function framesOf(file: string, p: DashboardPanel): DataFrameJSON[] | undefined {
-  const refId = String(p.targets?.[0]?.refId ?? 'A');
-  return FRAMES[`${file}#${p.id}/${refId}`];
+  const target = p.targets?.[0];
+  const ds = target?.datasource as { uid?: string } | undefined;
+  if (ds?.uid === DASHBOARD_DS) {
+    return FRAMES[`${file}#${Number(target?.panelId)}/A`];
+  }
+  return FRAMES[`${file}#${p.id}/${String(target?.refId ?? 'A')}`];
 }
 
 it('finds the dashboards', () => {
@@ -67,6 +77,36 @@ describe.each(FILES)('%s', (file) => {
       expect(checkAnnotationFrames(FRAMES[`${file}#annotation/${name}`])).toEqual([]);
     });
   }
+});
+
+describe('the telemetry panels that share the Speed query', () => {
+  const dash = load('f1-live.json');
+  const own: Record<string, string> = {
+    Speed: 'speed_kph',
+    RPM: 'rpm',
+    Gear: 'gear',
+    Throttle: 'throttle_pct',
+    Brake: 'brake',
+  };
+  it.each(Object.entries(own))('%s draws its own field (%s) and no other', async (title, field) => {
+    const p = dash.panels.find((x) => x.title === title)!;
+    const drawn = await renderFrames(p, toPanelFrames(framesOf('f1-live.json', p)!));
+    const numbers = drawn.flatMap((f) => f.fields.filter((x) => x.type === FieldType.number));
+    expect(numbers.length).toBeGreaterThan(0);
+    expect([...new Set(numbers.map((x) => x.name))]).toEqual([field]);
+  });
+
+  it('a filter pattern without slashes matches whole display names only, as in Grafana ("Data is missing a number field")', async () => {
+    // Grafana reads "time|rpm" as /^time|rpm$/; the display names are "rpm VER", so only time is kept.
+    const rpm = dash.panels.find((x) => x.title === 'RPM')!;
+    const broken: DashboardPanel = {
+      ...rpm,
+      transformations: [{ id: 'filterFieldsByName', options: { include: { pattern: 'time|rpm' } } }],
+    };
+    expect(await checkPanel(broken, framesOf('f1-live.json', rpm))).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^a time series needs a time field and a number field/)])
+    );
+  });
 });
 
 describe('the check finds what a browser showed', () => {

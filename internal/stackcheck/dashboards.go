@@ -58,7 +58,10 @@ type Panel struct {
 		Title string `json:"title"`
 		URL   string `json:"url"`
 	} `json:"links"`
-	FieldConfig struct {
+	// Transformations are what Grafana does to the frames before drawing
+	// (checked in src/dashboards.test.ts with Grafana's own code).
+	Transformations []map[string]any `json:"transformations"`
+	FieldConfig     struct {
 		Defaults struct {
 			// NoValue is the text Grafana shows instead of "No data".
 			NoValue string `json:"noValue"`
@@ -156,7 +159,8 @@ func CheckDashboard(d Dashboard) []error {
 		}
 	}
 	seen := map[int]string{}
-	var placed []Panel
+	var placed, shares []Panel
+	byID := map[int]Panel{}
 	var walk func(ps []Panel, top bool)
 	walk = func(ps []Panel, top bool) {
 		for _, p := range ps {
@@ -165,6 +169,7 @@ func CheckDashboard(d Dashboard) []error {
 				add("%s: id %d is also panel %q", where, p.ID, prev)
 			}
 			seen[p.ID] = p.Title
+			byID[p.ID] = p
 			if !slices.Contains(CorePanels, p.Type) && p.Type != PanelType {
 				add("%s: type %q is neither a core panel nor %s", where, p.Type, PanelType)
 			}
@@ -177,7 +182,9 @@ func CheckDashboard(d Dashboard) []error {
 				// A collapsed row's panels keep the places they have when it opens.
 				placed = append(placed, p)
 			}
-			if len(p.Targets) > 0 && (p.Datasource == nil || p.Datasource.UID != DatasourceUID || p.Datasource.Type != DatasourceType) {
+			if SharesAPanel(p) {
+				shares = append(shares, p)
+			} else if len(p.Targets) > 0 && (p.Datasource == nil || p.Datasource.UID != DatasourceUID || p.Datasource.Type != DatasourceType) {
 				add("%s: panel datasource is not the provisioned %s", where, DatasourceUID)
 			}
 			if p.Type != "row" && p.PluginVersion == "" {
@@ -186,9 +193,11 @@ func CheckDashboard(d Dashboard) []error {
 			if p.Type != "row" && p.Type != "text" && len(p.Targets) == 0 {
 				add("%s: no queries", where)
 			}
-			for _, t := range p.Targets {
-				for _, e := range checkTarget(t, vars) {
-					add("%s, query %v: %v", where, t["refId"], e)
+			if !SharesAPanel(p) {
+				for _, t := range p.Targets {
+					for _, e := range checkTarget(t, vars) {
+						add("%s, query %v: %v", where, t["refId"], e)
+					}
 				}
 			}
 			for _, e := range checkEmptyState(p) {
@@ -198,6 +207,11 @@ func CheckDashboard(d Dashboard) []error {
 		}
 	}
 	walk(d.Panels, true)
+	for _, p := range shares {
+		for _, e := range checkShare(p, byID) {
+			add("panel %d %q: %v", p.ID, p.Title, e)
+		}
+	}
 	errs = append(errs, checkGrid(d.UID, placed)...)
 	return errs
 }

@@ -21,6 +21,9 @@ func TestF1DashboardContents(t *testing.T) {
 		for i := range ps {
 			p := &ps[i]
 			types[p.Type]++
+			if SharesAPanel(*p) {
+				continue // it runs no query of its own
+			}
 			for _, q := range p.Targets {
 				qt, _ := q["queryType"].(string)
 				queries[qt]++
@@ -95,6 +98,28 @@ func dashboardWith(mutate func(*Dashboard)) Dashboard {
 	return d
 }
 
+func dashDS() map[string]any {
+	return map[string]any{"type": DashboardDatasourceType, "uid": DashboardDatasourceUID}
+}
+
+// sharePanel adds panel 2, which draws panel 1's answer through the
+// Dashboard datasource with query t.
+func sharePanel(d *Dashboard, t map[string]any) {
+	d.Panels = append(d.Panels, Panel{ID: 2, Type: "timeseries", Title: "RPM", GridPos: GridPos{12, 0, 12, 8},
+		PluginVersion: "12.4.0", Datasource: &DatasourceRef{Type: DashboardDatasourceType, UID: DashboardDatasourceUID},
+		Targets:         []map[string]any{t},
+		Transformations: []map[string]any{{"id": "filterFieldsByName"}}})
+}
+
+func TestASharedPanelPasses(t *testing.T) {
+	d := dashboardWith(func(d *Dashboard) {
+		sharePanel(d, map[string]any{"refId": "A", "datasource": dashDS(), "panelId": float64(1)})
+	})
+	if errs := CheckDashboard(d); len(errs) > 0 {
+		t.Fatalf("a panel sharing panel 1's answer was refused: %v", errors.Join(errs...))
+	}
+}
+
 func TestDashboardProblemsAreFound(t *testing.T) {
 	if errs := CheckDashboard(dashboardWith(func(*Dashboard) {})); len(errs) > 0 {
 		t.Fatalf("the valid base dashboard was refused: %v", errors.Join(errs...))
@@ -150,6 +175,20 @@ func TestDashboardProblemsAreFound(t *testing.T) {
 			d.Panels[0].Type = PanelType
 			d.Panels[0].Description = "Needs pitwall-leaderboard-panel: install it."
 		}, "no panel link to /plugins/pitwall-leaderboard-panel"},
+		"share without source": {func(d *Dashboard) { sharePanel(d, map[string]any{"refId": "A", "datasource": dashDS()}) }, "names no source panel"},
+		"share of a missing panel": {func(d *Dashboard) {
+			sharePanel(d, map[string]any{"refId": "A", "datasource": dashDS(), "panelId": float64(7)})
+		}, "source panel 7 does not exist"},
+		"share of itself": {func(d *Dashboard) {
+			sharePanel(d, map[string]any{"refId": "A", "datasource": dashDS(), "panelId": float64(2)})
+		}, `source panel 2 "RPM" does not query the datasource itself`},
+		"share without transformations": {func(d *Dashboard) {
+			sharePanel(d, map[string]any{"refId": "A", "datasource": dashDS(), "panelId": float64(1)})
+			d.Panels[1].Transformations = nil
+		}, "no transformations: it draws everything panel 1 answers"},
+		"share on another datasource": {func(d *Dashboard) {
+			sharePanel(d, map[string]any{"refId": "A", "datasource": map[string]any{"uid": "pitwall"}, "panelId": float64(1)})
+		}, "not the panel's -- Dashboard --"},
 		"nested panel": {func(d *Dashboard) {
 			row := Panel{ID: 9, Type: "row", Title: "Row", GridPos: GridPos{0, 8, 24, 1},
 				Panels: []Panel{{ID: 10, Type: "piechart", Title: "Nested", GridPos: GridPos{0, 9, 6, 6},

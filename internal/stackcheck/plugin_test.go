@@ -219,6 +219,9 @@ func TestDashboardQueriesRunOnThePlugin(t *testing.T) {
 		var walk func([]Panel)
 		walk = func(ps []Panel) {
 			for _, p := range ps {
+				if SharesAPanel(p) {
+					continue // it draws its source panel's frames (src/dashboards.test.ts)
+				}
 				for _, target := range p.Targets {
 					name := fmt.Sprintf("%s: panel %q (%v)", file, p.Title, target["queryType"])
 					r := run(name, target)
