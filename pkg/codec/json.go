@@ -28,6 +28,17 @@ type jsonFlattener struct {
 	rec    *Record
 	prefix []byte
 	arena  []byte // JSON text of too-deep subtrees, reset per record
+	// shape holds the name and id of each field of the records decoded
+	// before, by place: a topic's records mostly repeat their fields in
+	// the same order, and comparing a name with the one last seen at its
+	// place costs less than hashing it (names.ID). A name that differs
+	// is looked up as before, and takes the place.
+	shape []shapeName
+}
+
+type shapeName struct {
+	name string
+	id   int32
 }
 
 func (j *jsonFlattener) decode(value []byte, rec *Record) error {
@@ -112,7 +123,23 @@ func (j *jsonFlattener) raw(v *fastjson.Value) {
 }
 
 func (j *jsonFlattener) emit(f Field) {
-	emitField(j.rec, j.names, j.lim, j.prefix, f)
+	rec := j.rec
+	at := len(rec.Fields)
+	if at < len(j.shape) && at < j.lim.MaxFields && j.shape[at].name == string(j.prefix) {
+		f.ID = j.shape[at].id
+		rec.add(f)
+		return
+	}
+	emitField(rec, j.names, j.lim, j.prefix, f)
+	if len(rec.Fields) == at+1 { // added: remember its name at its place
+		id := rec.Fields[at].ID
+		if at == len(j.shape) {
+			j.shape = append(j.shape, shapeName{})
+		}
+		if at < len(j.shape) {
+			j.shape[at] = shapeName{name: j.names.Name(id), id: id}
+		}
+	}
 }
 
 // emitField names f and appends it to rec, unless a limit is reached (then

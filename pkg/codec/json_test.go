@@ -71,13 +71,15 @@ func TestJSONDepthLimitKeepsDeepSubtreeAsText(t *testing.T) {
 
 func TestJSONFieldLimitKeepsFirstFieldsAndWarns(t *testing.T) {
 	d := NewDecoder(FormatJSON, "t", nil, Limits{MaxFields: 3})
-	var rec Record
-	if err := d.Decode(context.Background(), []byte(`{"a":1,"b":2,"c":3,"d":4,"e":5}`), &rec); err != nil {
-		t.Fatal(err)
-	}
-	eq(t, flat(d, &rec), []string{"a=1", "b=2", "c=3"})
-	if rec.Warning == nil || rec.Warning.Class != ErrTooManyFields {
-		t.Fatalf("want a too_many_fields warning, got %v", rec.Warning)
+	for range 2 { // the second time with the names remembered by place
+		var rec Record
+		if err := d.Decode(context.Background(), []byte(`{"a":1,"b":2,"c":3,"d":4,"e":5}`), &rec); err != nil {
+			t.Fatal(err)
+		}
+		eq(t, flat(d, &rec), []string{"a=1", "b=2", "c=3"})
+		if rec.Warning == nil || rec.Warning.Class != ErrTooManyFields {
+			t.Fatalf("want a too_many_fields warning, got %v", rec.Warning)
+		}
 	}
 }
 
@@ -120,4 +122,31 @@ func TestJSONBadInputIsAnErrorAndTheNextRecordStillDecodes(t *testing.T) {
 func TestJSONLargeNumbersStayNumbers(t *testing.T) {
 	d := NewDecoder(FormatJSON, "t", nil, Limits{})
 	eq(t, decodeJSON(t, d, `{"big":12345678901234567890,"neg":-1.5e-3}`), []string{"big=1.2345678901234567e+19", "neg=-0.0015"})
+}
+
+// A record whose fields come in another order, fewer, more or renamed
+// than the record before still gets each value under its own name (the
+// flattener remembers the names by place, and must not trust a place).
+func TestJSONFieldsInAnyOrderKeepTheirNames(t *testing.T) {
+	d := NewDecoder(FormatJSON, "t", nil, Limits{})
+	for _, c := range []struct {
+		in   string
+		want []string
+	}{
+		{`{"a":1,"b":2,"c":{"d":3}}`, []string{"a=1", "b=2", "c.d=3"}},
+		{`{"a":1,"b":2,"c":{"d":3}}`, []string{"a=1", "b=2", "c.d=3"}},
+		{`{"b":4,"a":5}`, []string{"b=4", "a=5"}},
+		{`{"a":6,"x":7,"b":8,"c":{"d":9}}`, []string{"a=6", "x=7", "b=8", "c.d=9"}},
+		{`{"c":{"d":10,"e":[11,12]},"a":13}`, []string{"c.d=10", "c.e.0=11", "c.e.1=12", "a=13"}},
+		{`[14,15]`, []string{"value.0=14", "value.1=15"}},
+		{`{"a":16,"b":17,"c":{"d":18}}`, []string{"a=16", "b=17", "c.d=18"}},
+	} {
+		var rec Record
+		if err := d.Decode(context.Background(), []byte(c.in), &rec); err != nil {
+			t.Fatalf("%s: %v", c.in, err)
+		}
+		if got := flat(d, &rec); strings.Join(got, " ") != strings.Join(c.want, " ") {
+			t.Errorf("%s: got %v, want %v", c.in, got, c.want)
+		}
+	}
 }
