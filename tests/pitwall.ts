@@ -123,16 +123,32 @@ export interface DashboardPanel {
   id: number;
   type: string;
   title: string;
-  targets?: Array<{ stream?: boolean; queryType?: string; view?: string }>;
+  targets?: Array<{
+    stream?: boolean;
+    queryType?: string;
+    view?: string;
+    /** On Grafana's "-- Dashboard --" datasource: the panel whose answer this panel draws. */
+    panelId?: number;
+    datasource?: { uid?: string };
+  }>;
   /** noValue: what the panel says when its range holds no rows; set only where that is true (internal/stackcheck). */
   fieldConfig?: { defaults?: { noValue?: string } };
   panels?: unknown[];
 }
 
-/** The panels (not rows) of a dashboard of the repository. */
+/**
+ * The panels (not rows) of a dashboard of the repository. A panel that draws another panel's answer
+ * (Grafana's "-- Dashboard --" datasource: the F1 telemetry panels draw Speed's) is given its source's
+ * queries, which are what it shows: streaming or not, of which type.
+ */
 export function dashboardPanels(file: string) {
   const d: DashboardJSON = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'dashboards', file), 'utf8'));
-  return d.panels.filter((p) => p.type !== 'row');
+  const panels = d.panels.filter((p) => p.type !== 'row');
+  return panels.map((p) => {
+    const t = p.targets?.[0];
+    const source = t?.datasource?.uid === '-- Dashboard --' ? panels.find((s) => s.id === t.panelId) : undefined;
+    return source ? { ...p, targets: source.targets } : p;
+  });
 }
 
 /**
