@@ -51,6 +51,11 @@ type Panel struct {
 	// its series). What the options name in the frames is checked in
 	// src/dashboards.test.ts, with Grafana's own matchers.
 	PluginVersion string `json:"pluginVersion"`
+	// MaxDataPoints is the panel's point budget. Without it Grafana 12.4
+	// takes the budget from the panel's width, so it runs the query only
+	// once the panel's plugin has loaded and drawn once (issue 11: the
+	// leaderboard's query went last, behind the range reads).
+	MaxDataPoints int `json:"maxDataPoints"`
 	// Description and Links show in the panel's header, even when Grafana
 	// lacks the panel's plugin and draws an empty body.
 	Description string `json:"description"`
@@ -192,6 +197,9 @@ func CheckDashboard(d Dashboard) []error {
 			}
 			if p.Type != "row" && p.Type != "text" && len(p.Targets) == 0 {
 				add("%s: no queries", where)
+			}
+			if len(p.Targets) > 0 && p.MaxDataPoints <= 0 {
+				add("%s: no maxDataPoints: Grafana would wait for the panel to draw once before running its query", where)
 			}
 			if !SharesAPanel(p) {
 				for _, t := range p.Targets {

@@ -87,7 +87,7 @@ func dashboardWith(mutate func(*Dashboard)) Dashboard {
 	d.Templating.List = append(d.Templating.List,
 		Variable{Name: "driver", Type: "query", Datasource: ds, Query: map[string]any{"kind": "drivers"}})
 	d.Panels = []Panel{{
-		ID: 1, Type: "timeseries", Title: "Speed", GridPos: GridPos{0, 0, 12, 8}, Datasource: ds, PluginVersion: "12.4.0",
+		ID: 1, Type: "timeseries", Title: "Speed", GridPos: GridPos{0, 0, 12, 8}, Datasource: ds, PluginVersion: "12.4.0", MaxDataPoints: 1000,
 		Targets: []map[string]any{{
 			"refId": "A", "queryType": "telemetry", "format": "auto", "offset": "timeRange", "partition": float64(-1),
 			"drivers": []any{"$driver"}, "fields": []any{"speed_kph"}, "stream": true,
@@ -106,7 +106,7 @@ func dashDS() map[string]any {
 // Dashboard datasource with query t.
 func sharePanel(d *Dashboard, t map[string]any) {
 	d.Panels = append(d.Panels, Panel{ID: 2, Type: "timeseries", Title: "RPM", GridPos: GridPos{12, 0, 12, 8},
-		PluginVersion: "12.4.0", Datasource: &DatasourceRef{Type: DashboardDatasourceType, UID: DashboardDatasourceUID},
+		PluginVersion: "12.4.0", MaxDataPoints: 1000, Datasource: &DatasourceRef{Type: DashboardDatasourceType, UID: DashboardDatasourceUID},
 		Targets:         []map[string]any{t},
 		Transformations: []map[string]any{{"id": "filterFieldsByName"}}})
 }
@@ -155,6 +155,7 @@ func TestDashboardProblemsAreFound(t *testing.T) {
 		}, "column headers is not one of"},
 		"negative threshold": {func(d *Dashboard) { d.Panels[0].Targets[0]["spinThresholdPct"] = float64(-8) }, "spinThresholdPct -8 is not a positive number"},
 		"no queries":         {func(d *Dashboard) { d.Panels[0].Targets = nil }, "no queries"},
+		"no maxDataPoints":   {func(d *Dashboard) { d.Panels[0].MaxDataPoints = 0 }, `panel 1 "Speed": no maxDataPoints`},
 		"no pluginVersion":   {func(d *Dashboard) { d.Panels[0].PluginVersion = "" }, `panel 1 "Speed": no pluginVersion`},
 		"bad variable kind":  {func(d *Dashboard) { d.Templating.List[0].Query = map[string]any{"kind": "cars"} }, `query kind "cars"`},
 		"duplicate id": {func(d *Dashboard) {
