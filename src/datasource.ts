@@ -10,6 +10,7 @@ import { DataSourceWithBackend, getTemplateSrv, TemplateSrv } from '@grafana/run
 import { Observable, map } from 'rxjs';
 
 import { pitwallAnnotations } from './annotations';
+import { FirstPaint } from './firstPaint';
 import { DriverInfo, parseDrivers, parsePartitions, parseTopics, TopicInfo } from './resources';
 import { pitwallStreamOptionsProvider } from './streaming';
 import { expandList } from './templating';
@@ -42,6 +43,8 @@ export function withoutEmptyFrames(rsp: DataQueryResponse, request: DataQueryReq
 
 /** Pitwall's datasource: every query runs in the Go backend (QueryData and Live streams). */
 export class PitwallDataSource extends DataSourceWithBackend<PitwallQuery, PitwallOptions> {
+  private readonly firstPaint = new FirstPaint<PitwallQuery>();
+
   constructor(
     instanceSettings: DataSourceInstanceSettings<PitwallOptions>,
     private readonly templateSrv: TemplateSrv = getTemplateSrv()
@@ -49,7 +52,7 @@ export class PitwallDataSource extends DataSourceWithBackend<PitwallQuery, Pitwa
     super(instanceSettings);
     this.annotations = pitwallAnnotations;
     this.variables = new PitwallVariableSupport(this);
-    this.streamOptionsProvider = pitwallStreamOptionsProvider;
+    this.streamOptionsProvider = this.firstPaint.provider(pitwallStreamOptionsProvider);
   }
 
   getDefaultQuery(_app: CoreApp): Partial<PitwallQuery> {
@@ -83,11 +86,12 @@ export class PitwallDataSource extends DataSourceWithBackend<PitwallQuery, Pitwa
   }
 
   /**
-   * Runs queries in the backend. In Explore, event-like query types prefer
-   * the logs view; elsewhere (dashboards) see withoutEmptyFrames.
+   * Runs queries in the backend; a streaming panel paints its answer at once
+   * (FirstPaint). In Explore, event-like query types prefer the logs view;
+   * elsewhere (dashboards) see withoutEmptyFrames.
    */
   query(request: DataQueryRequest<PitwallQuery>): Observable<DataQueryResponse> {
-    const response = super.query(request);
+    const response = this.firstPaint.run(request, () => super.query(request));
     if (request.app !== CoreApp.Explore) {
       return response.pipe(map((rsp) => withoutEmptyFrames(rsp, request)));
     }

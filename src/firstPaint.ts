@@ -1,0 +1,87 @@
+import { DataFrame, DataQuery, DataQueryRequest, DataQueryResponse, LoadingState } from '@grafana/data';
+import { StreamOptionsProvider } from '@grafana/runtime';
+import { Observable } from 'rxjs';
+
+/**
+ * Grafana hands a streaming query's answer (a frame with `meta.channel`) to the
+ * panel only through that channel's Live data stream, and it holds every Live
+ * emission, the first included, while the browser's main thread runs late: its
+ * live timer ticks every 100 ms and closes the gate after a tick that came more
+ * than 150 ms late (Grafana 12.4, `dashgrid/liveTimer.ts`, `LiveDataStream`'s
+ * `bufferIfNot`). On a busy browser a panel so stays "Loading" for seconds after
+ * its query answered.
+ *
+ * FirstPaint shows the answered frames at once, in a response packet of their
+ * own, and withdraws each one as soon as its Live stream emits: the stream's
+ * first packet starts from that same frame (or from the channel's buffer, when
+ * another panel already streams it), so the panel never draws both.
+ */
+export class FirstPaint<Q extends DataQuery> {
+  private readonly answers = new WeakMap<DataQueryRequest<Q>, (frame: DataFrame) => void>();
+
+  /** Wraps the datasource's stream options provider, which Grafana calls once per channel frame of an answer. */
+  provider(inner: StreamOptionsProvider<Q>): StreamOptionsProvider<Q> {
+    return (request, frame) => {
+      this.answers.get(request)?.(frame);
+      return inner(request, frame);
+    };
+  }
+
+  /** Runs a request (the backend query), showing its streaming frames before their Live streams emit. */
+  run(request: DataQueryRequest<Q>, query: () => Observable<DataQueryResponse>): Observable<DataQueryResponse> {
+    return new Observable<DataQueryResponse>((subscriber) => {
+      const key = `pitwall-first-paint/${request.requestId}`;
+      const shown = new Map<string, DataFrame>(); // channel → its answered frame, until its stream emits
+      const streams = new Set<string>(); // keys of the Live streams that emitted
+      let answered = 0;
+      let sent = false;
+      let scheduled = false;
+
+      const send = () => {
+        sent = true;
+        subscriber.next({ key, state: LoadingState.Streaming, data: [...shown.values()] });
+      };
+      this.answers.set(request, (frame) => {
+        answered++;
+        shown.set(String(frame.meta?.channel ?? answered), frame);
+        if (!scheduled) {
+          // Grafana calls the provider for every frame of the answer, then subscribes
+          // to the streams: send once all are in, unless their streams were quicker.
+          scheduled = true;
+          queueMicrotask(() => {
+            if (!subscriber.closed && !sent && shown.size > 0) {
+              send();
+            }
+          });
+        }
+      });
+
+      const sub = query().subscribe({
+        next: (packet) => {
+          if (packet.key && !streams.has(packet.key) && answered > 0) {
+            streams.add(packet.key);
+            const channel = (packet.data?.[0] as DataFrame | undefined)?.meta?.channel;
+            const before = shown.size;
+            if (channel && shown.has(channel)) {
+              shown.delete(channel);
+            } else if (streams.size >= answered) {
+              // A stream whose frame no longer names its channel: once every stream
+              // has emitted, none of the answered frames is needed.
+              shown.clear();
+            }
+            if (sent && shown.size !== before) {
+              send();
+            }
+          }
+          subscriber.next(packet);
+        },
+        error: (err) => subscriber.error(err),
+        complete: () => subscriber.complete(),
+      });
+      return () => {
+        sub.unsubscribe();
+        this.answers.delete(request);
+      };
+    });
+  }
+}
