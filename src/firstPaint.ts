@@ -1,4 +1,5 @@
-import { DataFrame, DataQuery, DataQueryRequest, DataQueryResponse, LoadingState } from '@grafana/data';
+import { DataFrame, DataQueryRequest, DataQueryResponse, LoadingState } from '@grafana/data';
+import { DataQuery } from '@grafana/schema';
 import { StreamOptionsProvider } from '@grafana/runtime';
 import { Observable } from 'rxjs';
 
