@@ -81,8 +81,9 @@ class Live {
           refId: frame.schema?.refId,
           name: 'from live',
           meta: meta === 'keep' ? frame.schema?.meta : {},
-          fields: [],
-          length: 0,
+          // A stream's first packet holds the answered rows (a dashboard's answer drops frames without rows).
+          fields: [{ name: 'time', type: FieldType.time, config: {}, values: [1_700_000_000_000] }],
+          length: 1,
         },
       ],
     });

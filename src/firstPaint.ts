@@ -10,7 +10,12 @@ import { Observable } from 'rxjs';
  * live timer ticks every 100 ms and closes the gate after a tick that came more
  * than 150 ms late (Grafana 12.4, `dashgrid/liveTimer.ts`, `LiveDataStream`'s
  * `bufferIfNot`). On a busy browser a panel so stays "Loading" for seconds after
- * its query answered.
+ * its query answered. The page's first stream is the one most often held: Live
+ * shares the timer's state without replaying it (`share()` after `startWith(true)`),
+ * so only the first subscriber learns that the gate is closed when it subscribes,
+ * and waits for it to open, which on a saturated 2-core machine took up to a
+ * minute (the F1 dashboard's first panel to answer, Race control or Track map,
+ * in the e2e suite against Grafana 12.4.0).
  *
  * FirstPaint shows the answered frames at once, in a response packet of their
  * own, and withdraws each one as soon as its Live stream emits: the stream's
