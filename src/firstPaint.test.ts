@@ -13,6 +13,7 @@ import { GrafanaLiveSrv, LiveDataStreamOptions, setGrafanaLiveSrv, TemplateSrv }
 import { Observable, Subject } from 'rxjs';
 
 import { PitwallDataSource } from './datasource';
+import { FirstPaint } from './firstPaint';
 import { FakeBackend } from './testing/fakeBackend';
 import { FixedTemplateSrv, instanceSettings } from './testing/datasources';
 import { PitwallQuery } from './types';
@@ -128,7 +129,12 @@ function run(targets: PitwallQuery[]) {
   return { packets, sub };
 }
 
-const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+// Long enough for the fake answer to arrive and for a hold of 0 ms to end.
+const flush = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+beforeEach(() => {
+  FirstPaint.holdMs = 0; // the answer is shown as soon as the request is answered
+});
 
 describe('FirstPaint', () => {
   let backend: FakeBackend;
@@ -182,6 +188,21 @@ describe('FirstPaint', () => {
     const { packets, sub } = run([{ refId: 'A', queryType: 'telemetry', stream: true }]);
     await flush();
     live.emitFirst(0, 'xstr/0', 'drop');
+    expect(panelFrames(packets).map((f) => f.name)).toEqual(['from live']);
+    sub.unsubscribe();
+  });
+
+  it('waits holdMs for the stream before showing the answer on its own', async () => {
+    FirstPaint.holdMs = 80;
+    const live = install(false);
+    answer(backend, { A: CHANNEL });
+    const { packets, sub } = run([{ refId: 'A', queryType: 'telemetry', stream: true }]);
+    await flush();
+    expect(live.streams).toHaveLength(1);
+    expect(packets).toEqual([]); // answered, but its stream may still come in time
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(panelFrames(packets).map((f) => f.name)).toEqual(['answer A']);
+    live.emitFirst(0);
     expect(panelFrames(packets).map((f) => f.name)).toEqual(['from live']);
     sub.unsubscribe();
   });

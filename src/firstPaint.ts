@@ -17,12 +17,19 @@ import { Observable } from 'rxjs';
  * minute (the F1 dashboard's first panel to answer, Race control or Track map,
  * in the e2e suite against Grafana 12.4.0).
  *
- * FirstPaint shows the answered frames at once, in a response packet of their
- * own, and withdraws each one as soon as its Live stream emits: the stream's
- * first packet starts from that same frame (or from the channel's buffer, when
- * another panel already streams it), so the panel never draws both.
+ * FirstPaint shows the answered frames in a response packet of their own when
+ * their streams have not emitted within holdMs of the answer, and withdraws each
+ * one as soon as its Live stream emits: the stream's first packet starts from that
+ * same frame (or from the channel's buffer, when another panel already streams
+ * it), so the panel never draws both. It waits because drawing every answer twice
+ * (once from here, once from its stream) cost a busy page more than it saved: in
+ * Chromium against Grafana 12.4.0, showing them at once made the F1 dashboard's
+ * other panels 1 to 4 s later, while a stream held back is held for seconds.
  */
 export class FirstPaint<Q extends DataQuery> {
+  /** How long an answer waits for its stream before it is shown on its own. */
+  static holdMs = 1000;
+
   private readonly answers = new WeakMap<DataQueryRequest<Q>, (frame: DataFrame) => void>();
 
   /** Wraps the datasource's stream options provider, which Grafana calls once per channel frame of an answer. */
@@ -54,11 +61,11 @@ export class FirstPaint<Q extends DataQuery> {
           // Grafana calls the provider for every frame of the answer, then subscribes
           // to the streams: send once all are in, unless their streams were quicker.
           scheduled = true;
-          queueMicrotask(() => {
+          setTimeout(() => {
             if (!subscriber.closed && !sent && shown.size > 0) {
               send();
             }
-          });
+          }, FirstPaint.holdMs);
         }
       });
 
