@@ -188,9 +188,16 @@ func CheckDashboard(d Dashboard) []error {
 				placed = append(placed, p)
 			}
 			if SharesAPanel(p) {
-				shares = append(shares, p)
-			} else if len(p.Targets) > 0 && (p.Datasource == nil || p.Datasource.UID != DatasourceUID || p.Datasource.Type != DatasourceType) {
-				add("%s: panel datasource is not the provisioned %s", where, DatasourceUID)
+				shares = append(shares, p) // checked once every panel is known (checkShare)
+			} else {
+				if len(p.Targets) > 0 && (p.Datasource == nil || p.Datasource.UID != DatasourceUID || p.Datasource.Type != DatasourceType) {
+					add("%s: panel datasource is not the provisioned %s", where, DatasourceUID)
+				}
+				for _, t := range p.Targets {
+					for _, e := range checkTarget(t, vars) {
+						add("%s, query %v: %v", where, t["refId"], e)
+					}
+				}
 			}
 			if p.Type != "row" && p.PluginVersion == "" {
 				add("%s: no pluginVersion: Grafana would run every old migration of the %s options on it (an xychart loses its series and shows Err)", where, p.Type)
@@ -200,13 +207,6 @@ func CheckDashboard(d Dashboard) []error {
 			}
 			if len(p.Targets) > 0 && p.MaxDataPoints <= 0 {
 				add("%s: no maxDataPoints: Grafana would wait for the panel to draw once before running its query", where)
-			}
-			if !SharesAPanel(p) {
-				for _, t := range p.Targets {
-					for _, e := range checkTarget(t, vars) {
-						add("%s, query %v: %v", where, t["refId"], e)
-					}
-				}
 			}
 			for _, e := range checkEmptyState(p) {
 				add("%s: %v", where, e)

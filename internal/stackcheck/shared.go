@@ -18,8 +18,8 @@ func SharesAPanel(p Panel) bool {
 	return p.Datasource != nil && p.Datasource.UID == DashboardDatasourceUID
 }
 
-// SourcePanel is the id of the panel whose answer target t takes (0: none).
-func SourcePanel(t map[string]any) int {
+// sourcePanel is the id of the panel whose answer target t takes (0: none).
+func sourcePanel(t map[string]any) int {
 	id, _ := t["panelId"].(float64)
 	return int(id)
 }
@@ -41,7 +41,7 @@ func checkShare(p Panel, byID map[int]Panel) []error {
 	if uid, _ := ds["uid"].(string); uid != DashboardDatasourceUID {
 		errs = append(errs, fmt.Errorf("query %v: datasource %v, not the panel's %s", t["refId"], t["datasource"], DashboardDatasourceUID))
 	}
-	id := SourcePanel(t)
+	id := sourcePanel(t)
 	src, ok := byID[id]
 	switch {
 	case id == 0:

@@ -133,11 +133,10 @@ func (j *jsonFlattener) emit(f Field) {
 	emitField(rec, j.names, j.lim, j.prefix, f)
 	if len(rec.Fields) == at+1 { // added: remember its name at its place
 		id := rec.Fields[at].ID
-		if at == len(j.shape) {
-			j.shape = append(j.shape, shapeName{})
-		}
-		if at < len(j.shape) {
-			j.shape[at] = shapeName{name: j.names.Name(id), id: id}
+		if s := (shapeName{name: j.names.Name(id), id: id}); at < len(j.shape) {
+			j.shape[at] = s
+		} else {
+			j.shape = append(j.shape, s) // at == len(j.shape): every place before it is known
 		}
 	}
 }
