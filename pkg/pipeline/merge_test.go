@@ -63,3 +63,23 @@ func TestMergeHandsOnEarlyPastItsBound(t *testing.T) {
 		t.Fatalf("held %d bytes (bound %d), %d early, %d handed on", m.held, maxMergeHeld, m.early, n)
 	}
 }
+
+// Equal timestamps come out by topic rank, then partition, then offset,
+// whatever order they arrive in; a partition the merge was not started with
+// never holds the others back.
+func TestMergeOrdersTiesAndIgnoresUnknownPartitions(t *testing.T) {
+	var out []*kgo.Record
+	m := newMerger([]string{"pos", "rc"}, []tp{{"pos", 0}, {"pos", 1}, {"rc", 0}}, func(r *kgo.Record) { out = append(out, r) })
+	m.add(mrec("rc", 0, 5, 10, 1))
+	m.add(mrec("pos", 1, 7, 10, 1))
+	m.add(mrec("pos", 1, 6, 10, 1))
+	m.add(mrec("rc", 3, 0, 5, 1)) // not started with: counts for nothing in the watermark
+	m.add(mrec("pos", 0, 9, 10, 1))
+	got := make([]string, 0, len(out))
+	for _, r := range out {
+		got = append(got, fmt.Sprintf("%s%d/%d@%d", r.Topic, r.Partition, r.Offset, r.Timestamp.UnixMilli()))
+	}
+	if want := "rc3/0@5 pos0/9@10 pos1/6@10 pos1/7@10 rc0/5@10"; strings.Join(got, " ") != want {
+		t.Fatalf("handed on %q, want %q", strings.Join(got, " "), want)
+	}
+}
