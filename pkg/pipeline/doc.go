@@ -33,7 +33,11 @@
 // retention) says so in a notice. A lone read holds no raw record: records are
 // handed on as they are read, its bytes are bounded (DefaultQueryBytes, a
 // notice when cut), and reads are bounded process-wide (readslots.go).
-// Time-range queries over the same records share one read (jointread.go).
+// Time-range queries over the same records share one read (jointread.go);
+// a query joins a read of more topics and is handed its own, and an F1
+// query that reads f1-telemetry with other topics reads the sparse F1
+// topics too, so that a dashboard's F1 queries read f1-telemetry once
+// (jointwiden.go).
 // Alone, a read keeps at most 4 MiB of the records it has read for queries
 // that join it, then nothing; a query that joins it past that reads what it
 // missed from Kafka itself (jointmissed.go). A read with several members

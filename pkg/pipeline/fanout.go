@@ -98,7 +98,7 @@ func startFeed(h *Hub, src *Source, key feedKey, o feedOptions, first *member) (
 	f := &feed{hub: h, key: key, src: src, o: o, ctx: ctx, cancel: cancel, done: make(chan struct{}), cons: cons,
 		index: map[string]map[int32]int{}, multi: len(first.start) > 1}
 	f.dec = newFeeder(src, first.q, nil, &f.faults)
-	f.dec.notes = func(kind codec.ErrClass, where, msg string) { f.notes = append(f.notes, fault{kind, where, msg}) }
+	f.dec.notes = func(kind codec.ErrClass, _, where, msg string) { f.notes = append(f.notes, fault{kind, where, msg}) }
 	var tps []topicPartition
 	for t, ps := range first.start {
 		for p := range ps {

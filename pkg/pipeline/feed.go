@@ -29,7 +29,7 @@ type recordFeeder struct {
 	cur       Rec // what Add gets; reused, as a Rec is only valid during Add
 	// notes, when set, also gets every fault of the record being decoded
 	// (a shared consumer tells its streams).
-	notes func(kind codec.ErrClass, where, msg string)
+	notes func(kind codec.ErrClass, topic, where, msg string)
 	// replay: records decoded again (a shared consumer handing a joiner
 	// what it missed) are not counted again; notes still gets their faults.
 	replay bool
@@ -60,7 +60,7 @@ func (f *recordFeeder) fault(kind codec.ErrClass, r *kgo.Record, msg string) {
 		f.faults.Add(kind, where(r), msg)
 	}
 	if f.notes != nil {
-		f.notes(kind, where(r), msg)
+		f.notes(kind, r.Topic, where(r), msg)
 	}
 }
 

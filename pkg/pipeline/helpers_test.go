@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/pitwall-f1/pitwall/pkg/query"
@@ -13,4 +14,9 @@ func mustQuery(t testing.TB, js string) *query.Query {
 		t.Fatalf("%s: %v", js, err)
 	}
 	return q
+}
+
+// jointKey is the key of the joint read q starts.
+func jointKey(src *Source, q *query.Query, env *Env) string {
+	return jointBaseKey(src, q, env) + "|" + strings.Join(widen(q, topics(q)), ",")
 }

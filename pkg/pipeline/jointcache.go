@@ -10,7 +10,6 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/pitwall-f1/pitwall/pkg/codec"
 	"github.com/pitwall-f1/pitwall/pkg/kafka"
 	"github.com/pitwall-f1/pitwall/pkg/query"
 )
@@ -49,6 +48,9 @@ var jointCacheMax int64 = 64 << 20
 
 type jointCached struct {
 	key     string
+	base    string
+	topics  []string
+	trimmed map[string]data.Notice
 	recs    []*kgo.Record
 	bytes   int64
 	notices []data.Notice
@@ -56,12 +58,19 @@ type jointCached struct {
 	at      time.Time
 }
 
-// cachedRead is key's kept read if it is still fresh (joints locked).
-func cachedRead(key string) *jointCached {
-	if c := joints.cached[key]; c != nil && time.Since(c.at) < JointCacheTTL {
-		return c
+// cachedReadOf is a fresh kept read of base and of every topic of own, in
+// its order (joints locked): of own alone if there is one.
+func cachedReadOf(base string, own []string) *jointCached {
+	var found *jointCached
+	for _, c := range joints.cached {
+		if c.base != base || time.Since(c.at) >= JointCacheTTL || !readsAllOf(c.topics, own) || (!JointWiden && len(c.topics) != len(own)) {
+			continue
+		}
+		if found == nil || len(c.topics) < len(found.topics) {
+			found = c
+		}
 	}
-	return nil
+	return found
 }
 
 // cache keeps what g read, if it may answer the same query again.
@@ -70,7 +79,8 @@ func (g *jointRead) cache(share *readShare) {
 	if ttl <= 0 || g.err != nil || !g.keeping || share.timedOut || share.ranges == nil || g.keptBytes > jointCacheMax {
 		return
 	}
-	c := &jointCached{key: g.key, recs: g.kept, bytes: g.keptBytes, notices: g.notices, ranges: share.ranges, at: time.Now()}
+	c := &jointCached{key: g.key, base: g.base, topics: g.topics, trimmed: g.trimmed, recs: g.kept, bytes: g.keptBytes,
+		notices: g.notices, ranges: share.ranges, at: time.Now()}
 	joints.Lock()
 	defer joints.Unlock()
 	if old := joints.cached[c.key]; old != nil {
@@ -106,7 +116,7 @@ func uncache(c *jointCached) {
 // query's offsets asked again are c's.
 func (c *jointCached) holds(ctx context.Context, src *Source, q *query.Query, env *Env) bool {
 	n := 0
-	for _, topic := range topics(q) {
+	for _, topic := range c.topics {
 		now, err := queryRanges(ctx, src, q, topic, env)
 		if err != nil || !maps.Equal(now, c.ranges[topic]) {
 			return false
@@ -127,13 +137,8 @@ func (g *jointRead) rerun(src *Source, q *query.Query, env *Env, c *jointCached)
 	defer release()
 	f := newFeeder(src, q, jointPipe{g}, env.Faults)
 	f.replay = true
-	lead := g.members[0]
-	f.notes = func(kind codec.ErrClass, where, msg string) {
-		if !lead.gone.Load() {
-			lead.faults.note(kind, where, msg)
-		}
-		g.note(kind, where, msg)
-	}
+	f.notes = g.note
+	g.trimmed = c.trimmed
 	// What the read keeps for joiners is c's records handed on so far: c
 	// holds them already.
 	for i, r := range c.recs {

@@ -22,10 +22,13 @@ import (
 // the members wait for it as they wait for a joiner handed kept records.
 // The records are not counted as read again (the metrics count a range's
 // records once); their faults reach the joiner only.
-func (g *jointRead) fetchMissed() error {
+func (g *jointRead) fetchMissed(joiner *jointMember) error {
 	ranges := map[string]map[int32]kafka.Range{}
 	var parts []tp
 	for topic, ps := range g.share.ranges {
+		if !joiner.wants(topic) {
+			continue
+		}
 		for p, r := range ps {
 			if end, ok := g.handed[tp{topic, p}]; ok && end > r.Start {
 				if ranges[topic] == nil {
@@ -36,8 +39,13 @@ func (g *jointRead) fetchMissed() error {
 			}
 		}
 	}
+	// A joiner of some of the read's topics reads only those: the read
+	// keeps nothing of them, as later joiners may want the others.
+	whole := joiner.only == nil
 	if len(parts) == 0 {
-		g.kept, g.keptBytes, g.keeping, g.handed = nil, 0, true, nil
+		if whole {
+			g.kept, g.keptBytes, g.keeping, g.handed = nil, 0, true, nil
+		}
 		return nil
 	}
 	var kept []*kgo.Record
@@ -56,14 +64,14 @@ func (g *jointRead) fetchMissed() error {
 	}
 	ctx, cancel := context.WithTimeout(g.ctx, g.src.readTimeout())
 	defer cancel()
-	m, err := readRanges(ctx, g.src, g.q, g.env, ranges, parts, feed, nil)
+	m, err := readRanges(ctx, g.src, g.q, g.env, joiner.topics, ranges, parts, feed, nil)
 	if err != nil {
 		return fmt.Errorf("reading %d partitions again: %w", len(parts), err)
 	}
 	if m != nil {
 		m.flush()
 	}
-	if keeping {
+	if keeping && whole {
 		g.kept, g.keptBytes, g.keeping, g.handed = kept, keptBytes, true, nil
 	}
 	return nil

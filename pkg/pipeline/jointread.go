@@ -76,6 +76,10 @@ var joints = struct {
 
 type jointRead struct {
 	key     string
+	base    string                 // the key but for the topics (jointwiden.go)
+	topics  []string               // what it reads, in the order of its merge
+	faults  *Faults                // its bad records, counted once in the metrics
+	trimmed map[string]data.Notice // per topic: its range starts before what Kafka keeps
 	ctx     context.Context
 	cancel  context.CancelFunc
 	done    chan struct{}
@@ -109,8 +113,10 @@ type jointRead struct {
 type jointMember struct {
 	pipe   Pipeline
 	faults *Faults
-	gone   atomic.Bool // its request ended: it is handed nothing more
-	err    error       // set by the read: what it missed could not be read
+	topics []string        // its query's own, in its order
+	only   map[string]bool // of the read's topics, those it is handed (nil: all)
+	gone   atomic.Bool     // its request ended: it is handed nothing more
+	err    error           // set by the read: what it missed could not be read
 }
 
 // ReadJoint is Read, sharing the read with the queries that read the same
@@ -119,22 +125,30 @@ func ReadJoint(ctx context.Context, src *Source, q *query.Query, env *Env, pipe 
 	if q.Offset != query.OffsetTimeRange || !JointReads {
 		return Read(ctx, src, q, env, pipe)
 	}
-	key := jointKey(src, q, env)
-	m := &jointMember{pipe: pipe, faults: env.Faults}
+	own := topics(q)
+	base := jointBaseKey(src, q, env)
+	m := &jointMember{pipe: pipe, faults: env.Faults, topics: own}
 	joints.Lock()
-	if g := joints.open[key]; g != nil {
+	if g := openReadOf(base, own); g != nil {
+		m.handedOf(g.topics)
 		g.pending = append(g.pending, m)
 		g.waiting++
 		g.arrived.Store(true)
 		joints.Unlock()
 		return g.wait(ctx, m)
 	}
-	from := cachedRead(key)
+	reads := widen(q, own)
+	from := cachedReadOf(base, own)
+	if from != nil {
+		reads = from.topics
+	}
+	m.handedOf(reads)
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	g := &jointRead{key: key, ctx: rctx, cancel: cancel, done: make(chan struct{}), waiting: 1,
+	g := &jointRead{key: base + "|" + strings.Join(reads, ","), base: base, topics: reads, faults: &Faults{},
+		trimmed: map[string]data.Notice{}, ctx: rctx, cancel: cancel, done: make(chan struct{}), waiting: 1,
 		members: []*jointMember{m}, keepMax: min(src.queryBytes(), jointKeptMax), keeping: true,
 		src: src, q: q, env: env}
-	joints.open[key] = g
+	joints.open[g.key] = g
 	joints.Unlock()
 	go g.run(src, q, env, from)
 	return g.wait(ctx, m)
@@ -148,12 +162,14 @@ func (g *jointRead) run(src *Source, q *query.Query, env *Env, from *jointCached
 	defer g.cancel()
 	g.replay = newFeeder(src, q, nil, nil)
 	g.replay.replay = true // counted once, by the read
+	// The read counts its bad records in the metrics once (g.faults) and
+	// tells each member of those of its topics (note).
 	lead := *env
-	lead.Faults = g.members[0].faults
+	lead.Faults = g.faults
 	if from != nil && from.holds(g.ctx, src, q, env) {
 		g.notices, g.err = g.rerun(src, q, &lead, from)
 	} else {
-		share := &readShare{notes: g.note, feed: g.feed}
+		share := &readShare{notes: g.note, feed: g.feed, topics: g.topics, trimmed: g.trimmed}
 		g.share = share
 		g.notices, g.err = read(g.ctx, src, q, &lead, jointPipe{g}, share)
 		g.cache(share)
@@ -230,12 +246,14 @@ func (g *jointRead) admit(late []*jointMember) {
 		if m.gone.Load() {
 			continue
 		}
-		g.replay.pipe, g.replay.notes = m.pipe, m.faults.note
+		g.replay.pipe, g.replay.notes = m.pipe, m.noteFault
 		if g.keeping {
 			for _, r := range g.kept {
-				g.replay.feed(g.ctx, r)
+				if m.wants(r.Topic) {
+					g.replay.feed(g.ctx, r)
+				}
 			}
-		} else if err := g.fetchMissed(); err != nil {
+		} else if err := g.fetchMissed(m); err != nil {
 			m.err = fmt.Errorf("joint range read: reading the records read before this query joined: %w", err)
 			g.leave(m)
 			continue // it returns m.err when the read ends
@@ -245,25 +263,54 @@ func (g *jointRead) admit(late []*jointMember) {
 	g.replay.pipe, g.replay.notes = nil, nil
 }
 
-// note tells the members other than the first (whose Faults the read
-// counts in) of a record that did not decode.
-func (g *jointRead) note(kind codec.ErrClass, where, msg string) {
-	for _, m := range g.members[1:] {
-		if !m.gone.Load() {
+// note tells the members of a record of their topics that did not decode
+// (the read counts it in the metrics, in g.faults).
+func (g *jointRead) note(kind codec.ErrClass, topic, where, msg string) {
+	for _, m := range g.members {
+		if !m.gone.Load() && m.wants(topic) {
 			m.faults.note(kind, where, msg)
 		}
 	}
 }
+
+// noteFault tells m of a record that did not decode.
+func (m *jointMember) noteFault(kind codec.ErrClass, _, where, msg string) {
+	m.faults.note(kind, where, msg)
+}
+
+// handedOf sets what m is handed of a read of topics: the records of its
+// own topics only, when the read reads more.
+func (m *jointMember) handedOf(topics []string) {
+	m.only = nil
+	if len(topics) != len(m.topics) {
+		m.only = make(map[string]bool, len(m.topics))
+		for _, t := range m.topics {
+			m.only[t] = true
+		}
+	}
+}
+
+// wants says whether m is handed the records of topic.
+func (m *jointMember) wants(topic string) bool { return m.only == nil || m.only[topic] }
 
 // wait returns the joint read's result, or ctx's error when this member's
 // request ends first (the read stops when no member waits for it).
 func (g *jointRead) wait(ctx context.Context, m *jointMember) ([]data.Notice, error) {
 	select {
 	case <-g.done:
+		// The read counted its records' faults in the metrics; what m's
+		// pipeline found (a value that does not fit its column) is m's.
+		m.faults.flushMetrics()
 		if m.err != nil {
 			return nil, m.err
 		}
-		return slices.Clone(g.notices), g.err // each member appends its own
+		notices := slices.Clone(g.notices) // each member appends its own
+		for _, t := range m.topics {
+			if n, ok := g.trimmed[t]; ok {
+				notices = append(notices, n)
+			}
+		}
+		return notices, g.err
 	case <-ctx.Done():
 		g.leave(m)
 		return nil, fmt.Errorf("joint range read: %w", ctx.Err())
@@ -286,10 +333,12 @@ func (g *jointRead) leave(m *jointMember) {
 	}
 }
 
-// jointKey names the records a read fetches and how it decodes them.
-func jointKey(src *Source, q *query.Query, env *Env) string {
-	return fmt.Sprintf("%p|%p|%s|%s|%d|%d|%d|%d|%s|%s|%s|%t",
-		src.Kafka, src.Registry, strings.Join(topics(q), ","), q.Format, q.Partition,
+// jointBaseKey names the records a read fetches, but for their topics, and
+// how it decodes them: reads of the same base share when one reads every
+// topic of the other (jointwiden.go).
+func jointBaseKey(src *Source, q *query.Query, env *Env) string {
+	return fmt.Sprintf("%p|%p|%s|%d|%d|%d|%d|%s|%s|%s|%t",
+		src.Kafka, src.Registry, q.Format, q.Partition,
 		env.From.UnixNano(), env.To.UnixNano(), q.Limit, q.Isolation, q.KeyFormat, q.PrecisionUnit(), q.ShowsKey())
 }
 
@@ -298,7 +347,7 @@ type jointPipe struct{ g *jointRead }
 
 func (j jointPipe) Add(r *Rec) {
 	for _, m := range j.g.members {
-		if !m.gone.Load() {
+		if !m.gone.Load() && m.wants(r.Kafka.Topic) {
 			m.pipe.Add(r)
 		}
 	}

@@ -35,8 +35,15 @@ func Read(ctx context.Context, src *Source, q *query.Query, env *Env, pipe Pipel
 // readShare is what a joint read (jointread.go) adds to read.
 type readShare struct {
 	// notes gets every fault of a record that does not decode (the joint
-	// read tells its other members).
-	notes func(codec.ErrClass, string, string)
+	// read tells its members whose topics it is of).
+	notes func(kind codec.ErrClass, topic, where, msg string)
+	// topics, when set, are the topics read instead of the query's own
+	// (a joint read of a wider set: jointwiden.go).
+	topics []string
+	// trimmed gets the notice of each topic whose range starts before what
+	// Kafka keeps, instead of the notices read returns (a member is told of
+	// its own topics only).
+	trimmed map[string]data.Notice
 	// feed is handed each record in the order read hands them on, with the
 	// function that decodes it and hands it to the pipeline.
 	feed func(r *kgo.Record, feed func(*kgo.Record))
@@ -55,13 +62,16 @@ func read(ctx context.Context, src *Source, q *query.Query, env *Env, pipe Pipel
 	}
 	defer release()
 	feeder := newFeeder(src, q, pipe, env.Faults)
+	topics := topics(q)
 	if share != nil {
 		feeder.notes = share.notes
+		if share.topics != nil {
+			topics = share.topics
+		}
 	}
 	readTimeout := src.readTimeout()
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)
 	defer cancel()
-	topics := topics(q)
 	ranges := make(map[string]map[int32]kafka.Range, len(topics))
 	var parts []tp
 	var notices []data.Notice
@@ -72,7 +82,11 @@ func read(ctx context.Context, src *Source, q *query.Query, env *Env, pipe Pipel
 		}
 		if q.Offset == query.OffsetTimeRange {
 			if n := trimmedNotice(ctx, src, topic, env.From.UnixMilli()); n != nil {
-				notices = append(notices, *n)
+				if share != nil && share.trimmed != nil {
+					share.trimmed[topic] = *n
+				} else {
+					notices = append(notices, *n)
+				}
 			}
 		}
 		ranges[topic] = r
@@ -90,7 +104,7 @@ func read(ctx context.Context, src *Source, q *query.Query, env *Env, pipe Pipel
 		feed = func(r *kgo.Record) { share.feed(r, decode) }
 	}
 	total, bytes := 0, int64(0)
-	m, err := readRanges(ctx, src, q, env, ranges, parts, feed, func(r *kgo.Record) error {
+	m, err := readRanges(ctx, src, q, env, topics, ranges, parts, feed, func(r *kgo.Record) error {
 		if total >= q.Limit {
 			return errLimit
 		}
@@ -132,16 +146,17 @@ func read(ctx context.Context, src *Source, q *query.Query, env *Env, pipe Pipel
 	return notices, nil
 }
 
-// readRanges reads ranges (parts: their partitions) and hands feed each
-// record in q's time range (for the timeRange offset), merged by timestamp
-// when q reads several topics; the merger it returns (nil for one topic)
+// readRanges reads ranges (parts: their partitions, of topics) and hands
+// feed each record in q's time range (for the timeRange offset), merged by
+// timestamp (ties in the order of topics) when there are several topics;
+// the merger it returns (nil for one topic)
 // still holds the records that wait for the other topics (flush). admit,
 // when set, sees each record first; its error stops the read.
-func readRanges(ctx context.Context, src *Source, q *query.Query, env *Env, ranges map[string]map[int32]kafka.Range, parts []tp,
+func readRanges(ctx context.Context, src *Source, q *query.Query, env *Env, topics []string, ranges map[string]map[int32]kafka.Range, parts []tp,
 	feed func(*kgo.Record), admit func(*kgo.Record) error) (*merger, error) {
 	var m *merger
 	var done func(string, int32)
-	if topics := topics(q); len(topics) > 1 {
+	if len(topics) > 1 {
 		m = newMerger(topics, parts, feed)
 		feed, done = m.add, m.done
 	}
