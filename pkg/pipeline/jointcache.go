@@ -58,12 +58,12 @@ type jointCached struct {
 	at      time.Time
 }
 
-// cachedReadOf is a fresh kept read of base and of every topic of own, in
-// its order (joints locked): of own alone if there is one.
+// cachedReadOf is a fresh kept read of base that own shares with
+// (sharesWith; joints locked): of own's topics alone if there is one.
 func cachedReadOf(base string, own []string) *jointCached {
 	var found *jointCached
 	for _, c := range joints.cached {
-		if c.base != base || time.Since(c.at) >= JointCacheTTL || !readsAllOf(c.topics, own) || (!JointWiden && len(c.topics) != len(own)) {
+		if c.base != base || time.Since(c.at) >= JointCacheTTL || !sharesWith(c.topics, own) {
 			continue
 		}
 		if found == nil || len(c.topics) < len(found.topics) {
@@ -149,7 +149,9 @@ func (g *jointRead) rerun(src *Source, q *query.Query, env *Env, c *jointCached)
 		if g.arrived.Load() {
 			g.admit(g.takePending())
 		}
-		f.feed(g.ctx, r)
+		if g.wanted(r.Topic) {
+			f.feed(g.ctx, r)
+		}
 	}
 	g.kept = c.recs
 	return slices.Clone(c.notices), nil

@@ -290,6 +290,17 @@ func (m *jointMember) handedOf(topics []string) {
 	}
 }
 
+// wanted says whether a member is handed the records of topic (a rerun
+// decodes no record that none is handed).
+func (g *jointRead) wanted(topic string) bool {
+	for _, m := range g.members {
+		if m.wants(topic) {
+			return true
+		}
+	}
+	return false
+}
+
 // wants says whether m is handed the records of topic.
 func (m *jointMember) wants(topic string) bool { return m.only == nil || m.only[topic] }
 

@@ -196,6 +196,24 @@ func TestWiden(t *testing.T) {
 			t.Errorf("%s: a read of %v does not keep the order of %v", c.js, got, own)
 		}
 	}
+	tel, rc, pos, al := f1.TopicTelemetry, f1.TopicRaceControl, f1.TopicPositions, f1.TopicAlerts
+	for _, c := range []struct {
+		read, own []string
+		shares    bool
+	}{
+		{jointFamily, []string{tel}, true},
+		{jointFamily, []string{al, tel}, true},
+		{jointFamily, []string{pos, tel, rc}, true},
+		{jointFamily, []string{tel, pos}, false}, // not in the family's order
+		{jointFamily, []string{rc}, false},       // sparse alone: reads its own
+		{[]string{rc}, []string{rc}, true},
+		{[]string{tel}, []string{pos, tel, rc}, false},
+		{[]string{tel, al}, []string{al, tel}, false},
+	} {
+		if got := sharesWith(c.read, c.own); got != c.shares {
+			t.Errorf("a query of %v shares a read of %v: %v, want %v", c.own, c.read, got, c.shares)
+		}
+	}
 }
 
 // A read of the F1 family that just ended answers the queries of fewer
