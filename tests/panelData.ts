@@ -103,3 +103,43 @@ export async function panelData(page: Page, title: string): Promise<PanelDataSum
   const all = await panelsData(page);
   return all[title] ?? { found: false, frames: 0, rows: 0, digest: '', errors: [] };
 }
+
+/**
+ * Has the page note, from its next navigation on, when each panel first holds rows (epoch ms, by raw
+ * title), looking every 50 ms from inside the page; paintTimes reads the notes. A spec that looked from
+ * outside saw a panel only once gotoDashboardPage had returned and its own look had come back, seconds
+ * late on a saturated page.
+ */
+export async function watchPaint(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    type Obj = { state?: Record<string, unknown>; forEachChild?: (cb: (c: Obj) => void) => void };
+    const w = window as unknown as { __grafanaSceneContext?: Obj; __pitwallPaint?: Record<string, number> };
+    const seen: Record<string, number> = {};
+    w.__pitwallPaint = seen;
+    const visit = (o: Obj) => {
+      if (!o) {
+        return;
+      }
+      const title = o.state?.title;
+      if (typeof title === 'string' && typeof o.state?.pluginId === 'string' && seen[title] === undefined) {
+        const data = (o.state?.$data as Obj | undefined)?.state?.data as
+          { series?: Array<{ length?: number; fields: Array<{ values: unknown[] }> }> } | undefined;
+        const rows = (data?.series ?? []).reduce((n, f) => n + (f.length ?? f.fields[0]?.values.length ?? 0), 0);
+        if (rows > 0) {
+          seen[title] = Date.now();
+        }
+      }
+      o.forEachChild?.(visit);
+    };
+    setInterval(() => {
+      if (w.__grafanaSceneContext) {
+        visit(w.__grafanaSceneContext);
+      }
+    }, 50);
+  });
+}
+
+/** When each panel first held rows (epoch ms, by raw title), as noted since watchPaint. */
+export async function paintTimes(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(() => (window as unknown as { __pitwallPaint?: Record<string, number> }).__pitwallPaint ?? {});
+}
