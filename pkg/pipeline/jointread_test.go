@@ -41,22 +41,9 @@ var (
 func jointTopicAt(t *testing.T, topic string, batches int, base int64) (*Source, int) {
 	t.Helper()
 	jointBases[topic] = base
-	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.Ports(0), kfake.SeedTopics(1, topic))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
-	jointAddrs[topic] = c.ListenAddrs()
-	p, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.RecordPartitioner(kgo.ManualPartitioner()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
 	pad := strings.Repeat("x", 950)
 	drivers := []string{"VER", "HAM", "LEC", "NOR"}
-	for b := range batches {
+	src, addrs := jointCluster(t, batches, []string{topic}, func(b int) []*kgo.Record {
 		var recs []*kgo.Record
 		for i := b * 100; i < (b+1)*100; i++ {
 			v := fmt.Appendf(nil, `{"driver":%q,"speed_kph":%d,"lap":%d,"pad":%q}`, drivers[i%len(drivers)], 100+i%250, i/40, pad)
@@ -65,7 +52,33 @@ func jointTopicAt(t *testing.T, topic string, batches int, base int64) (*Source,
 			}
 			recs = append(recs, &kgo.Record{Topic: topic, Timestamp: time.UnixMilli(base + int64(i*10)), Value: v})
 		}
-		if err := p.ProduceSync(ctx, recs...).FirstErr(); err != nil {
+		return recs
+	})
+	jointAddrs[topic] = addrs
+	// jointRange leaves out the first 3 and the last 2 records.
+	return src, batches*100 - 5
+}
+
+// jointCluster starts a kfake broker with topics (one partition each),
+// produces batch(0) to batch(batches-1) one at a time (so that a range
+// read takes several fetches), and returns the source that reads it and
+// the broker's addresses.
+func jointCluster(t *testing.T, batches int, topics []string, batch func(int) []*kgo.Record) (*Source, []string) {
+	t.Helper()
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.Ports(0), kfake.SeedTopics(1, topics...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	p, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.RecordPartitioner(kgo.ManualPartitioner()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	for b := range batches {
+		if err := p.ProduceSync(ctx, batch(b)...).FirstErr(); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -74,8 +87,7 @@ func jointTopicAt(t *testing.T, topic string, batches int, base int64) (*Source,
 		t.Fatal(err)
 	}
 	t.Cleanup(cl.Close)
-	// jointRange leaves out the first 3 and the last 2 records.
-	return &Source{Kafka: cl, Timeout: 5 * time.Second}, batches*100 - 5
+	return &Source{Kafka: cl, Timeout: 5 * time.Second}, c.ListenAddrs()
 }
 
 // jointEnds are the ends of ranges that do not end as jointRange's do.

@@ -1,17 +1,14 @@
 package pipeline
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/pitwall-f1/pitwall/pkg/f1"
-	"github.com/pitwall-f1/pitwall/pkg/kafka"
 )
 
 // familyCluster is one broker holding the F1 topics a dashboard's first
@@ -25,21 +22,9 @@ func familyCluster(t *testing.T, batches int) (*Source, int) {
 	for _, topic := range []string{"", f1.TopicTelemetry, f1.TopicAlerts, f1.TopicPositions, f1.TopicRaceControl} {
 		jointBases[topic] = base
 	}
-	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.Ports(0), kfake.SeedTopics(1, jointFamily...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
-	p, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.RecordPartitioner(kgo.ManualPartitioner()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
 	pad := strings.Repeat("x", 950)
 	drivers := []string{"VER", "HAM", "LEC", "NOR"}
-	for b := range batches {
+	src, _ := jointCluster(t, batches, jointFamily, func(b int) []*kgo.Record {
 		var recs []*kgo.Record
 		for i := b * 100; i < (b+1)*100; i++ {
 			ms := base + int64(i*10)
@@ -67,16 +52,9 @@ func familyCluster(t *testing.T, batches int) (*Source, int) {
 					`{"ts":%d,"race_id":"r1","category":"Flag","flag":"GREEN","message":"green at %d"}`, ms, i)})
 			}
 		}
-		if err := p.ProduceSync(ctx, recs...).FirstErr(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cl, err := kafka.New(kafka.Config{Brokers: c.ListenAddrs(), Timeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cl.Close)
-	return &Source{Kafka: cl, Timeout: 5 * time.Second}, batches*100 - 5
+		return recs
+	})
+	return src, batches*100 - 5
 }
 
 // The F1 dashboard's first screen: the leaderboard (positions, telemetry,

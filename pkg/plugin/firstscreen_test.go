@@ -12,8 +12,9 @@ import (
 	"github.com/pitwall-f1/pitwall/pkg/pipeline"
 )
 
-// firstScreen are the queries of the F1 dashboard's first screen, the
-// leaderboard first (the panel order the browser sends them in).
+// firstScreen are the queries of the F1 dashboard's first screen
+// (dashboards/f1-live.json at 1920x1080), the leaderboard first (the panel
+// order the browser sends them in), then wheel spin, of the next wave.
 func firstScreen() []map[string]any {
 	return []map[string]any{
 		{"queryType": "leaderboard", "offset": "timeRange", "stream": true},
@@ -30,12 +31,7 @@ func firstScreen() []map[string]any {
 // topic sets, and each answers the frames, notices included, it answers
 // read alone (joint reads off).
 func TestFirstScreenQueriesAnswerAsAlone(t *testing.T) {
-	c := testCluster(t, f1TopicSpecs())
-	d := newTestDS(t, c, dsOpts{})
-	cfg := goldenRaceConfig()
-	cfg.Drivers = f1.Grid()
-	race := runSim(t, cfg, f1SchemaIDs{})
-	produceRace(t, c, race)
+	d, race := gridRaceDS(t)
 	qs := firstScreen()
 	answer := func(i int) string {
 		r := f1Query(t, d, race, qs[i], 1000, nil)

@@ -35,23 +35,15 @@ import (
 // panels); a lone one past pipeline.JointLoneKeptMax keeps none, so the
 // untimed query runs with that bound raised to the two laps' size.
 func BenchmarkJointRangeReads(b *testing.B) {
-	c := testCluster(b, f1TopicSpecs())
-	d := newTestDS(b, c, dsOpts{})
-	cfg := goldenRaceConfig()
-	cfg.Drivers = f1.Grid()
-	race := runSim(b, cfg, f1SchemaIDs{})
-	produce(b, c, f1.TopicTelemetry, race.byTopic[f1.TopicTelemetry]...)
+	d, race := gridRaceDS(b, f1.TopicTelemetry)
 	total := len(race.byTopic[f1.TopicTelemetry])
 	fields := []string{"speed_kph", "rpm", "gear", "throttle_pct", "brake"}
 	from, to := time.UnixMilli(race.startMs-1000), time.UnixMilli(race.endMs+1000)
 	counter := pipeline.MetricRecordsRead(f1.TopicTelemetry, "query")
 	shift := time.Duration(0)
 	request := func(field string, from time.Time) *backend.QueryDataRequest {
-		raw, _ := json.Marshal(map[string]any{"queryType": "telemetry", "topic": f1.TopicTelemetry,
-			"fields": []string{field}, "offset": "timeRange"})
-		return &backend.QueryDataRequest{PluginContext: backend.PluginContext{OrgID: testOrg},
-			Queries: []backend.DataQuery{{RefID: "A", JSON: raw, MaxDataPoints: 1000, Interval: time.Second,
-				TimeRange: backend.TimeRange{From: from, To: to}}}}
+		return rangeRequest(map[string]any{"queryType": "telemetry", "topic": f1.TopicTelemetry,
+			"fields": []string{field}, "offset": "timeRange"}, from, to)
 	}
 
 	for _, mode := range []struct {
@@ -110,6 +102,32 @@ func BenchmarkJointRangeReads(b *testing.B) {
 			})
 		}
 	}
+}
+
+// gridRaceDS is a datasource over two laps of Monza with the whole grid
+// (goldenRaceConfig), as JSON on kfake: the race's records of topics, or of
+// every topic when none is named.
+func gridRaceDS(tb testing.TB, topics ...string) (*Datasource, simRace) {
+	c := testCluster(tb, f1TopicSpecs())
+	d := newTestDS(tb, c, dsOpts{})
+	cfg := goldenRaceConfig()
+	cfg.Drivers = f1.Grid()
+	race := runSim(tb, cfg, f1SchemaIDs{})
+	if len(topics) == 0 {
+		produceRace(tb, c, race)
+	}
+	for _, t := range topics {
+		produce(tb, c, t, race.byTopic[t]...)
+	}
+	return d, race
+}
+
+// rangeRequest is a QueryData request of one query (refId A) over from-to.
+func rangeRequest(q map[string]any, from, to time.Time) *backend.QueryDataRequest {
+	raw, _ := json.Marshal(q)
+	return &backend.QueryDataRequest{PluginContext: backend.PluginContext{OrgID: testOrg},
+		Queries: []backend.DataQuery{{RefID: "A", JSON: raw, MaxDataPoints: 1000, Interval: time.Second,
+			TimeRange: backend.TimeRange{From: from, To: to}}}}
 }
 
 // jointBenchQuery runs one request and says what went wrong, if anything.
