@@ -23,15 +23,17 @@ import (
 // 0.7 s, and the browser's six connections waited on them (issue 11).
 //
 // ReadJoint lets time-range queries that read the same records (the same
-// datasource, topics, range, partition, format and read options) share one
+// datasource, topics, range, partition, format and read options; or, for a
+// query over f1-telemetry, a read of more topics: jointwiden.go) share one
 // read: one fetch and one decode of each record feed every member's
-// pipeline, in the order Read feeds one. The first query starts reading at
-// once. A query that arrives while the read runs joins it: it is first
-// handed the records read so far, decoded again for it alone, then every
-// record after, so it answers exactly what it answers alone. Faults of
-// records that do not decode reach every member; the metrics count them
-// once. A member whose request ends is handed nothing more; the read stops
-// when no member waits.
+// pipeline, in the order Read feeds one (a member of a wider read is handed
+// its own topics' records only). The first query starts reading at once.
+// A query that arrives while the read runs joins it: it is first handed
+// the records read so far, decoded again for it alone, then every record
+// after, so it answers exactly what it answers alone. Faults of records
+// that do not decode reach every member that reads their topic; the
+// metrics count them once. A member whose request ends is handed nothing
+// more; the read stops when no member waits.
 //
 // What a joiner missed comes from what the read keeps, or else from Kafka.
 // Keeping costs: a record kept holds its fetch's batch in memory, and a
