@@ -1,13 +1,4 @@
-import {
-  CoreApp,
-  DataFrame,
-  DataQueryRequest,
-  DataQueryResponse,
-  dateTime,
-  FieldType,
-  createDataFrame,
-  LoadingState,
-} from '@grafana/data';
+import { CoreApp, DataFrame, DataQueryResponse, FieldType, createDataFrame, LoadingState } from '@grafana/data';
 import { StreamingFrameAction, TemplateSrv } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
 
@@ -15,30 +6,14 @@ import { pitwallAnnotations } from './annotations';
 import { PitwallDataSource } from './datasource';
 import { pitwallStreamOptionsProvider } from './streaming';
 import { FakeBackend } from './testing/fakeBackend';
-import { FixedTemplateSrv, instanceSettings } from './testing/datasources';
+import { FixedTemplateSrv, instanceSettings, queryRequest } from './testing/datasources';
 import { PitwallQuery } from './types';
 
 function makeDs(vars: Record<string, string | string[]> = {}) {
   return new PitwallDataSource(instanceSettings(), new FixedTemplateSrv(vars) as unknown as TemplateSrv);
 }
 
-function request(targets: PitwallQuery[], extra: Partial<DataQueryRequest<PitwallQuery>> = {}) {
-  const to = dateTime(1_700_000_600_000);
-  const from = dateTime(1_700_000_000_000);
-  return {
-    requestId: 'r1',
-    interval: '1s',
-    intervalMs: 1000,
-    range: { from, to, raw: { from: 'now-10m', to: 'now' } },
-    rangeRaw: { from: 'now-10m', to: 'now' },
-    scopedVars: {},
-    targets,
-    timezone: 'utc',
-    app: CoreApp.Dashboard,
-    startTime: 0,
-    ...extra,
-  } as DataQueryRequest<PitwallQuery>;
-}
+const request = queryRequest;
 
 describe('applyTemplateVariables', () => {
   it('expands a multi-value driver variable into a list', () => {

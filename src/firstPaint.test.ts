@@ -1,9 +1,6 @@
 import {
-  CoreApp,
   DataFrame,
-  DataQueryRequest,
   DataQueryResponse,
-  dateTime,
   FieldType,
   LiveChannelAddress,
   LoadingState,
@@ -15,26 +12,12 @@ import { Observable, Subject } from 'rxjs';
 import { PitwallDataSource } from './datasource';
 import { FirstPaint } from './firstPaint';
 import { FakeBackend } from './testing/fakeBackend';
-import { FixedTemplateSrv, instanceSettings } from './testing/datasources';
+import { FixedTemplateSrv, instanceSettings, queryRequest } from './testing/datasources';
 import { PitwallQuery } from './types';
 
 const CHANNEL = 'ds/pitwall/1/tel/f1-telemetry/s=speed_kph/v=300';
 
-function request(targets: PitwallQuery[]): DataQueryRequest<PitwallQuery> {
-  return {
-    requestId: 'q1',
-    interval: '1s',
-    intervalMs: 1000,
-    maxDataPoints: 100,
-    range: { from: dateTime(1_700_000_000_000), to: dateTime(1_700_000_600_000), raw: { from: 'now-10m', to: 'now' } },
-    rangeRaw: { from: 'now-10m', to: 'now' },
-    scopedVars: {},
-    targets,
-    timezone: 'utc',
-    app: CoreApp.Dashboard,
-    startTime: 0,
-  } as DataQueryRequest<PitwallQuery>;
-}
+const request = (targets: PitwallQuery[]) => queryRequest(targets, { requestId: 'q1', maxDataPoints: 100 });
 
 /** What a panel draws from a query's packets: Grafana's runRequest keeps the latest packet per key. */
 function panelFrames(packets: DataQueryResponse[]): DataFrame[] {

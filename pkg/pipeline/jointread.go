@@ -80,7 +80,6 @@ type jointRead struct {
 	key     string
 	base    string                 // the key but for the topics (jointwiden.go)
 	topics  []string               // what it reads, in the order of its merge
-	faults  *Faults                // its bad records, counted once in the metrics
 	trimmed map[string]data.Notice // per topic: its range starts before what Kafka keeps
 	ctx     context.Context
 	cancel  context.CancelFunc
@@ -146,7 +145,7 @@ func ReadJoint(ctx context.Context, src *Source, q *query.Query, env *Env, pipe 
 	}
 	m.handedOf(reads)
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	g := &jointRead{key: base + "|" + strings.Join(reads, ","), base: base, topics: reads, faults: &Faults{},
+	g := &jointRead{key: base + "|" + strings.Join(reads, ","), base: base, topics: reads,
 		trimmed: map[string]data.Notice{}, ctx: rctx, cancel: cancel, done: make(chan struct{}), waiting: 1,
 		members: []*jointMember{m}, keepMax: min(src.queryBytes(), jointKeptMax), keeping: true,
 		src: src, q: q, env: env}
@@ -164,10 +163,10 @@ func (g *jointRead) run(src *Source, q *query.Query, env *Env, from *jointCached
 	defer g.cancel()
 	g.replay = newFeeder(src, q, nil, nil)
 	g.replay.replay = true // counted once, by the read
-	// The read counts its bad records in the metrics once (g.faults) and
-	// tells each member of those of its topics (note).
+	// The read counts its bad records in the metrics once (its own Faults)
+	// and tells each member of those of its topics (note).
 	lead := *env
-	lead.Faults = g.faults
+	lead.Faults = &Faults{}
 	if from != nil && from.holds(g.ctx, src, q, env) {
 		g.notices, g.err = g.rerun(src, q, &lead, from)
 	} else {
@@ -266,7 +265,7 @@ func (g *jointRead) admit(late []*jointMember) {
 }
 
 // note tells the members of a record of their topics that did not decode
-// (the read counts it in the metrics, in g.faults).
+// (the read counts it in the metrics).
 func (g *jointRead) note(kind codec.ErrClass, topic, where, msg string) {
 	for _, m := range g.members {
 		if !m.gone.Load() && m.wants(topic) {

@@ -42,7 +42,7 @@ type readShare struct {
 	topics []string
 	// trimmed gets the notice of each topic whose range starts before what
 	// Kafka keeps, instead of the notices read returns (a member is told of
-	// its own topics only).
+	// its own topics only). Required.
 	trimmed map[string]data.Notice
 	// feed is handed each record in the order read hands them on, with the
 	// function that decodes it and hands it to the pipeline.
@@ -82,7 +82,7 @@ func read(ctx context.Context, src *Source, q *query.Query, env *Env, pipe Pipel
 		}
 		if q.Offset == query.OffsetTimeRange {
 			if n := trimmedNotice(ctx, src, topic, env.From.UnixMilli()); n != nil {
-				if share != nil && share.trimmed != nil {
+				if share != nil {
 					share.trimmed[topic] = *n
 				} else {
 					notices = append(notices, *n)

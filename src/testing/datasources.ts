@@ -1,8 +1,15 @@
-import { DataSourceApi, DataSourceInstanceSettings, PluginType } from '@grafana/data';
+import {
+  CoreApp,
+  DataQueryRequest,
+  DataSourceApi,
+  DataSourceInstanceSettings,
+  dateTime,
+  PluginType,
+} from '@grafana/data';
 import { DataSourceSrv, setDataSourceSrv, TemplateSrv } from '@grafana/runtime';
 
 import { PitwallDataSource } from '../datasource';
-import { PitwallOptions } from '../types';
+import { PitwallOptions, PitwallQuery } from '../types';
 
 export const DS_UID = 'pitwall-test';
 
@@ -90,4 +97,26 @@ export function installDataSourceSrv(
     getInstanceSettings: (ref) => list.find((s) => s.uid === (typeof ref === 'string' ? ref : ref?.uid)),
   };
   setDataSourceSrv(srv as DataSourceSrv);
+}
+
+/** A dashboard's query request over 10 minutes (1,700,000,000,000 to 1,700,000,600,000 ms), extra laid over it. */
+export function queryRequest(
+  targets: PitwallQuery[],
+  extra: Partial<DataQueryRequest<PitwallQuery>> = {}
+): DataQueryRequest<PitwallQuery> {
+  const to = dateTime(1_700_000_600_000);
+  const from = dateTime(1_700_000_000_000);
+  return {
+    requestId: 'r1',
+    interval: '1s',
+    intervalMs: 1000,
+    range: { from, to, raw: { from: 'now-10m', to: 'now' } },
+    rangeRaw: { from: 'now-10m', to: 'now' },
+    scopedVars: {},
+    targets,
+    timezone: 'utc',
+    app: CoreApp.Dashboard,
+    startTime: 0,
+    ...extra,
+  } as DataQueryRequest<PitwallQuery>;
 }
